@@ -1,0 +1,66 @@
+"""ardent-async: the async-first Python SDK for the Ardent API.
+
+::
+
+    import asyncio
+    from ardent_async import ArdentClient
+
+    async def main() -> None:
+        async with ArdentClient() as client:  # ARDENT_TOKEN from the environment
+            for project in await client.projects.list(org_id="org_123"):
+                print(project.name)
+
+    asyncio.run(main())
+"""
+
+from ardent_async._client import ArdentClient
+from ardent_async._clock import Clock, SystemClock
+from ardent_async._retry import RetryPolicy
+from ardent_async._transport import AiohttpTransport, Request, Response, Transport
+from ardent_async._version import __version__
+from ardent_async.errors import (
+    ArdentAPIError,
+    ArdentAuthError,
+    ArdentConnectionError,
+    ArdentError,
+    ArdentResponseError,
+    ArdentTimeoutError,
+    ArdentValidationError,
+    ClientClosedError,
+    ConflictError,
+    EmptyBranchURLError,
+    NotFoundError,
+    OperationFailedError,
+    OperationTimeoutError,
+    PreflightFailedError,
+    RateLimitError,
+    ServerError,
+)
+
+__all__ = [
+    "AiohttpTransport",
+    "ArdentAPIError",
+    "ArdentAuthError",
+    "ArdentClient",
+    "ArdentConnectionError",
+    "ArdentError",
+    "ArdentResponseError",
+    "ArdentTimeoutError",
+    "ArdentValidationError",
+    "ClientClosedError",
+    "Clock",
+    "ConflictError",
+    "EmptyBranchURLError",
+    "NotFoundError",
+    "OperationFailedError",
+    "OperationTimeoutError",
+    "PreflightFailedError",
+    "RateLimitError",
+    "Request",
+    "Response",
+    "RetryPolicy",
+    "ServerError",
+    "SystemClock",
+    "Transport",
+    "__version__",
+]

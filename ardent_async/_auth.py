@@ -1,0 +1,80 @@
+"""Request signing: bearer tokens (public API) and HMAC-SHA256 (legacy jobs/configs API)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Mapping
+from typing import Protocol
+
+from ardent_async._clock import Clock
+from ardent_async._redact import mask_secret
+from ardent_async.errors import ArdentAuthError
+
+
+class Auth(Protocol):
+    """Headers that authenticate one attempt of a request (re-computed for every retry)."""
+
+    def headers(self, method: str, path: str, body: bytes) -> Mapping[str, str]: ...
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values to scrub from anything shown to people."""
+        ...
+
+
+class BearerAuth:
+    """``Authorization: Bearer <token>``; a missing token fails before any request is sent."""
+
+    def __init__(self, token: str | None) -> None:
+        self._token = token
+        self._headers = {"Authorization": f"Bearer {token}"} if token else None
+
+    def headers(self, method: str, path: str, body: bytes) -> Mapping[str, str]:
+        if self._headers is None:
+            raise ArdentAuthError("no API token: pass ArdentClient(token=...) or set ARDENT_TOKEN")
+        return self._headers
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self._token,) if self._token else ()
+
+    def __repr__(self) -> str:
+        shown = mask_secret(self._token) if self._token else "None"
+        return f"BearerAuth(token={shown})"
+
+
+class HmacAuth:
+    """The legacy scheme: ``X-Signature`` = hex HMAC-SHA256(secret, ts + METHOD + path + body)."""
+
+    def __init__(self, public_key: str | None, secret_key: str | None, clock: Clock) -> None:
+        self._public_key = public_key
+        self._secret = secret_key.encode() if secret_key else None
+        self._secret_text = secret_key
+        self._clock = clock
+        self.session_id = str(uuid.uuid4())
+
+    def headers(self, method: str, path: str, body: bytes) -> Mapping[str, str]:
+        if not self._public_key or self._secret is None:
+            raise ArdentAuthError(
+                "legacy API needs public_key and secret_key "
+                "(or ARDENT_PUBLIC_KEY and ARDENT_SECRET_KEY)"
+            )
+        timestamp = str(int(self._clock.time()))
+        return {
+            "X-API-Key": self._public_key,
+            "X-Timestamp": timestamp,
+            "X-Signature": sign(self._secret, timestamp, method, path, body),
+            "X-Session-ID": self.session_id,
+        }
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self._secret_text,) if s)
+
+    def __repr__(self) -> str:
+        return f"HmacAuth(public_key={self._public_key!r}, secret_key=***)"
+
+
+def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """Legacy signature over ``timestamp + METHOD + path + body`` (body: the exact bytes sent)."""
+    message = timestamp.encode() + method.upper().encode() + path.encode() + body
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()

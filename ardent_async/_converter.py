@@ -1,0 +1,196 @@
+"""The one cattrs converter: JSON replies -> attrs models, request models -> JSON bodies.
+
+Rules (the API's stability contract):
+- unknown fields are ignored; on models whose schema allows more fields they are kept in ``extra``;
+- unknown enum values decode (models use :class:`~ardent_async.models.OpenEnum`);
+- a missing required field, a ``null`` where a value is required or a wrong type raises
+  :class:`~ardent_async.errors.ArdentResponseError` naming the model and field path
+  (``BranchRow.created_at``), never a bare cattrs/KeyError/TypeError.
+
+Decoding runs on a converter without detailed validation (fast); only when it fails is the
+payload decoded again with detailed validation, to name the field that was wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from ardent_async.errors import ArdentResponseError
+from ardent_async.models._base import OpenEnum
+
+T = TypeVar("T")
+
+__all__ = ["ModelConverter", "converter"]
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if type(value) is str:
+        return value
+    raise TypeError(f"expected a string, got {_kind(value)}")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    raise TypeError(f"expected an integer, got {_kind(value)}")
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise TypeError(f"expected a number, got {_kind(value)}")
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected a boolean, got {_kind(value)}")
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if type(value) is not str:
+        raise TypeError(f"expected an ISO 8601 date-time string, got {_kind(value)}")
+    text = value
+    # datetime.fromisoformat accepts "Z" only from Python 3.11 on.
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected an ISO 8601 date-time, got {value[:40]!r}") from None
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _has_extra(cls: type) -> bool:
+    return attrs.has(cls) and "extra" in attrs.fields_dict(cls)
+
+
+def _build(*, detailed: bool) -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=False)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    # OpenEnum subclasses str: register it explicitly so the str hook above does not win.
+    conv.register_structure_hook(OpenEnum, lambda value, cls: cls(_structure_str(value, None)))
+
+    def object_with_extra(cls: Any) -> Callable[[Any, Any], Any]:
+        known = frozenset(a.name for a in attrs.fields(cls) if a.name != "extra")
+        base = make_dict_structure_fn(cls, conv, extra=override(omit=True))
+
+        def structure(data: Any, _: Any) -> Any:
+            if not isinstance(data, dict):
+                raise TypeError(f"expected an object, got {_kind(data)}")
+            obj = base(data, cls)
+            if len(data) > len(known) or not known.issuperset(data):
+                extra = {k: v for k, v in data.items() if k not in known}
+                if extra:
+                    # Models are frozen; this sets the field once, right after construction.
+                    object.__setattr__(obj, "extra", extra)
+            return obj
+
+        return structure
+
+    def object_without_extra(cls: type[T]) -> Callable[[Any, Any], T]:
+        base = make_dict_structure_fn(cls, conv)
+
+        def structure(data: Any, _: Any) -> T:
+            if not isinstance(data, dict):
+                raise TypeError(f"expected an object, got {_kind(data)}")
+            return base(data, cls)
+
+        return structure
+
+    # Later registrations take precedence: the `extra` case must come last.
+    conv.register_structure_hook_factory(attrs.has, object_without_extra)
+    conv.register_structure_hook_factory(_has_extra, object_with_extra)
+    return conv
+
+
+def _type_name(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is list:
+        return f"{_type_name(get_args(tp)[0])}[]"
+    if origin is dict:
+        return f"dict[str, {_type_name(get_args(tp)[1])}]"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _describe(exc: BaseException, root: str) -> tuple[str, str]:
+    """(path, message) of the first leaf error of a detailed-validation exception."""
+    if isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+        messages = cattrs.transform_error(exc, path=root, format_exception=_format_leaf)
+        if messages:
+            message, _, path = messages[0].rpartition(" @ ")
+            return path, message
+    return root, _format_leaf(exc, None)
+
+
+def _format_leaf(exc: BaseException, _type: Any) -> str:
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, (TypeError, ValueError)):
+        text = str(exc)
+        return text if text.startswith("expected") else f"invalid value ({type(exc).__name__})"
+    return f"invalid value ({type(exc).__name__})"
+
+
+class ModelConverter:
+    """Decode replies into models and encode request models, by the API's rules."""
+
+    def __init__(self) -> None:
+        self._fast = _build(detailed=False)
+        self._detailed = _build(detailed=True)
+
+    def structure(self, data: Any, tp: type[T] | Any, *, status_code: int | None = None) -> T:
+        """Decode ``data`` into ``tp``; raise ArdentResponseError naming the bad field."""
+        try:
+            return self._fast.structure(data, tp)  # type: ignore[no-any-return]
+        except Exception:
+            pass
+        root = _type_name(tp)
+        try:
+            value = self._detailed.structure(data, tp)
+        except Exception as exc:
+            path, message = _describe(exc, root)
+            raise ArdentResponseError(
+                f"malformed reply: {path}: {message}",
+                model=root,
+                path=path,
+                status_code=status_code,
+            ) from None
+        return value  # type: ignore[no-any-return]
+
+    def unstructure(self, obj: Any) -> Any:
+        """Encode a model into JSON-ready data."""
+        return self._fast.unstructure(obj)
+
+    def body(self, obj: Any) -> dict[str, Any]:
+        """JSON body of a request model: ``None`` fields omitted, ``extra`` merged in."""
+        data: dict[str, Any] = self._fast.unstructure(obj)
+        extra = data.pop("extra", None) or {}
+        body = {k: v for k, v in data.items() if v is not None}
+        body.update(extra)
+        return body
+
+
+converter = ModelConverter()

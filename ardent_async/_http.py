@@ -1,0 +1,297 @@
+"""The request pipeline: the only place for auth, retries, error mapping and decoding.
+
+Every service call goes through :meth:`Pipeline.send`:
+``build request -> sign -> transport.send -> (retry?) -> error or decode``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import random
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeVar, overload
+from urllib.parse import urlencode
+
+import attrs
+
+from ardent_async._auth import Auth
+from ardent_async._clock import Clock
+from ardent_async._converter import converter
+from ardent_async._redact import redact_text
+from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy
+from ardent_async._transport import Request, Response, Transport
+from ardent_async._version import __version__
+from ardent_async.errors import (
+    ArdentConnectionError,
+    ArdentError,
+    ArdentResponseError,
+    ArdentTimeoutError,
+    ClientClosedError,
+    from_response,
+)
+
+T = TypeVar("T")
+
+logger = logging.getLogger("ardent_async")
+
+USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
+IDEMPOTENCY_HEADER = "X-Idempotency-Key"
+
+
+def new_idempotency_key() -> str:
+    return f"ardent-async-{uuid.uuid4()}"
+
+
+def encode_json(body: Any) -> bytes:
+    """Compact JSON, byte-identical to what is signed (the legacy signature covers the body)."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class Pipeline:
+    """Sends requests for one API surface (base URL + auth) over a shared transport."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth,
+        transport: Transport,
+        retry: RetryPolicy,
+        timeout: float | None,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.transport = transport
+        self.retry = retry
+        self.timeout = timeout
+        self.clock = clock
+        self._rng = rng or random.Random()
+        self._closed = False
+        self._static_headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        }
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        self._closed = True
+
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        reply_type: type[T],
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json_body: Any = ...,
+        idempotency_key: str | None = ...,
+        retry_safe: bool | None = ...,
+        timeout: float | None = ...,
+    ) -> T: ...
+
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        reply_type: None,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json_body: Any = ...,
+        idempotency_key: str | None = ...,
+        retry_safe: bool | None = ...,
+        timeout: float | None = ...,
+    ) -> None: ...
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        reply_type: Any,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        retry_safe: bool | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send a request and decode its JSON reply into ``reply_type`` (None: ignore the body).
+
+        ``json_body`` is JSON-ready data or a request model (encoded by the converter, ``None``
+        fields omitted).
+        """
+        response = await self.request(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            idempotency_key=idempotency_key,
+            retry_safe=retry_safe,
+            timeout=timeout,
+        )
+        if reply_type is None:
+            return None
+        return self.decode(response, reply_type)
+
+    def decode(self, response: Response, reply_type: type[T] | Any) -> T:
+        data = parse_json(response)
+        decoded: T = converter.structure(data, reply_type, status_code=response.status_code)
+        return decoded
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        retry_safe: bool | None = None,
+        timeout: float | None = None,
+    ) -> Response:
+        """Send with retries; return the 2xx response or raise the typed error."""
+        if self._closed:
+            raise ClientClosedError("the client is closed; create a new ArdentClient")
+        url = self.base_url + path
+        query = _encode_query(params)
+        if query:
+            url = f"{url}?{query}"
+        if attrs.has(type(json_body)):
+            json_body = converter.body(json_body)
+        body = b"" if json_body is None else encode_json(json_body)
+        headers = dict(self._static_headers)
+        if json_body is not None:
+            headers["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
+        if retry_safe is None:
+            retry_safe = method in IDEMPOTENT_METHODS or idempotency_key is not None
+        effective_timeout = self.timeout if timeout is None else timeout
+        attempts = self.retry.max_retries + 1
+
+        for attempt in range(1, attempts + 1):
+            request = Request(
+                method,
+                url,
+                {**headers, **self.auth.headers(method, path, body)},
+                body or None,
+                effective_timeout,
+            )
+            started = self.clock.monotonic()
+            try:
+                response = await self.transport.send(request)
+            except (ArdentConnectionError, ArdentTimeoutError) as exc:
+                if self._closed:
+                    raise ClientClosedError(
+                        f"the client was closed while {method} {path} was in flight"
+                    ) from None
+                safe = retry_safe or (
+                    isinstance(exc, ArdentConnectionError) and not exc.request_sent
+                )
+                if not safe or attempt == attempts:
+                    raise _with_context(exc, method, path, attempt) from None
+                delay = self.retry.backoff(attempt - 1, self._rng)
+                logger.warning(
+                    "%s %s failed (%s); retry %d/%d in %.2f s",
+                    method,
+                    path,
+                    type(exc).__name__,
+                    attempt,
+                    attempts - 1,
+                    delay,
+                )
+                await self.clock.sleep(delay)
+                continue
+
+            status = response.status_code
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s -> %d in %.1f ms (attempt %d)",
+                    method,
+                    path,
+                    status,
+                    (self.clock.monotonic() - started) * 1000,
+                    attempt,
+                )
+            if status < 300:
+                return response
+            if status in self.retry.statuses and retry_safe and attempt < attempts:
+                delay = self.retry.delay(
+                    attempt - 1, response.headers.get("retry-after"), self.clock.time(), self._rng
+                )
+                logger.warning(
+                    "%s %s -> %d; retry %d/%d in %.2f s",
+                    method,
+                    path,
+                    status,
+                    attempt,
+                    attempts - 1,
+                    delay,
+                )
+                await self.clock.sleep(delay)
+                if self._closed:
+                    raise ClientClosedError(f"the client was closed while retrying {method} {path}")
+                continue
+            raise from_response(
+                status, response.headers, _error_body(response), method=method, path=path
+            )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _with_context(exc: ArdentError, method: str, path: str, attempt: int) -> ArdentError:
+    tries = f" after {attempt} attempts" if attempt > 1 else ""
+    message = f"{method} {path}: {exc.message}{tries}"
+    if isinstance(exc, ArdentTimeoutError):
+        return ArdentTimeoutError(message)
+    if isinstance(exc, ArdentConnectionError):
+        return ArdentConnectionError(message, request_sent=exc.request_sent)
+    return exc
+
+
+def _encode_query(params: Mapping[str, Any] | None) -> str:
+    if not params:
+        return ""
+    items = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        items.append((key, value))
+    return urlencode(items)
+
+
+def parse_json(response: Response) -> Any:
+    """The reply's JSON, or ArdentResponseError saying what came instead."""
+    content = response.content
+    if not content.strip():
+        raise ArdentResponseError(
+            f"empty reply body (status {response.status_code}), expected JSON",
+            status_code=response.status_code,
+        )
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        kind = response.headers.get("content-type", "unknown content type")
+        snippet = redact_text(content[:80].decode("utf-8", "replace"))
+        raise ArdentResponseError(
+            f"reply is not valid JSON ({kind}; {type(exc).__name__} at byte "
+            f"{getattr(exc, 'pos', '?')}): {snippet!r}",
+            status_code=response.status_code,
+        ) from None
+
+
+def _error_body(response: Response) -> Any:
+    try:
+        return json.loads(response.content) if response.content.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        return response.content[:2000].decode("utf-8", "replace")

@@ -1,0 +1,107 @@
+"""The default transport: one shared aiohttp session, created lazily inside the running loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from yarl import URL
+
+from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
+from ardent_async.errors import ArdentConnectionError, ArdentResponseError, ArdentTimeoutError
+
+
+class AiohttpTransport:
+    """Sends requests over one ``aiohttp.ClientSession`` with a bounded connection pool.
+
+    The session is created on first use, inside the running event loop (aiohttp requires it),
+    and closed by :meth:`aclose` (called by ``ArdentClient.close()``).
+    """
+
+    def __init__(
+        self,
+        *,
+        connection_limit: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        if connection_limit < 1:
+            raise ValueError("connection_limit must be at least 1")
+        self._limit = connection_limit
+        self._max_bytes = max_response_bytes
+        self._session = session
+        self._owns_session = session is None
+        self._closed = False
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        session = self._session
+        if session is None or session.closed:
+            if self._closed:
+                raise ArdentConnectionError("transport is closed", request_sent=False)
+            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+            session = aiohttp.ClientSession(
+                connector=connector,
+                auto_decompress=True,
+                skip_auto_headers=("User-Agent",),  # the pipeline sets its own
+            )
+            self._session = session
+        return session
+
+    async def send(self, request: Request) -> Response:
+        session = self._get_session()
+        timeout = aiohttp.ClientTimeout(total=request.timeout)
+        try:
+            async with session.request(
+                request.method,
+                URL(request.url, encoded=True),
+                headers=request.headers,
+                data=request.content,
+                timeout=timeout,
+                allow_redirects=False,
+            ) as resp:
+                length = resp.content_length
+                if length is not None and length > self._max_bytes:
+                    raise _too_large(self._max_bytes, resp.status)
+                body = await _read_capped(resp, self._max_bytes)
+                headers = {k.lower(): v for k, v in resp.headers.items()}
+                return Response(resp.status, headers, body)
+        except asyncio.TimeoutError:
+            raise ArdentTimeoutError(
+                f"{request.method} request timed out after {request.timeout} s"
+            ) from None
+        except aiohttp.ClientConnectorError as exc:
+            raise ArdentConnectionError(
+                f"cannot connect to {exc.host}:{exc.port}: {exc.os_error.strerror or exc.os_error}",
+                request_sent=False,
+            ) from None
+        except (aiohttp.ClientError, OSError) as exc:
+            if self._closed:
+                raise ArdentConnectionError("transport closed during the request") from None
+            raise ArdentConnectionError(
+                f"connection failed: {type(exc).__name__}: {exc}".rstrip(": ")
+            ) from None
+
+    async def aclose(self) -> None:
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session and not session.closed:
+            await session.close()
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    if resp.content_length is not None:
+        return await resp.read()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit, resp.status)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int, status: int) -> ArdentResponseError:
+    return ArdentResponseError(
+        f"reply body larger than the {limit} byte limit (max_response_bytes)", status_code=status
+    )

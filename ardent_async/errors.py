@@ -1,0 +1,292 @@
+"""Every error the SDK raises. All derive from :class:`ArdentError`.
+
+The seed SDK's names keep their meaning: ``ArdentAuthError`` for credential problems,
+``ArdentValidationError`` for bad parameters, ``ArdentAPIError`` (with ``.status_code``) for
+errors the API answered with. Messages never contain tokens, keys or URL passwords; they pass
+through :mod:`ardent_async._redact` when built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ardent_async._redact import redact_text, redact_value
+
+if TYPE_CHECKING:
+    from ardent_async.models import AsyncOperationResponse, PreflightReport
+
+__all__ = [
+    "ArdentAPIError",
+    "ArdentAuthError",
+    "ArdentConnectionError",
+    "ArdentError",
+    "ArdentResponseError",
+    "ArdentTimeoutError",
+    "ArdentValidationError",
+    "ClientClosedError",
+    "ConflictError",
+    "EmptyBranchURLError",
+    "NotFoundError",
+    "OperationFailedError",
+    "OperationTimeoutError",
+    "PreflightFailedError",
+    "RateLimitError",
+    "ServerError",
+]
+
+
+class ArdentError(Exception):
+    """Base class of every error raised by ardent-async."""
+
+    def __init__(self, message: str) -> None:
+        self.message = redact_text(message)
+        super().__init__(self.message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions with keyword-only state do not pickle by default; rebuild from __dict__.
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
+
+def _rebuild(cls: type[ArdentError], message: str, state: dict[str, Any]) -> ArdentError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
+
+class ArdentAPIError(ArdentError):
+    """The API answered with an error status (or, client-side, refused a call before sending).
+
+    ``status_code`` is the HTTP status (``None`` for errors raised before any request),
+    ``detail`` the parsed ``detail`` field of the body, ``body`` the parsed JSON body (or the
+    text when it was not JSON), ``headers`` the response headers.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        detail: Any = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.detail = redact_value(detail)
+        self.body = redact_value(body)
+        self.headers: dict[str, str] = dict(headers or {})
+        self.method = method
+        self.path = path
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id, when it sent one (quote it in support requests)."""
+        return self.headers.get("x-request-id")
+
+
+class ArdentAuthError(ArdentAPIError):
+    """Missing credentials, or the API refused them (401) or the action (403)."""
+
+
+class ArdentValidationError(ArdentAPIError):
+    """Bad input: refused client-side before sending, or by the server (400, 422).
+
+    For a server 422, ``errors`` holds the parsed ``detail`` list of ``{loc, msg, type}``.
+    For a client-side refusal, ``field`` names the parameter (``databases[0].name``).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.field = field
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        """The server's validation entries (``loc``, ``msg``, ``type``), if any."""
+        if isinstance(self.detail, list):
+            return [e for e in self.detail if isinstance(e, dict)]
+        return []
+
+
+class PreflightFailedError(ArdentValidationError):
+    """Connector create refused because the source's preflight has not passed (422).
+
+    ``report`` is the full :class:`~ardent_async.models.PreflightReport`.
+    """
+
+    def __init__(self, message: str, *, report: PreflightReport, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.report = report
+
+
+class NotFoundError(ArdentAPIError):
+    """404: the resource does not exist or is not visible to the caller."""
+
+
+class ConflictError(ArdentAPIError):
+    """409: in flight already, locked, or an idempotency key reused for another request."""
+
+
+class RateLimitError(ArdentAPIError):
+    """429: too many requests. ``retry_after`` is the server's hint in seconds, if it sent one."""
+
+    @property
+    def retry_after(self) -> str | None:
+        return self.headers.get("retry-after")
+
+
+class ServerError(ArdentAPIError):
+    """5xx: the server failed; retried automatically before this is raised."""
+
+
+class ArdentConnectionError(ArdentError):
+    """The request did not get an HTTP answer: refused, reset, DNS failure, dropped mid-body.
+
+    ``request_sent`` is False when the connection failed before anything was sent, which
+    makes a retry safe for every method.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
+
+
+class ArdentTimeoutError(ArdentError):
+    """The request (or a wait) did not finish within its timeout."""
+
+
+class ClientClosedError(ArdentError):
+    """The client was closed; calls in flight end with this and new calls are refused."""
+
+
+class ArdentResponseError(ArdentError):
+    """The server's reply could not be used: not JSON, wrong shape, a required field missing.
+
+    ``model`` names the expected type and ``path`` the offending field (``BranchRow.created_at``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        path: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.path = path
+        self.status_code = status_code
+
+
+class EmptyBranchURLError(ArdentResponseError):
+    """A finished branch create carried no ``branch_url``: the branch cannot be used."""
+
+
+class OperationFailedError(ArdentError):
+    """A long-running operation ended ``failed``. ``operation`` is its final state."""
+
+    def __init__(self, message: str, *, operation: AsyncOperationResponse) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+    @property
+    def error(self) -> str | None:
+        return self.operation.error
+
+
+class OperationTimeoutError(ArdentTimeoutError):
+    """An operation was not terminal by the deadline. ``operation`` is the last state seen."""
+
+    def __init__(self, message: str, *, operation: AsyncOperationResponse | None) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+def validation_error(field: str, expected: str, got: object) -> ArdentValidationError:
+    """A client-side refusal naming the parameter, what was expected and what was given."""
+    shown = type(got).__name__ if not isinstance(got, (str, int, float, bool)) else repr(got)
+    if isinstance(got, str) and len(got) > 60:
+        shown = repr(got[:57] + "...")
+    return ArdentValidationError(f"{field}: expected {expected}, got {shown}", field=field)
+
+
+def format_detail(detail: Any) -> str:
+    """A one-line summary of an error body's ``detail``."""
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, Sequence) and detail:
+        parts = []
+        for entry in detail[:5]:
+            if isinstance(entry, Mapping):
+                loc = ".".join(str(p) for p in entry.get("loc", []) if p != "body")
+                parts.append(f"{loc}: {entry.get('msg', '')}" if loc else str(entry.get("msg", "")))
+            else:
+                parts.append(str(entry))
+        more = f" (+{len(detail) - 5} more)" if len(detail) > 5 else ""
+        return "; ".join(parts) + more
+    return ""
+
+
+_STATUS_ERRORS: dict[int, type[ArdentAPIError]] = {
+    400: ArdentValidationError,
+    401: ArdentAuthError,
+    403: ArdentAuthError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: ArdentValidationError,
+    429: RateLimitError,
+}
+
+_STATUS_TEXT = {
+    400: "bad request",
+    401: "unauthorized (missing or invalid token)",
+    402: "out of credits",
+    403: "forbidden",
+    404: "not found",
+    409: "conflict",
+    422: "validation failed",
+    429: "rate limited",
+}
+
+
+def from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: Any,
+    *,
+    method: str,
+    path: str,
+) -> ArdentAPIError:
+    """The typed error for an HTTP error reply. ``body`` is parsed JSON, or text if not JSON."""
+    detail = body.get("detail") if isinstance(body, Mapping) else None
+    cls = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else ArdentAPIError)
+    reason = _STATUS_TEXT.get(status, "server error" if status >= 500 else "error")
+    summary = format_detail(detail)
+    if not summary and isinstance(body, str) and body.strip():
+        summary = _text_snippet(body)
+    message = f"{status} {reason} on {method} {path}" + (f": {summary}" if summary else "")
+    return cls(
+        message,
+        status_code=status,
+        detail=detail,
+        body=body,
+        headers=headers,
+        method=method,
+        path=path,
+    )
+
+
+def _text_snippet(text: str) -> str:
+    """A short, single-line view of a non-JSON body (an HTML error page, say)."""
+    lowered = text.lstrip().lower()
+    if lowered.startswith(("<!doctype html", "<html")):
+        start = lowered.find("<title>")
+        end = lowered.find("</title>")
+        title = text.lstrip()[start + 7 : end].strip() if 0 <= start < end else ""
+        return f"HTML page{': ' + title if title else ''} (not a JSON error body)"
+    flat = " ".join(text.split())
+    return flat[:200] + ("..." if len(flat) > 200 else "")

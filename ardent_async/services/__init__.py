@@ -1,0 +1,6 @@
+"""One thin service per resource: build the request, call the pipeline, decode the reply."""
+
+from ardent_async.services.operations import OperationsService
+from ardent_async.services.projects import ProjectsService
+
+__all__ = ["OperationsService", "ProjectsService"]

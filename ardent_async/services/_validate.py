@@ -1,0 +1,57 @@
+"""Client-side argument checks for the services: ArdentValidationError, nothing sent."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TypeVar
+
+from ardent_async.errors import validation_error
+
+T = TypeVar("T")
+
+
+def text(name: str, value: object, *, max_length: int | None = None) -> str:
+    """A non-empty string (optionally at most ``max_length`` characters)."""
+    if not isinstance(value, str) or not value.strip():
+        raise validation_error(name, "a non-empty string", value)
+    if max_length is not None and len(value) > max_length:
+        raise validation_error(name, f"at most {max_length} characters", f"{len(value)} characters")
+    return value
+
+
+def optional_text(name: str, value: object, *, max_length: int | None = None) -> str | None:
+    return None if value is None else text(name, value, max_length=max_length)
+
+
+def flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise validation_error(name, "True or False", value)
+    return value
+
+
+def number(
+    name: str, value: object, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise validation_error(name, "a number", value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        lo = "-inf" if minimum is None else f"{minimum:g}"
+        hi = "inf" if maximum is None else f"{maximum:g}"
+        raise validation_error(name, f"a number in [{lo}, {hi}]", value)
+    return float(value)
+
+
+def string_list(name: str, value: object) -> list[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Collection):
+        raise validation_error(name, "a list of strings", value)
+    items = list(value)
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or not item:
+            raise validation_error(f"{name}[{index}]", "a non-empty string", item)
+    return items
+
+
+def choice(name: str, value: object, allowed: Collection[str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise validation_error(name, "one of " + ", ".join(sorted(allowed)), value)
+    return value

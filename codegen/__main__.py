@@ -1,0 +1,126 @@
+"""``python -m codegen [--check]``: regenerate the attrs models from the OpenAPI spec.
+
+datamodel-code-generator has no attrs output type, so it runs with the dataclass model type and
+the templates in ``codegen/templates``, which emit ``@attrs.define`` classes and open enums. The
+result is made deterministic (no timestamp, fixed options) and formatted with ruff, so the
+committed file must equal a fresh generation byte for byte; ``--check`` enforces that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "ardent.yaml"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TARGET = ROOT / "ardent_async" / "models" / "_generated.py"
+
+HEADER = '''\
+"""Attrs models of the Ardent API, generated from ``openapi/ardent.yaml``.
+
+DO NOT EDIT: run ``python -m codegen`` (or ``nox -s codegen``) after changing the spec.
+"""
+'''
+
+GENERATOR_ARGS = [
+    "--input-file-type=openapi",
+    "--output-model-type=dataclasses.dataclass",
+    "--use-standard-collections",
+    "--use-union-operator",
+    "--target-python-version=3.10",
+    "--disable-timestamp",
+    "--use-schema-description",
+    "--use-field-description",
+    "--output-datetime-class=datetime",
+    "--keep-model-order",
+    "--capitalise-enum-members",
+    "--no-formatters",
+    "--field-extra-keys-without-x-prefix=x-sensitive",
+]
+
+# The dataclass model type writes dataclass imports; the templates need attrs and OpenEnum.
+IMPORT_REWRITES = {
+    "from dataclasses import dataclass, field\n": "import attrs\n",
+    "from dataclasses import dataclass\n": "import attrs\n",
+    "from enum import Enum\n": "from ardent_async.models._base import OpenEnum\n",
+    "import attrs\n": "import attrs\n\nfrom ardent_async._redact import redacted_repr\n",
+}
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        raise SystemExit(f"codegen: `{name}` is not installed (pip install -e '.[dev]')")
+    return found
+
+
+def generate() -> str:
+    """Return the formatted source of the models module for the current spec."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "_generated.py"
+        subprocess.run(
+            [
+                _tool("datamodel-codegen"),
+                f"--input={SPEC}",
+                f"--output={raw}",
+                f"--custom-template-dir={TEMPLATES}",
+                *GENERATOR_ARGS,
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+        text = raw.read_text(encoding="utf-8")
+        body = text.split("from __future__ import annotations", 1)[1]
+        for old, new in IMPORT_REWRITES.items():
+            body = body.replace(old, new)
+        names = sorted(re.findall(r"^class (\w+)", body, flags=re.MULTILINE))
+        exports = "\n\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n"
+        source = HEADER + "\nfrom __future__ import annotations" + body.rstrip() + "\n" + exports
+        raw.write_text(source, encoding="utf-8")
+        ruff = _tool("ruff")
+        config = f"--config={ROOT / 'pyproject.toml'}"
+        subprocess.run(
+            [ruff, "check", "--quiet", config, "--select=I,F401", "--fix", str(raw)],
+            check=True,
+        )
+        subprocess.run([ruff, "format", "--quiet", config, str(raw)], check=True)
+        return raw.read_text(encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 with a diff when the committed models differ from a fresh generation",
+    )
+    args = parser.parse_args(argv)
+    fresh = generate()
+    current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+    if args.check:
+        if fresh == current:
+            print(f"codegen: {TARGET.relative_to(ROOT)} is up to date")
+            return 0
+        diff = difflib.unified_diff(
+            current.splitlines(keepends=True),
+            fresh.splitlines(keepends=True),
+            fromfile=f"{TARGET.relative_to(ROOT)} (committed)",
+            tofile=f"{TARGET.relative_to(ROOT)} (generated)",
+        )
+        sys.stdout.writelines(diff)
+        print(f"\ncodegen: {TARGET.relative_to(ROOT)} is stale; run `python -m codegen`")
+        return 1
+    TARGET.write_text(fresh, encoding="utf-8")
+    print(f"codegen: wrote {TARGET.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

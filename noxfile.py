@@ -1,0 +1,41 @@
+"""Developer tasks. ``nox -s tests`` runs the suite on every Python 3.10-3.13 found."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions = ["lint", "typecheck", "codegen", "tests"]
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+DEV = ".[dev,httpx,emulator,cli]"
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The test suite (warnings are errors; see pyproject's pytest settings)."""
+    session.install("-e", DEV)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """ruff lint and format check."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python="3.11")
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install("-e", DEV)
+    session.run("mypy", "--strict", "ardent_async")
+
+
+@nox.session(python="3.11")
+def codegen(session: nox.Session) -> None:
+    """Regenerate the models (``nox -s codegen -- --check`` only compares)."""
+    session.install("-e", DEV)
+    session.run("python", "-m", "codegen", *session.posargs)
