@@ -15,7 +15,12 @@ from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
 from ardent_async.errors import ArdentValidationError
-from ardent_async.services import OperationsService, ProjectsService
+from ardent_async.services import (
+    ConnectorsService,
+    OperationsService,
+    OrgsService,
+    ProjectsService,
+)
 
 DEFAULT_BASE_URL = "https://api.tryardent.com"
 DEFAULT_TIMEOUT = 60.0
@@ -97,6 +102,8 @@ class ArdentClient:
 
         self.projects = ProjectsService(self._http)
         self.operations = OperationsService(self._http)
+        self.connectors = ConnectorsService(self._http)
+        self.orgs = OrgsService(self._http)
 
     @property
     def base_url(self) -> str:

@@ -1,6 +1,14 @@
 """One thin service per resource: build the request, call the pipeline, decode the reply."""
 
+from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.operations import OperationsService
+from ardent_async.services.orgs import OrgsService
 from ardent_async.services.projects import ProjectsService
 
-__all__ = ["OperationsService", "ProjectsService"]
+__all__ = [
+    "ConnectorsService",
+    "EngineSetupResult",
+    "OperationsService",
+    "OrgsService",
+    "ProjectsService",
+]

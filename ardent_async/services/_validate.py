@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar
 
-from ardent_async.errors import validation_error
+from ardent_async.errors import ArdentValidationError, validation_error
 
 T = TypeVar("T")
 
@@ -55,3 +55,38 @@ def choice(name: str, value: object, allowed: Collection[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise validation_error(name, "one of " + ", ".join(sorted(allowed)), value)
     return value
+
+
+def integer(
+    name: str, value: object, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise validation_error(name, "an integer", value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        lo = "-inf" if minimum is None else str(minimum)
+        hi = "inf" if maximum is None else str(maximum)
+        raise validation_error(name, f"an integer in [{lo}, {hi}]", value)
+    return value
+
+
+def mapping(name: str, value: object) -> dict[str, Any]:
+    """A non-empty mapping with string keys. The value is never echoed: it may hold secrets."""
+    if not isinstance(value, Mapping):
+        raise ArdentValidationError(
+            f"{name}: expected a mapping, got {type(value).__name__}", field=name
+        )
+    if not value:
+        raise ArdentValidationError(f"{name}: expected a non-empty mapping, got {{}}", field=name)
+    for key in value:
+        if not isinstance(key, str) or not key:
+            raise validation_error(f"{name} keys", "non-empty strings", key)
+    return dict(value)
+
+
+def email(name: str, value: object) -> str:
+    """A plausible email address (one '@', no spaces); the server has the final word."""
+    address = text(name, value)
+    local, _, domain = address.partition("@")
+    if not local or "." not in domain or "@" in domain or any(c.isspace() for c in address):
+        raise validation_error(name, "an email address", value)
+    return address

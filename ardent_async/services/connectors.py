@@ -1,0 +1,323 @@
+"""``client.connectors``: the Postgres sources Ardent replicates and branches."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ardent_async._converter import converter
+from ardent_async._http import Pipeline
+from ardent_async._paths import check_id, expand
+from ardent_async.errors import ArdentResponseError, ArdentValidationError, PreflightFailedError
+from ardent_async.models import (
+    ConnectorDeletionLockRequest,
+    ConnectorEnvelope,
+    ConnectorListResponse,
+    ConnectorRow,
+    CreateConnectorRequest,
+    DiscoverAccepted,
+    OperationHandle,
+    PreflightConnectorRequest,
+    PreflightReport,
+    QuarantineListResponse,
+    QuarantineRow,
+    ReplicaIdentityDecisionsRequest,
+    SelectionRequest,
+    UpdateConnectorRequest,
+)
+from ardent_async.preflight import failing_checks
+from ardent_async.services import _validate
+
+__all__ = ["REPLICA_IDENTITY_DECISIONS", "ConnectorsService", "EngineSetupResult"]
+
+REPLICA_IDENTITY_DECISIONS = frozenset({"exclude", "add_pk", "replica_identity_full"})
+MAX_LOCK_REASON = 500
+
+
+@attrs.define(frozen=True)
+class EngineSetupResult:
+    """The answer to an engine-setup request.
+
+    Either setup started (or joined a running one): ``operation`` is the handle to poll; or the
+    engine was already set up: ``already_set_up`` is True and ``connector`` is its row.
+    """
+
+    operation: OperationHandle | None = None
+    connector: ConnectorRow | None = None
+
+    @property
+    def already_set_up(self) -> bool:
+        return self.operation is None
+
+
+class ConnectorsService:
+    """Preflight, create, read, change and delete connectors; discovery, selection, setup."""
+
+    def __init__(self, http: Pipeline) -> None:
+        self._http = http
+
+    async def preflight(
+        self,
+        connection_details: Mapping[str, Any],
+        *,
+        service_name: str = "postgresql",
+        org_id: str | None = None,
+        selected_schemas: Sequence[str] | None = None,
+        database: str | None = None,
+        environment_id: str | None = None,
+        private_link_id: str | None = None,
+        use_environment: bool = False,
+        allow_high_rtt_placement: bool = False,
+    ) -> PreflightReport:
+        """Check a source before creating a connector; nothing is stored.
+
+        A failed check is not an error: read ``report.preflight_pass`` and
+        :func:`ardent_async.preflight.failing_checks`.
+        """
+        body = PreflightConnectorRequest(
+            connection_details=_validate.mapping("connection_details", connection_details),
+            service_name=_validate.text("service_name", service_name),
+            org_id=_optional_id("org_id", org_id),
+            selected_schemas=(
+                None
+                if selected_schemas is None
+                else _validate.string_list("selected_schemas", selected_schemas)
+            ),
+            database=_validate.optional_text("database", database),
+            environment_id=_optional_id("environment_id", environment_id),
+            private_link_id=_private_link("private_link_id", private_link_id, use_environment),
+            use_environment=_validate.flag("use_environment", use_environment),
+            allow_high_rtt_placement=_validate.flag(
+                "allow_high_rtt_placement", allow_high_rtt_placement
+            ),
+        )
+        # Preflight only reads the source, so repeating it is harmless.
+        return await self._http.send(
+            "POST", "/v1/connectors/preflight", PreflightReport, json_body=body, retry_safe=True
+        )
+
+    async def create(
+        self,
+        project_id: str,
+        name: str,
+        connection_details: Mapping[str, Any],
+        *,
+        service_name: str = "postgresql",
+        org_id: str | None = None,
+        environment_id: str | None = None,
+        private_link_id: str | None = None,
+        use_environment: bool = False,
+        allow_high_rtt_placement: bool = False,
+        drop_extensions: Sequence[str] | None = None,
+    ) -> ConnectorRow:
+        """Create a connector in ``project_id``.
+
+        Raises :class:`~ardent_async.errors.PreflightFailedError` (``.report``) when the
+        source's preflight has not passed.
+        """
+        body = CreateConnectorRequest(
+            project_id=check_id("project_id", project_id),
+            name=_validate.text("name", name),
+            connection_details=_validate.mapping("connection_details", connection_details),
+            service_name=_validate.text("service_name", service_name),
+            org_id=_optional_id("org_id", org_id),
+            environment_id=_optional_id("environment_id", environment_id),
+            private_link_id=_private_link("private_link_id", private_link_id, use_environment),
+            use_environment=_validate.flag("use_environment", use_environment),
+            allow_high_rtt_placement=_validate.flag(
+                "allow_high_rtt_placement", allow_high_rtt_placement
+            ),
+            drop_extensions=(
+                None
+                if drop_extensions is None
+                else _validate.string_list("drop_extensions", drop_extensions)
+            ),
+        )
+        try:
+            return await self._http.send("POST", "/v1/connectors", ConnectorRow, json_body=body)
+        except ArdentValidationError as exc:
+            failure = _as_preflight_failure(exc)
+            if failure is None:
+                raise
+            raise failure from None
+
+    async def list(
+        self,
+        org_id: str,
+        *,
+        connector_category: str | None = None,
+        service_name: str | None = None,
+    ) -> list[ConnectorRow]:
+        """Connectors of ``org_id`` visible to the caller, optionally filtered."""
+        params = {
+            "org_id": check_id("org_id", org_id),
+            "connector_category": _validate.optional_text("connector_category", connector_category),
+            "service_name": _validate.optional_text("service_name", service_name),
+        }
+        reply = await self._http.send("GET", "/v1/connectors", ConnectorListResponse, params=params)
+        return reply.connectors
+
+    async def get(self, connector_id: str) -> ConnectorRow:
+        path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
+        return await self._http.send("GET", path, ConnectorRow)
+
+    async def update(
+        self,
+        connector_id: str,
+        *,
+        name: str | None = None,
+        project_id: str | None = None,
+        connection_details: Mapping[str, Any] | None = None,
+        drop_extensions: Sequence[str] | None = None,
+    ) -> ConnectorRow:
+        """Change the given fields; the others stay as they are. ``drop_extensions=[]`` clears."""
+        path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
+        if all(v is None for v in (name, project_id, connection_details, drop_extensions)):
+            raise ArdentValidationError(
+                "update: pass at least one of name, project_id, connection_details, "
+                "drop_extensions",
+                field="update",
+            )
+        body = UpdateConnectorRequest(
+            name=_validate.optional_text("name", name),
+            project_id=_optional_id("project_id", project_id),
+            connection_details=(
+                None
+                if connection_details is None
+                else _validate.mapping("connection_details", connection_details)
+            ),
+            drop_extensions=(
+                None
+                if drop_extensions is None
+                else _validate.string_list("drop_extensions", drop_extensions)
+            ),
+        )
+        return await self._http.send("PUT", path, ConnectorRow, json_body=body)
+
+    async def delete(self, connector_id: str, *, force: bool = False) -> OperationHandle:
+        """Start deleting the connector; poll the returned operation."""
+        path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
+        params = {"force": True} if _validate.flag("force", force) else None
+        return await self._http.send("DELETE", path, OperationHandle, params=params)
+
+    async def discover(self, connector_id: str) -> DiscoverAccepted:
+        """Start (or join) discovery of the source's schemas; poll the returned operation."""
+        path = expand("/v1/connectors/{connector_id}/discover", connector_id=connector_id)
+        # The server joins a discovery already running, so a repeat cannot start a second one.
+        return await self._http.send("POST", path, DiscoverAccepted, retry_safe=True)
+
+    async def set_selection(self, connector_id: str, selected_paths: Sequence[str]) -> ConnectorRow:
+        """Choose the discovered paths to replicate (``["*"]``: everything)."""
+        path = expand("/v1/connectors/{connector_id}/selection", connector_id=connector_id)
+        paths = _validate.string_list("selected_paths", selected_paths)
+        if not paths:
+            raise ArdentValidationError(
+                "selected_paths: expected at least one path (['*'] selects everything), got []",
+                field="selected_paths",
+            )
+        body = SelectionRequest(selected_paths=paths)
+        # Setting a selection is a replace: repeating it is harmless.
+        return await self._http.send("POST", path, ConnectorRow, json_body=body, retry_safe=True)
+
+    async def set_replica_identity_decisions(
+        self, connector_id: str, decisions: Mapping[str, str]
+    ) -> ConnectorRow:
+        """Decide, per table, what to do about tables without a usable replica identity.
+
+        Values: ``exclude``, ``add_pk`` or ``replica_identity_full``.
+        """
+        path = expand(
+            "/v1/connectors/{connector_id}/replica-identity-decisions", connector_id=connector_id
+        )
+        checked = _validate.mapping("decisions", decisions)
+        for table, decision in checked.items():
+            _validate.choice(f"decisions[{table!r}]", decision, REPLICA_IDENTITY_DECISIONS)
+        body = ReplicaIdentityDecisionsRequest(decisions=checked)
+        return await self._http.send("PUT", path, ConnectorRow, json_body=body)
+
+    async def engine_setup(self, connector_id: str) -> EngineSetupResult:
+        """Start (or join) the engine setup; or learn that it is already done."""
+        path = expand("/v1/connectors/{connector_id}/engine-setup", connector_id=connector_id)
+        # Setup is started or joined, never duplicated: safe to retry.
+        response = await self._http.request("POST", path, retry_safe=True)
+        if response.status_code == 202:
+            return EngineSetupResult(operation=self._http.decode(response, OperationHandle))
+        if response.status_code == 200:
+            return EngineSetupResult(connector=self._http.decode(response, ConnectorRow))
+        raise ArdentResponseError(
+            f"unexpected status {response.status_code} from POST {path} (expected 200 or 202)",
+            status_code=response.status_code,
+        )
+
+    async def lock_deletion(self, connector_id: str, *, reason: str | None = None) -> ConnectorRow:
+        """Refuse deletes of this connector until unlocked."""
+        path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
+        body = ConnectorDeletionLockRequest(
+            reason=_validate.optional_text("reason", reason, max_length=MAX_LOCK_REASON)
+        )
+        reply = await self._http.send(
+            "POST", path, ConnectorEnvelope, json_body=body, retry_safe=True
+        )
+        return reply.connector
+
+    async def unlock_deletion(self, connector_id: str) -> ConnectorRow:
+        path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
+        reply = await self._http.send("DELETE", path, ConnectorEnvelope)
+        return reply.connector
+
+    # `builtins.list`: inside this class body, `list` names the method above.
+    async def list_quarantines(self, connector_id: str) -> builtins.list[QuarantineRow]:
+        """The connector's paused (quarantined) replication deployments."""
+        path = expand("/v1/connectors/{connector_id}/quarantine", connector_id=connector_id)
+        reply = await self._http.send("GET", path, QuarantineListResponse)
+        return reply.quarantines
+
+    async def release_quarantine(self, connector_id: str, quarantine_id: str) -> QuarantineRow:
+        """Resume a paused replication deployment."""
+        path = expand(
+            "/v1/connectors/{connector_id}/quarantine/{quarantine_id}/release",
+            connector_id=connector_id,
+            quarantine_id=quarantine_id,
+        )
+        return await self._http.send("POST", path, QuarantineRow)
+
+
+def _optional_id(name: str, value: object) -> str | None:
+    return None if value is None else check_id(name, value)
+
+
+def _private_link(name: str, value: object, use_environment: object) -> str | None:
+    link = _optional_id(name, value)
+    if link is not None and use_environment is not True:
+        raise ArdentValidationError(
+            f"{name}: a private link needs use_environment=True", field=name
+        )
+    return link
+
+
+def _as_preflight_failure(exc: ArdentValidationError) -> PreflightFailedError | None:
+    """The 422 of a create whose body is a preflight report (not a ``detail`` list)."""
+    body = exc.body
+    if exc.status_code != 422 or not isinstance(body, dict):
+        return None
+    if isinstance(body.get("detail"), list) or not ("checks" in body or "preflight_pass" in body):
+        return None
+    try:
+        report: PreflightReport = converter.structure(body, PreflightReport, status_code=422)
+    except ArdentResponseError:
+        return None
+    failed = [check.name for check in failing_checks(report)]
+    summary = f": failing checks {', '.join(failed)}" if failed else ""
+    return PreflightFailedError(
+        f"422 preflight has not passed on {exc.method} {exc.path}{summary}",
+        report=report,
+        status_code=exc.status_code,
+        detail=exc.detail,
+        body=body,
+        headers=exc.headers,
+        method=exc.method,
+        path=exc.path,
+    )

@@ -1,0 +1,124 @@
+"""``client.orgs``: organizations, their members, invites, roles and API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ardent_async._http import Pipeline
+from ardent_async._paths import expand
+from ardent_async.models import (
+    APIKeyCreateResponse,
+    APIKeyListItem,
+    CreateAPIKeyRequest,
+    InviteUserRequest,
+    OrgDetails,
+    OrgInvite,
+    OrgMember,
+    OrgRole,
+    UpdateMemberRoleRequest,
+    UpdateOrgRequest,
+)
+from ardent_async.services import _validate
+
+__all__ = ["ROLE_KEYS", "OrgsService"]
+
+ROLE_KEYS = frozenset({"owner", "admin", "member", "viewer"})
+MAX_API_KEY_NAME = 100
+
+
+class OrgsService:
+    """Read and manage an organization: details, members, invites, roles, API keys."""
+
+    def __init__(self, http: Pipeline) -> None:
+        self._http = http
+
+    async def get(self, org_id: str) -> OrgDetails:
+        return await self._http.send("GET", expand("/v1/orgs/{org_id}", org_id=org_id), OrgDetails)
+
+    async def update(self, org_id: str, *, name: str) -> OrgDetails:
+        """Rename the organization."""
+        path = expand("/v1/orgs/{org_id}", org_id=org_id)
+        body = UpdateOrgRequest(name=_validate.text("name", name))
+        # A rename is a set: repeating it is harmless, so it may be retried.
+        return await self._http.send("PATCH", path, OrgDetails, json_body=body, retry_safe=True)
+
+    async def delete(self, org_id: str) -> None:
+        await self._http.send("DELETE", expand("/v1/orgs/{org_id}", org_id=org_id), None)
+
+    async def list_members(self, org_id: str) -> list[OrgMember]:
+        path = expand("/v1/orgs/{org_id}/members", org_id=org_id)
+        return await self._http.send("GET", path, list[OrgMember])
+
+    async def update_member_role(self, org_id: str, user_id: str, *, role_key: str) -> OrgMember:
+        """Give a member another role: ``owner``, ``admin``, ``member`` or ``viewer``."""
+        path = expand(
+            "/v1/orgs/{org_id}/members/{target_user_id}", org_id=org_id, target_user_id=user_id
+        )
+        body = UpdateMemberRoleRequest(role_key=_validate.choice("role_key", role_key, ROLE_KEYS))
+        return await self._http.send("PATCH", path, OrgMember, json_body=body, retry_safe=True)
+
+    async def remove_member(self, org_id: str, user_id: str) -> None:
+        path = expand(
+            "/v1/orgs/{org_id}/members/{target_user_id}", org_id=org_id, target_user_id=user_id
+        )
+        await self._http.send("DELETE", path, None)
+
+    async def invite(self, org_id: str, email: str, *, role_key: str = "member") -> OrgInvite:
+        """Invite ``email`` to join with ``role_key``."""
+        path = expand("/v1/orgs/{org_id}/invite", org_id=org_id)
+        body = InviteUserRequest(
+            email=_validate.email("email", email),
+            role_key=_validate.choice("role_key", role_key, ROLE_KEYS),
+        )
+        return await self._http.send("POST", path, OrgInvite, json_body=body)
+
+    async def list_invites(self, org_id: str) -> list[OrgInvite]:
+        """Pending invitations."""
+        path = expand("/v1/orgs/{org_id}/invites", org_id=org_id)
+        return await self._http.send("GET", path, list[OrgInvite])
+
+    async def revoke_invite(self, org_id: str, invite_id: str) -> None:
+        path = expand("/v1/orgs/{org_id}/invites/{invite_id}", org_id=org_id, invite_id=invite_id)
+        await self._http.send("DELETE", path, None)
+
+    async def list_roles(self, org_id: str) -> list[OrgRole]:
+        """Roles that members and API keys can hold (``role_id`` for :meth:`create_api_key`)."""
+        path = expand("/v1/orgs/{org_id}/roles", org_id=org_id)
+        return await self._http.send("GET", path, list[OrgRole])
+
+    async def list_api_keys(self, org_id: str) -> list[APIKeyListItem]:
+        """Active keys, newest first. Secrets are never listed, only their prefixes."""
+        path = expand("/v1/orgs/{org_id}/api-keys", org_id=org_id)
+        return await self._http.send("GET", path, list[APIKeyListItem])
+
+    async def create_api_key(
+        self,
+        org_id: str,
+        name: str,
+        *,
+        role_id: str,
+        scopes: Sequence[str] | None = None,
+        expires_days: int | None = None,
+    ) -> APIKeyCreateResponse:
+        """Create a key holding ``role_id`` (optionally narrowed to ``scopes``).
+
+        The reply's ``api_key`` is the secret, returned only this once (masked in its repr).
+        """
+        path = expand("/v1/orgs/{org_id}/api-keys", org_id=org_id)
+        body = CreateAPIKeyRequest(
+            name=_validate.text("name", name, max_length=MAX_API_KEY_NAME),
+            role_id=_validate.text("role_id", role_id),
+            scopes=None if scopes is None else _validate.string_list("scopes", scopes),
+            expires_days=(
+                None
+                if expires_days is None
+                else _validate.integer("expires_days", expires_days, minimum=1)
+            ),
+        )
+        return await self._http.send("POST", path, APIKeyCreateResponse, json_body=body)
+
+    async def revoke_api_key(self, org_id: str, api_key_id: str) -> None:
+        path = expand(
+            "/v1/orgs/{org_id}/api-keys/{api_key_id}", org_id=org_id, api_key_id=api_key_id
+        )
+        await self._http.send("DELETE", path, None)
