@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar, get_args, get_origin
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -70,6 +71,36 @@ def _unstructure_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
+def _structure_open_enum(value: Any, cls: Any) -> Any:
+    member = cls._value2member_map_.get(value) if type(value) is str else None
+    return member if member is not None else cls(_structure_str(value, None))
+
+
+def _is_optional(tp: Any) -> bool:
+    args = get_args(tp)
+    return len(args) == 2 and type(None) in args and get_origin(tp) in (Union, UnionType)
+
+
+def _optional_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]:
+    inner = next(a for a in get_args(tp) if a is not type(None))
+    hook = conv.get_structure_hook(inner)
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure
+
+
+def _is_any_object(tp: Any) -> bool:
+    return get_origin(tp) is dict and get_args(tp) == (str, Any)
+
+
+def _structure_any_object(value: Any, _: Any) -> dict[str, Any]:
+    if type(value) is dict:
+        return value
+    raise TypeError(f"expected an object, got {_kind(value)}")
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -91,7 +122,11 @@ def _build(*, detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
     # OpenEnum subclasses str: register it explicitly so the str hook above does not win.
-    conv.register_structure_hook(OpenEnum, lambda value, cls: cls(_structure_str(value, None)))
+    conv.register_structure_hook(OpenEnum, _structure_open_enum)
+    # Pre-resolved hooks for the hot shapes: cattrs' generic Optional handling dispatches on
+    # every call, and dict[str, Any] would be copied key by key for nothing.
+    conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
+    conv.register_structure_hook_func(_is_any_object, _structure_any_object)
 
     def object_with_extra(cls: Any) -> Callable[[Any, Any], Any]:
         known = frozenset(a.name for a in attrs.fields(cls) if a.name != "extra")

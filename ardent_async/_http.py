@@ -273,14 +273,14 @@ def _encode_query(params: Mapping[str, Any] | None) -> str:
 def parse_json(response: Response) -> Any:
     """The reply's JSON, or ArdentResponseError saying what came instead."""
     content = response.content
-    if not content.strip():
-        raise ArdentResponseError(
-            f"empty reply body (status {response.status_code}), expected JSON",
-            status_code=response.status_code,
-        )
     try:
         return json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
+        if not content.strip():
+            raise ArdentResponseError(
+                f"empty reply body (status {response.status_code}), expected JSON",
+                status_code=response.status_code,
+            ) from None
         kind = response.headers.get("content-type", "unknown content type")
         snippet = redact_text(content[:80].decode("utf-8", "replace"))
         raise ArdentResponseError(

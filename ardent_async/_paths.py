@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from ardent_async.errors import validation_error
 
-_FORBIDDEN = frozenset("/\\")
+# Ids made only of these need no quoting (the common case, kept fast).
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_\-~]+(?:\.[A-Za-z0-9_\-~]+)*")
+_SEPARATOR = re.compile(r"[/\\]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_id(name: str, value: object) -> str:
     """Return ``value`` if it is a usable resource id, else raise ArdentValidationError."""
-    if not isinstance(value, str):
+    if type(value) is str and _PLAIN_ID.fullmatch(value):
+        return value
+    if not isinstance(value, str) or not value.strip():
         raise validation_error(name, "a non-empty string id", value)
-    if not value.strip():
-        raise validation_error(name, "a non-empty string id", value)
-    if value in (".", "..") or _FORBIDDEN.intersection(value):
+    if value in (".", "..") or _SEPARATOR.search(value):
         raise validation_error(name, "an id without '/', '\\' or dot segments", value)
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if _CONTROL.search(value):
         raise validation_error(name, "an id without control characters", value)
     return value
 
 
+def _quoted(name: str, value: object) -> str:
+    checked = check_id(name, value)
+    return checked if _PLAIN_ID.fullmatch(checked) else quote(checked, safe="")
+
+
 def expand(template: str, **ids: str) -> str:
     """Fill ``{name}`` placeholders of ``template`` with checked, quoted ids."""
-    quoted = {name: quote(check_id(name, value), safe="") for name, value in ids.items()}
-    return template.format_map(quoted)
+    return template.format_map({name: _quoted(name, value) for name, value in ids.items()})

@@ -78,7 +78,7 @@ class ArdentAPIError(ArdentError):
         self.status_code = status_code
         self.detail = redact_value(detail)
         self.body = redact_value(body)
-        self.headers: dict[str, str] = dict(headers or {})
+        self.headers: dict[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
         self.method = method
         self.path = path
 

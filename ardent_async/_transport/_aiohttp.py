@@ -32,6 +32,7 @@ class AiohttpTransport:
         self._session = session
         self._owns_session = session is None
         self._closed = False
+        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
@@ -49,7 +50,9 @@ class AiohttpTransport:
 
     async def send(self, request: Request) -> Response:
         session = self._get_session()
-        timeout = aiohttp.ClientTimeout(total=request.timeout)
+        timeout = self._timeouts.get(request.timeout)
+        if timeout is None:
+            timeout = self._timeouts[request.timeout] = aiohttp.ClientTimeout(total=request.timeout)
         try:
             async with session.request(
                 request.method,
@@ -63,8 +66,7 @@ class AiohttpTransport:
                 if length is not None and length > self._max_bytes:
                     raise _too_large(self._max_bytes, resp.status)
                 body = await _read_capped(resp, self._max_bytes)
-                headers = {k.lower(): v for k, v in resp.headers.items()}
-                return Response(resp.status, headers, body)
+                return Response(resp.status, resp.headers, body)
         except asyncio.TimeoutError:
             raise ArdentTimeoutError(
                 f"{request.method} request timed out after {request.timeout} s"

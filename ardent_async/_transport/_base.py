@@ -30,7 +30,7 @@ class Request:
 
 @attrs.define(frozen=True, slots=True)
 class Response:
-    """One HTTP response, fully read. Header names are lower-case."""
+    """One HTTP response, fully read. ``headers`` is case-insensitive (the library's own)."""
 
     status_code: int
     headers: Mapping[str, str]

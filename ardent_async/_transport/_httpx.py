@@ -78,8 +78,7 @@ class HttpxTransport:
                 chunks.append(chunk)
         finally:
             await resp.aclose()
-        headers = {k.lower(): v for k, v in resp.headers.items()}
-        return Response(resp.status_code, headers, b"".join(chunks))
+        return Response(resp.status_code, resp.headers, b"".join(chunks))
 
     async def aclose(self) -> None:
         self._closed = True

@@ -1,0 +1,76 @@
+"""Per-request overhead: SDK (aiohttp transport) vs raw aiohttp, same server, same requests."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import aiohttp
+
+from ardent_async import ArdentClient
+from bench._stats import Figure, interleaved, ratio
+
+TOKEN = "sk-ard_test_bench"
+
+
+@asynccontextmanager
+async def bench_server() -> AsyncIterator[str]:
+    """Start bench.server in a separate process; yield its base URL."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.server", stdout=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def _timed(requests: int, in_flight: int, one: Callable[[int], Awaitable[object]]) -> float:
+    counter = iter(range(requests))
+
+    async def worker() -> None:
+        for i in counter:
+            await one(i)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return time.perf_counter() - started
+
+
+async def run(requests: int = 5000, rounds: int = 5) -> dict[str, Figure]:
+    results: dict[str, Figure] = {}
+    async with bench_server() as base_url:
+        connector = aiohttp.TCPConnector(limit=100)
+        async with (
+            aiohttp.ClientSession(connector=connector) as session,
+            ArdentClient(token=TOKEN, base_url=base_url) as client,
+        ):
+            headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
+
+            async def raw(i: int) -> object:
+                async with session.get(f"{base_url}/v1/projects/proj_{i}", headers=headers) as r:
+                    r.raise_for_status()
+                    return await r.json()
+
+            async def sdk(i: int) -> object:
+                return await client.projects.get(f"proj_{i}")
+
+            await _timed(200, 8, raw)  # warm both connection pools
+            await _timed(200, 8, sdk)
+            for label, in_flight in (("sequential", 1), ("64 in flight", 64)):
+                sdk_fig, raw_fig = await interleaved(
+                    rounds,
+                    lambda n=in_flight: _timed(requests, n, sdk),
+                    lambda n=in_flight: _timed(requests, n, raw),
+                )
+                results[f"overhead {label}: SDK"] = sdk_fig
+                results[f"overhead {label}: raw aiohttp"] = raw_fig
+                results[f"overhead {label}: ratio SDK/raw"] = ratio(sdk_fig, raw_fig)
+    return results
