@@ -5,18 +5,23 @@ from __future__ import annotations
 import ipaddress
 import os
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from ardent_async._auth import BearerAuth, HmacAuth
 from ardent_async._clock import Clock, SystemClock
+from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
+from ardent_async.configs import BaseConfig
 from ardent_async.errors import ArdentValidationError
 from ardent_async.services import (
+    ConfigsService,
     ConnectorsService,
+    JobsService,
     OperationsService,
     OrgsService,
     ProjectsService,
@@ -104,6 +109,8 @@ class ArdentClient:
         self.operations = OperationsService(self._http)
         self.connectors = ConnectorsService(self._http)
         self.orgs = OrgsService(self._http)
+        self.jobs = JobsService(self._legacy_http)
+        self.configs = ConfigsService(self._legacy_http)
 
     @property
     def base_url(self) -> str:
@@ -121,6 +128,28 @@ class ArdentClient:
         self._http.close()
         self._legacy_http.close()
         await self._transport.aclose()
+
+    # Seed-compatible shortcuts for the legacy jobs/configs API (awaitable here).
+
+    async def create_job(self, message: str) -> dict[str, Any]:
+        """``await client.create_job(message=...)``: the created job as a dict."""
+        return converter.body(await self.jobs.create(message))
+
+    async def create_and_execute_job(
+        self, message: str, *, safe_mode: bool = False
+    ) -> dict[str, Any]:
+        """``await client.create_and_execute_job(message=...)``: see ``jobs.create_and_execute``."""
+        return await self.jobs.create_and_execute(message, safe_mode=safe_mode)
+
+    async def set_config(
+        self, config_type: str | BaseConfig, *, id: str | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """``await client.set_config(config_type=..., **params)``: see ``configs.set``."""
+        return await self.configs.set(config_type, id=id, **params)
+
+    async def delete_config(self, config_id: str) -> dict[str, Any]:
+        """``await client.delete_config(config_id=...)``."""
+        return await self.configs.delete(config_id)
 
     async def __aenter__(self) -> ArdentClient:
         return self

@@ -1,13 +1,17 @@
 """One thin service per resource: build the request, call the pipeline, decode the reply."""
 
+from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
+from ardent_async.services.jobs import JobsService
 from ardent_async.services.operations import OperationsService
 from ardent_async.services.orgs import OrgsService
 from ardent_async.services.projects import ProjectsService
 
 __all__ = [
+    "ConfigsService",
     "ConnectorsService",
     "EngineSetupResult",
+    "JobsService",
     "OperationsService",
     "OrgsService",
     "ProjectsService",

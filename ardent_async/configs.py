@@ -1,0 +1,373 @@
+"""Typed configurations for the legacy jobs/configs API (``client.configs.set``).
+
+One class per configuration type, with typed nested parts (``databases``, ``catalogs``...).
+:func:`build_config` makes one from the keyword arguments the seed SDK took, checking every
+parameter before anything is sent: an unknown type, a missing, unknown or wrongly typed
+parameter raises :class:`~ardent_async.errors.ArdentValidationError` whose ``field`` is the
+parameter's path (``databases[0].name``, ``catalogs[0].databases[1].tables[0].name``).
+
+Values are never echoed in those errors (they may be passwords), and secret fields are masked
+in every ``repr``::
+
+    config = build_config("mysql", {"host": "db", "port": 3306, "username": "u",
+                                    "password": "pw", "databases": [{"name": "shop"}]})
+    await client.configs.set(config)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, TypeVar, cast, get_args, get_origin
+
+import attrs
+
+from ardent_async._redact import redacted_repr
+from ardent_async.errors import ArdentValidationError
+
+__all__ = [
+    "CONFIG_TYPES",
+    "AirflowConfig",
+    "AzureSQLServerConfig",
+    "BaseConfig",
+    "Database",
+    "DatabricksCatalog",
+    "DatabricksConfig",
+    "DatabricksDatabase",
+    "DatabricksJobsConfig",
+    "DatabricksTable",
+    "MongoCollection",
+    "MongoDBConfig",
+    "MongoDatabase",
+    "MySQLConfig",
+    "PostgreSQLConfig",
+    "SnowflakeConfig",
+    "SupabaseConfig",
+    "TigerBeetleConfig",
+    "build_config",
+]
+
+P = TypeVar("P", bound="_Part")
+
+# Field metadata: "key" is the wire name when it differs from the attribute name (postgreSQL's
+# capitalised Hostname/Port); "kind" overrides the kind read from the annotation.
+_PORT = {"kind": "port"}
+_TEXT_OR_INT = {"kind": "text_or_int"}
+_UINT = {"kind": "uint"}
+
+
+class _Part:
+    """A config or a nested part of one: built from, and written as, a JSON object."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_params(cls: type[P], params: object, *, path: str = "") -> P:
+        """Check ``params`` (a mapping, or an instance) and build the part from it."""
+        if isinstance(params, cls):
+            params = params.params()
+        if not isinstance(params, Mapping):
+            where = path or cls.__name__
+            raise _error(where, f"an object with {_expected_keys(cls)}", params)
+        fields = _fields(cls)
+        for key in params:
+            if key not in fields:
+                where = _join(path, str(key))
+                close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ArdentValidationError(
+                    f"{where}: unknown parameter (expected {_expected_keys(cls)}){hint}",
+                    field=where,
+                )
+        values: dict[str, Any] = {}
+        for key, (field, kind) in fields.items():
+            where = _join(path, key)
+            if key not in params:
+                if field.default is attrs.NOTHING:
+                    raise ArdentValidationError(f"{where}: missing parameter", field=where)
+                continue
+            values[field.name] = _check(kind, params[key], where)
+        return cls(**values)
+
+    def params(self) -> dict[str, Any]:
+        """The part as JSON-ready data, under its wire names."""
+        return {
+            key: _write(getattr(self, field.name))
+            for key, (field, _) in _fields(type(self)).items()
+        }
+
+
+class BaseConfig(_Part):
+    """A legacy configuration; ``config_type`` is the ``type`` it is stored under."""
+
+    __slots__ = ()
+
+    config_type: ClassVar[str]
+
+
+@attrs.define(frozen=True)
+class MongoCollection(_Part):
+    name: str
+
+
+@attrs.define(frozen=True)
+class MongoDatabase(_Part):
+    name: str
+    collections: list[MongoCollection]
+
+
+@attrs.define(frozen=True)
+class Database(_Part):
+    """A database, by name (MySQL, PostgreSQL, Azure SQL Server, Snowflake, Supabase)."""
+
+    name: str
+
+
+@attrs.define(frozen=True)
+class DatabricksTable(_Part):
+    name: str
+
+
+@attrs.define(frozen=True)
+class DatabricksDatabase(_Part):
+    name: str
+    tables: list[DatabricksTable]
+
+
+@attrs.define(frozen=True)
+class DatabricksCatalog(_Part):
+    name: str
+    databases: list[DatabricksDatabase]
+
+
+@attrs.define(frozen=True)
+class MongoDBConfig(BaseConfig):
+    config_type: ClassVar[str] = "mongodb"
+
+    connection_string: str = attrs.field(repr=redacted_repr)
+    databases: list[MongoDatabase]
+
+
+@attrs.define(frozen=True)
+class AirflowConfig(BaseConfig):
+    config_type: ClassVar[str] = "airflow"
+
+    github_token: str = attrs.field(repr=redacted_repr)
+    repo: str
+    dag_path: str
+    host: str
+    username: str
+    password: str = attrs.field(repr=redacted_repr)
+
+
+@attrs.define(frozen=True)
+class AzureSQLServerConfig(BaseConfig):
+    config_type: ClassVar[str] = "azureSQLServer"
+
+    server: str
+    username: str
+    password: str = attrs.field(repr=redacted_repr)
+    version: str = attrs.field(metadata=_TEXT_OR_INT)
+    databases: list[Database]
+
+
+@attrs.define(frozen=True)
+class DatabricksJobsConfig(BaseConfig):
+    config_type: ClassVar[str] = "databricksJobs"
+
+    workspace_url: str
+    access_token: str = attrs.field(repr=redacted_repr)
+    github_token: str = attrs.field(repr=redacted_repr)
+    repo: str
+    repo_path: str
+
+
+@attrs.define(frozen=True)
+class DatabricksConfig(BaseConfig):
+    """Databricks SQL."""
+
+    config_type: ClassVar[str] = "databricks"
+
+    server_hostname: str
+    http_path: str
+    access_token: str = attrs.field(repr=redacted_repr)
+    catalogs: list[DatabricksCatalog]
+
+
+@attrs.define(frozen=True)
+class MySQLConfig(BaseConfig):
+    config_type: ClassVar[str] = "mysql"
+
+    host: str
+    port: str = attrs.field(metadata=_PORT)
+    username: str
+    password: str = attrs.field(repr=redacted_repr)
+    databases: list[Database]
+
+
+@attrs.define(frozen=True)
+class PostgreSQLConfig(BaseConfig):
+    """PostgreSQL. As ``set_config`` keywords and on the wire: ``Hostname`` and ``Port``."""
+
+    config_type: ClassVar[str] = "postgreSQL"
+
+    hostname: str = attrs.field(metadata={"key": "Hostname"})
+    port: str = attrs.field(metadata={**_PORT, "key": "Port"})
+    username: str
+    password: str = attrs.field(repr=redacted_repr)
+    databases: list[Database]
+
+
+@attrs.define(frozen=True)
+class SnowflakeConfig(BaseConfig):
+    config_type: ClassVar[str] = "snowflake"
+
+    account: str
+    user: str
+    password: str = attrs.field(repr=redacted_repr)
+    warehouse: str
+    databases: list[Database]
+
+
+@attrs.define(frozen=True)
+class SupabaseConfig(BaseConfig):
+    """Supabase; ``databases`` may stay empty (Supabase detects them)."""
+
+    config_type: ClassVar[str] = "supabase"
+
+    project_url: str
+    api_key: str = attrs.field(repr=redacted_repr)
+    databases: list[Database] = attrs.field(factory=list)
+
+
+@attrs.define(frozen=True)
+class TigerBeetleConfig(BaseConfig):
+    config_type: ClassVar[str] = "tigerbeetle"
+
+    cluster_id: str = attrs.field(metadata=_UINT)
+    replica_addresses: list[str]
+
+
+CONFIG_TYPES: Mapping[str, type[BaseConfig]] = {
+    cls.config_type: cls
+    for cls in (
+        MongoDBConfig,
+        AirflowConfig,
+        AzureSQLServerConfig,
+        DatabricksJobsConfig,
+        DatabricksConfig,
+        MySQLConfig,
+        PostgreSQLConfig,
+        SnowflakeConfig,
+        SupabaseConfig,
+        TigerBeetleConfig,
+    )
+}
+
+
+def build_config(config_type: object, params: Mapping[str, Any]) -> BaseConfig:
+    """The checked configuration of type ``config_type`` (``"mysql"``, ``"postgreSQL"``...)."""
+    cls = CONFIG_TYPES.get(config_type) if isinstance(config_type, str) else None
+    if cls is None:
+        known = ", ".join(CONFIG_TYPES)
+        hint = ""
+        if isinstance(config_type, str):
+            lowered = {name.lower(): name for name in CONFIG_TYPES}
+            if config_type.lower() in lowered:
+                hint = f"; did you mean {lowered[config_type.lower()]!r}?"
+            shown = repr(config_type[:40])
+        else:
+            shown = type(config_type).__name__
+        raise ArdentValidationError(
+            f"config_type: expected one of {known}, got {shown}{hint}", field="config_type"
+        )
+    return cls.from_params(params)
+
+
+_WIRE_FIELDS: dict[type[_Part], dict[str, tuple[attrs.Attribute[Any], Any]]] = {}
+
+
+def _fields(cls: type[_Part]) -> dict[str, tuple[attrs.Attribute[Any], Any]]:
+    """Wire key -> (attribute, kind), where kind is a field kind or ("items", part class)."""
+    fields = _WIRE_FIELDS.get(cls)
+    if fields is None:
+        attrs_cls: Any = attrs.resolve_types(cast(Any, cls))
+        fields = {
+            field.metadata.get("key", field.name): (field, _kind(field))
+            for field in attrs.fields(attrs_cls)
+        }
+        _WIRE_FIELDS[cls] = fields
+    return fields
+
+
+def _kind(field: attrs.Attribute[Any]) -> Any:
+    if "kind" in field.metadata:
+        return field.metadata["kind"]
+    if field.type is str:
+        return "text"
+    if get_origin(field.type) is list:
+        (item,) = get_args(field.type)
+        if item is str:
+            return "strings"
+        if isinstance(item, type) and issubclass(item, _Part):
+            return ("items", item)
+    raise TypeError(f"unsupported config field type {field.type!r}")  # pragma: no cover
+
+
+def _check(kind: Any, value: object, where: str) -> Any:
+    if kind == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise _error(where, "a non-empty string", value)
+        return value
+    if kind == "text_or_int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return _check("text", value, where)
+    if kind in ("port", "uint"):
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+            raise _error(where, "a whole number (as an int or a string of digits)", value)
+        if kind == "port" and not 1 <= int(text) <= 65535:
+            raise _error(where, "a port number in [1, 65535]", value)
+        return text
+    if kind == "strings":
+        items = _sequence(value, where, "a non-empty list of strings")
+        if not items:
+            raise _error(where, "a non-empty list of strings", value)
+        return [_check("text", item, f"{where}[{index}]") for index, item in enumerate(items)]
+    _, part = kind
+    items = _sequence(value, where, f"a list of objects with {_expected_keys(part)}")
+    return [part.from_params(item, path=f"{where}[{index}]") for index, item in enumerate(items)]
+
+
+def _sequence(value: object, where: str, expected: str) -> list[Any]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise _error(where, expected, value)
+    return list(value)
+
+
+def _write(value: Any) -> Any:
+    if isinstance(value, _Part):
+        return value.params()
+    if isinstance(value, list):
+        return [_write(item) for item in value]
+    return value
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _expected_keys(cls: type[_Part]) -> str:
+    return ", ".join(_fields(cls))
+
+
+def _error(where: str, expected: str, got: object) -> ArdentValidationError:
+    # Only the kind of value is shown: config values include passwords and tokens.
+    if isinstance(got, str) and not got.strip():
+        shown = "an empty string"
+    elif isinstance(got, (list, tuple)) and not got:
+        shown = "an empty list"
+    else:
+        shown = type(got).__name__
+    return ArdentValidationError(f"{where}: expected {expected}, got {shown}", field=where)

@@ -1,0 +1,53 @@
+"""``client.configs``: configurations of the legacy API (HMAC-signed)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from ardent_async._http import Pipeline
+from ardent_async._paths import check_id
+from ardent_async.configs import BaseConfig, build_config
+from ardent_async.errors import ArdentValidationError
+from ardent_async.models import LegacyIdRequest
+from ardent_async.services import _legacy
+
+
+class ConfigsService:
+    """Store and delete the configurations (data sources, tools) that jobs work with."""
+
+    def __init__(self, http: Pipeline) -> None:
+        self._http = http
+
+    async def set(
+        self, config_type: str | BaseConfig, *, id: str | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """Create or replace a configuration.
+
+        Pass the type and its parameters as keywords (``set("mysql", host=..., ...)``; see
+        :mod:`ardent_async.configs` for each type's), or a config object. ``id`` defaults to a
+        new UUID; the reply always carries the ``id`` used, for :meth:`delete`.
+        """
+        if isinstance(config_type, BaseConfig):
+            if params:
+                raise ArdentValidationError(
+                    f"{next(iter(params))}: pass parameters either in the config object or as "
+                    "keywords, not both",
+                    field=next(iter(params)),
+                )
+            # Re-checked: a config object built directly skipped the parameter checks.
+            config = type(config_type).from_params(config_type)
+        else:
+            config = build_config(config_type, params)
+        config_id = str(uuid.uuid4()) if id is None else check_id("id", id)
+        body = {"Config": {"type": config.config_type, "id": config_id, **config.params()}}
+        # A set with a fixed id replaces the same configuration: safe to repeat.
+        reply = await _legacy.send(
+            self._http, "POST", "/v1/configs/setConfig", body, retry_safe=True
+        )
+        reply.setdefault("id", config_id)
+        return reply
+
+    async def delete(self, config_id: str) -> dict[str, Any]:
+        body = LegacyIdRequest(id=check_id("config_id", config_id))
+        return await _legacy.send(self._http, "DELETE", "/v1/configs/deleteConfig", body)

@@ -1,0 +1,69 @@
+"""``client.jobs``: jobs of the legacy API (HMAC-signed with the public and secret keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ardent_async._converter import converter
+from ardent_async._http import Pipeline
+from ardent_async._paths import check_id
+from ardent_async.errors import validation_error
+from ardent_async.models import LegacyCreateJobRequest, LegacyIdRequest, LegacyJob
+from ardent_async.services import _legacy, _validate
+
+
+class JobsService:
+    """Create, execute and delete jobs for Ardent to run."""
+
+    def __init__(self, http: Pipeline) -> None:
+        self._http = http
+
+    async def create(self, message: str) -> LegacyJob:
+        """Create a job that will do what ``message`` asks (run it with :meth:`execute`)."""
+        body = LegacyCreateJobRequest(userMessage=_validate.text("message", message))
+        reply = await _legacy.send(self._http, "POST", "/v1/jobs/createJob", body)
+        job: LegacyJob = converter.structure(reply, LegacyJob)
+        return job
+
+    async def execute(
+        self, job: LegacyJob | Mapping[str, Any], message: str, *, safe_mode: bool = False
+    ) -> dict[str, Any]:
+        """Run a created job (``job``: as :meth:`create` returned it, or its dict form)."""
+        fields = _job_fields(job)
+        body = {
+            "jobID": check_id("job.id", fields.get("id")),
+            "userMessage": _validate.text("message", message),
+            # Sent even when null: the server expects both keys from the created job.
+            "files_share_name": _optional_str(
+                "job.files_share_name", fields.get("files_share_name")
+            ),
+            "userID": _optional_str("job.userID", fields.get("userID")),
+            "safeMode": _validate.flag("safe_mode", safe_mode),
+        }
+        return await _legacy.send(self._http, "POST", "/v1/jobs/APIChat", body)
+
+    async def create_and_execute(self, message: str, *, safe_mode: bool = False) -> dict[str, Any]:
+        """Create a job and run it; the result holds the job's fields and the run's reply."""
+        _validate.flag("safe_mode", safe_mode)
+        job = await self.create(message)
+        result = await self.execute(job, message, safe_mode=safe_mode)
+        return {**converter.body(job), **result}
+
+    async def delete(self, job_id: str) -> dict[str, Any]:
+        body = LegacyIdRequest(id=check_id("job_id", job_id))
+        return await _legacy.send(self._http, "DELETE", "/v1/jobs/deleteJob", body)
+
+
+def _job_fields(job: object) -> Mapping[str, Any]:
+    if isinstance(job, LegacyJob):
+        return converter.body(job)
+    if isinstance(job, Mapping):
+        return job
+    raise validation_error("job", "a LegacyJob or the job's dict", job)
+
+
+def _optional_str(name: str, value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise validation_error(name, "a string or None", value)
+    return value
