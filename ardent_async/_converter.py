@@ -91,6 +91,44 @@ def _optional_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]
     return structure
 
 
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, UnionType)
+
+
+_JSON_TYPES: dict[Any, tuple[type, ...]] = {
+    str: (str,),
+    int: (int,),
+    float: (float, int),
+    bool: (bool,),
+    type(None): (type(None),),
+    datetime: (str,),
+}
+
+
+def _union_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]:
+    """A union like ``str | list[ValidationError]``: pick the member by the JSON value's type."""
+    members: list[tuple[tuple[type, ...], Any, Callable[[Any, Any], Any]]] = []
+    for member in get_args(tp):
+        origin = get_origin(member) or member
+        if origin in _JSON_TYPES:
+            accepts = _JSON_TYPES[origin]
+        elif origin is list:
+            accepts = (list,)
+        else:  # dicts and models
+            accepts = (dict,)
+        members.append((accepts, member, conv.get_structure_hook(member)))
+    names = " or ".join(_type_name(m) for m in get_args(tp))
+
+    def structure(value: Any, _: Any) -> Any:
+        kind = type(value)
+        for accepts, member, hook in members:
+            if kind in accepts:
+                return hook(value, member)
+        raise TypeError(f"expected {names}, got {_kind(value)}")
+
+    return structure
+
+
 def _is_any_object(tp: Any) -> bool:
     return get_origin(tp) is dict and get_args(tp) == (str, Any)
 
@@ -125,6 +163,7 @@ def _build(*, detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(OpenEnum, _structure_open_enum)
     # Pre-resolved hooks for the hot shapes: cattrs' generic Optional handling dispatches on
     # every call, and dict[str, Any] would be copied key by key for nothing.
+    conv.register_structure_hook_factory(_is_union, lambda t: _union_hook(conv, t))
     conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
     conv.register_structure_hook_func(_is_any_object, _structure_any_object)
 
