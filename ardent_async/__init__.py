@@ -15,6 +15,7 @@
 
 from ardent_async._client import ArdentClient
 from ardent_async._clock import Clock, SystemClock
+from ardent_async._poller import OperationPoller
 from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Request, Response, Transport
 from ardent_async._version import __version__
@@ -36,6 +37,8 @@ from ardent_async.errors import (
     RateLimitError,
     ServerError,
 )
+from ardent_async.fanout import BranchOutcome, FanOutProgress
+from ardent_async.models import BranchCreateResult
 
 __all__ = [
     "AiohttpTransport",
@@ -47,12 +50,16 @@ __all__ = [
     "ArdentResponseError",
     "ArdentTimeoutError",
     "ArdentValidationError",
+    "BranchCreateResult",
+    "BranchOutcome",
     "ClientClosedError",
     "Clock",
     "ConflictError",
     "EmptyBranchURLError",
+    "FanOutProgress",
     "NotFoundError",
     "OperationFailedError",
+    "OperationPoller",
     "OperationTimeoutError",
     "PreflightFailedError",
     "RateLimitError",

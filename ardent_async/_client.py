@@ -12,6 +12,7 @@ from ardent_async._auth import BearerAuth, HmacAuth
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
+from ardent_async._poller import OperationPoller
 from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Transport
@@ -19,6 +20,7 @@ from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
 from ardent_async.configs import BaseConfig
 from ardent_async.errors import ArdentValidationError
 from ardent_async.services import (
+    BranchesService,
     ConfigsService,
     ConnectorsService,
     JobsService,
@@ -106,7 +108,9 @@ class ArdentClient:
         self._closed = False
 
         self.projects = ProjectsService(self._http)
-        self.operations = OperationsService(self._http)
+        poller = OperationPoller(self._http)
+        self.operations = OperationsService(self._http, poller)
+        self.branches = BranchesService(self._http, poller)
         self.connectors = ConnectorsService(self._http)
         self.orgs = OrgsService(self._http)
         self.jobs = JobsService(self._legacy_http)

@@ -1,5 +1,6 @@
 """One thin service per resource: build the request, call the pipeline, decode the reply."""
 
+from ardent_async.services.branches import BranchesService
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -8,6 +9,7 @@ from ardent_async.services.orgs import OrgsService
 from ardent_async.services.projects import ProjectsService
 
 __all__ = [
+    "BranchesService",
     "ConfigsService",
     "ConnectorsService",
     "EngineSetupResult",

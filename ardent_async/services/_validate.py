@@ -90,3 +90,11 @@ def email(name: str, value: object) -> str:
     if not local or "." not in domain or "@" in domain or any(c.isspace() for c in address):
         raise validation_error(name, "an email address", value)
     return address
+
+
+def header_text(name: str, value: object, *, max_length: int = 255) -> str:
+    """A value sent as an HTTP header: non-empty printable ASCII, no control characters."""
+    value = text(name, value, max_length=max_length)
+    if not value.isascii() or not value.isprintable():
+        raise validation_error(name, "printable ASCII (it is sent as an HTTP header)", value)
+    return value

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from ardent_async._http import Pipeline
 from ardent_async._paths import expand
+from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
 from ardent_async.models import AsyncOperationResponse
 from ardent_async.services import _validate
 
-MAX_SERVER_WAIT = 10.0
+__all__ = ["MAX_SERVER_WAIT", "OperationsService"]
 
 
 class OperationsService:
-    """Read operations; waiting and watching live in the operation poller."""
+    """Read operations; waiting and watching are done by the operation poller."""
 
-    def __init__(self, http: Pipeline) -> None:
+    def __init__(self, http: Pipeline, poller: OperationPoller | None = None) -> None:
         self._http = http
+        self.poller = poller or OperationPoller(http)
 
     async def get(self, operation_id: str, *, wait: float | None = None) -> AsyncOperationResponse:
         """The operation's state. ``wait`` (0-10 s) asks the server to hold the request until
@@ -31,3 +35,36 @@ class OperationsService:
         return await self._http.send(
             "GET", path, AsyncOperationResponse, params=params, timeout=timeout
         )
+
+    async def wait(
+        self,
+        operation_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float | None = None,
+    ) -> AsyncOperationResponse:
+        """Wait until the operation is terminal and return it when ``completed``.
+
+        Raises OperationFailedError (``.operation``, ``.error``) when it ``failed`` and
+        OperationTimeoutError (``.operation``: the last state seen) after ``timeout`` seconds.
+        Polls are held by the server (``wait=``) so the end is seen at once; ``poll_interval``
+        is the first pause between polls should the server answer without holding.
+        """
+        return await self.poller.wait(operation_id, timeout=timeout, poll_interval=poll_interval)
+
+    def watch(
+        self,
+        operation_id: str,
+        *,
+        timeout: float = 600.0,
+        update_every: float = WATCH_HOLD,
+    ) -> AsyncIterator[AsyncOperationResponse]:
+        """Each change of the operation's status, progress or stage, once, until it ends::
+
+            async for op in client.operations.watch(op_id):
+                print(op.status, op.stage_label, op.progress)
+
+        Ends after the terminal state; after a ``failed`` one the next step raises
+        OperationFailedError. OperationTimeoutError after ``timeout`` seconds.
+        """
+        return self.poller.watch(operation_id, timeout=timeout, update_every=update_every)

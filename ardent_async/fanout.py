@@ -1,0 +1,51 @@
+"""Results of fan-out calls such as ``client.branches.create_many``: one outcome per input."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+from ardent_async.models import BranchCreateResult, OperationHandle
+
+__all__ = ["BranchOutcome", "FanOutProgress", "ProgressCallback"]
+
+
+@attrs.define(frozen=True, slots=True)
+class BranchOutcome:
+    """What happened to one requested branch.
+
+    ``handle`` is set once the create was accepted (even if waiting for it then failed: its
+    ``operation_id`` is where to look next). ``branch`` is set when the branch was waited for
+    and is ready. ``error`` is the exception that stopped this branch, or None.
+    """
+
+    name: str
+    branch: BranchCreateResult | None = None
+    handle: OperationHandle | None = None
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@attrs.define(frozen=True, slots=True)
+class FanOutProgress:
+    """A snapshot after one more input finished: ``name`` and its ``outcome`` just now."""
+
+    total: int
+    done: int
+    """Inputs finished so far, successfully or not."""
+    failed: int
+    """Of ``done``, how many ended with an error."""
+    name: str
+    outcome: BranchOutcome
+
+    @property
+    def succeeded(self) -> int:
+        return self.done - self.failed
+
+
+ProgressCallback = Callable[[FanOutProgress], "Awaitable[object] | object"]
+"""``on_progress``: a plain function or a coroutine function taking a FanOutProgress."""
