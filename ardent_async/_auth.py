@@ -32,7 +32,9 @@ class BearerAuth:
 
     def headers(self, method: str, path: str, body: bytes) -> Mapping[str, str]:
         if self._headers is None:
-            raise ArdentAuthError("no API token: pass ArdentClient(token=...) or set ARDENT_TOKEN")
+            raise ArdentAuthError(
+                "no API token: set ARDENT_TOKEN or pass one as ArdentClient(token)"
+            )
         return self._headers
 
     def secrets(self) -> tuple[str, ...]:

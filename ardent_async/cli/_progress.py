@@ -1,0 +1,65 @@
+"""Progress for waits: a rich progress bar on a terminal, plain lines otherwise (stderr)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+try:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+except ImportError:  # pragma: no cover - exercised only without the extra
+    Progress = None  # type: ignore[assignment,misc]
+
+
+class ProgressView:
+    """``update(completed, total, label)``; prints only on change."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._last: tuple[float, str] | None = None
+
+    def update(self, completed: float, total: float, label: str) -> None:
+        key = (completed, label)
+        if key == self._last:
+            return
+        self._last = key
+        self._stream.write(f"{label}: {completed:g}/{total:g}\n")
+        self._stream.flush()
+
+
+class _RichView(ProgressView):
+    def __init__(self, progress: Progress, description: str) -> None:
+        self._progress = progress
+        self._task = progress.add_task(description, total=100)
+
+    def update(self, completed: float, total: float, label: str) -> None:
+        self._progress.update(self._task, completed=completed, total=total, description=label)
+
+
+@contextmanager
+def progress(
+    description: str, *, quiet: bool = False, stream: TextIO | None = None
+) -> Iterator[ProgressView]:
+    """A progress display for one wait; silent when ``quiet`` (JSON output)."""
+    out = stream or sys.stderr
+    if quiet:
+        yield _Silent(out)
+        return
+    if Progress is not None and out.isatty():
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:>3.0f}/{task.total:.0f}"),
+            TimeElapsedColumn(),
+            transient=False,
+        ) as bar:
+            yield _RichView(bar, description)
+        return
+    yield ProgressView(out)
+
+
+class _Silent(ProgressView):
+    def update(self, completed: float, total: float, label: str) -> None:
+        return None
