@@ -109,7 +109,18 @@ class OperationPoller:
         OperationTimeoutError when ``timeout`` seconds pass first (``.operation`` is the last
         state seen, or None if no poll got an answer). At least one poll is always made.
         """
-        polling = self._start(operation_id, timeout, MAX_SERVER_WAIT, poll_interval)
+        first = (
+            self.poll_interval
+            if poll_interval is None
+            else _seconds("poll_interval", poll_interval, 0.001, 3600)
+        )
+        polling = self._start(
+            operation_id,
+            timeout,
+            hold=MAX_SERVER_WAIT,
+            first_pause=first,
+            max_pause=max(first, self.max_poll_interval),
+        )
         while True:
             operation = await polling.next()
             if operation.status == OperationStatus.COMPLETED:
@@ -132,19 +143,29 @@ class OperationPoller:
         progress change is seen. Arguments are checked here, before any request.
         """
         hold = _seconds("update_every", update_every, 0.1, MAX_SERVER_WAIT)
-        return _Watch(self._start(operation_id, timeout, hold, None))
+        # Client-side pauses are capped at the hold too, so no change goes unseen for longer.
+        cap = min(hold, self.max_poll_interval)
+        polling = self._start(
+            operation_id,
+            timeout,
+            hold=hold,
+            first_pause=min(self.poll_interval, cap),
+            max_pause=cap,
+        )
+        return _Watch(polling)
 
     def _start(
-        self, operation_id: str, timeout: float, hold: float, poll_interval: float | None
+        self,
+        operation_id: str,
+        timeout: float,
+        *,
+        hold: float,
+        first_pause: float,
+        max_pause: float,
     ) -> _Polling:
         path = expand("/v1/operations/{operation_id}", operation_id=operation_id)
         seconds = _seconds("timeout", timeout, 0.001, None)
-        interval = (
-            self.poll_interval
-            if poll_interval is None
-            else _seconds("poll_interval", poll_interval, 0.001, 3600)
-        )
-        return _Polling(self, operation_id, path, seconds, hold, interval)
+        return _Polling(self, operation_id, path, seconds, hold, first_pause, max_pause)
 
     async def _fetch(self, path: str, hold: float, remaining: float) -> AsyncOperationResponse:
         """One poll, held by the server for up to ``hold`` seconds."""
@@ -185,7 +206,8 @@ class _Polling:
         path: str,
         timeout: float,
         hold: float,
-        interval: float,
+        first_pause: float,
+        max_pause: float,
     ) -> None:
         self._poller = poller
         self._clock = poller._http.clock
@@ -194,7 +216,8 @@ class _Polling:
         self._timeout = timeout
         self._deadline = self._clock.monotonic() + timeout
         self._hold = hold
-        self._ceiling = interval
+        self._ceiling = first_pause
+        self._max_pause = max_pause
         self._pause = 0.0
         self._polls = 0
         self._last_error: ArdentError | None = None
@@ -235,7 +258,7 @@ class _Polling:
 
     def _backoff(self) -> float:
         pause = self._poller._jitter(self._ceiling)
-        self._ceiling = min(self._ceiling * BACKOFF_FACTOR, self._poller.max_poll_interval)
+        self._ceiling = min(self._ceiling * BACKOFF_FACTOR, self._max_pause)
         return pause
 
     def _timed_out(self) -> OperationTimeoutError:

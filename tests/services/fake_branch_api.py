@@ -144,6 +144,8 @@ class FakeBranchApi:
         self.results: dict[str, dict[str, Any]] = {}
         self.hang_names: set[str] = set()
         self.branch_rows: list[dict[str, Any]] = []
+        # Fixed replies by (method, path), answered before anything else.
+        self.fixed: dict[tuple[str, str], httpx.Response] = {}
         self.in_flight = 0
         self.max_in_flight = 0
         self.hanging = 0
@@ -201,6 +203,9 @@ class FakeBranchApi:
 
     async def _dispatch(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        fixed = self.fixed.get((request.method, path))
+        if fixed is not None:
+            return fixed
         if request.method == "POST" and path == "/v1/branch/create":
             return self._create(request)
         if request.method == "GET" and path.startswith("/v1/branches/"):
