@@ -1,5 +1,8 @@
 """``python -m codegen [--check]``: regenerate the attrs models from the OpenAPI spec.
 
+It also writes a JSON copy of the spec into the package (``ardent_async/_spec/ardent.json``), so
+the installed SDK can read the spec (agent tool schemas) without PyYAML.
+
 datamodel-code-generator has no attrs output type, so it runs with the dataclass model type and
 the templates in ``codegen/templates``, which emit ``@attrs.define`` classes and open enums. The
 result is made deterministic (no timestamp, fixed options) and formatted with ruff, so the
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import re
 import shutil
 import subprocess
@@ -17,10 +21,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "ardent.yaml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TARGET = ROOT / "ardent_async" / "models" / "_generated.py"
+SPEC_COPY = ROOT / "ardent_async" / "_spec" / "ardent.json"
 
 HEADER = '''\
 """Attrs models of the Ardent API, generated from ``openapi/ardent.yaml``.
@@ -94,6 +101,29 @@ def generate() -> str:
         return raw.read_text(encoding="utf-8")
 
 
+def spec_json() -> str:
+    """The spec as deterministic JSON (key order as written, YAML anchors expanded)."""
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    return json.dumps(spec, indent=1, ensure_ascii=False) + "\n"
+
+
+def _stale(target: Path, fresh: str) -> bool:
+    """Print a diff and return True when ``target`` differs from ``fresh``."""
+    current = target.read_text(encoding="utf-8") if target.exists() else ""
+    if fresh == current:
+        print(f"codegen: {target.relative_to(ROOT)} is up to date")
+        return False
+    diff = difflib.unified_diff(
+        current.splitlines(keepends=True),
+        fresh.splitlines(keepends=True),
+        fromfile=f"{target.relative_to(ROOT)} (committed)",
+        tofile=f"{target.relative_to(ROOT)} (generated)",
+    )
+    sys.stdout.writelines(diff)
+    print(f"\ncodegen: {target.relative_to(ROOT)} is stale; run `python -m codegen`")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     parser.add_argument(
@@ -102,23 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         help="exit 1 with a diff when the committed models differ from a fresh generation",
     )
     args = parser.parse_args(argv)
-    fresh = generate()
-    current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+    outputs = {TARGET: generate(), SPEC_COPY: spec_json()}
     if args.check:
-        if fresh == current:
-            print(f"codegen: {TARGET.relative_to(ROOT)} is up to date")
-            return 0
-        diff = difflib.unified_diff(
-            current.splitlines(keepends=True),
-            fresh.splitlines(keepends=True),
-            fromfile=f"{TARGET.relative_to(ROOT)} (committed)",
-            tofile=f"{TARGET.relative_to(ROOT)} (generated)",
-        )
-        sys.stdout.writelines(diff)
-        print(f"\ncodegen: {TARGET.relative_to(ROOT)} is stale; run `python -m codegen`")
-        return 1
-    TARGET.write_text(fresh, encoding="utf-8")
-    print(f"codegen: wrote {TARGET.relative_to(ROOT)}")
+        stale = [target for target, fresh in outputs.items() if _stale(target, fresh)]
+        return 1 if stale else 0
+    for target, fresh in outputs.items():
+        target.write_text(fresh, encoding="utf-8")
+        print(f"codegen: wrote {target.relative_to(ROOT)}")
     return 0
 
 
