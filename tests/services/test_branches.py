@@ -1,0 +1,317 @@
+"""client.branches: create (idempotency key), create_and_wait (typed result), list, get."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+import pytest
+
+from ardent_async import (
+    ArdentClient,
+    ArdentResponseError,
+    ArdentValidationError,
+    BranchCreateResult,
+    ConflictError,
+    EmptyBranchURLError,
+    NotFoundError,
+    OperationFailedError,
+    OperationTimeoutError,
+)
+from ardent_async.models import OperationHandle, OperationStatus, OperationType
+from tests.fakes import FakeClock
+from tests.services.fake_branch_api import (
+    BRANCH_URL,
+    CONNECTOR,
+    TOKEN,
+    FakeBranchApi,
+    branch_result_json,
+    make_client,
+    running_api,
+)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def api(clock: FakeClock) -> AsyncIterator[FakeBranchApi]:
+    async with running_api(FakeBranchApi(clock)) as server:
+        yield server
+
+
+@pytest.fixture
+async def client(clock: FakeClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
+    client = make_client(clock)
+    yield client
+    await client.close()
+
+
+def creates(api: FakeBranchApi) -> list[httpx.Request]:
+    return api.seen("POST", "/v1/branch/create")
+
+
+def row_json(branch_id: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": branch_id,
+        "name": name,
+        "connector_id": CONNECTOR,
+        "service_type": "postgres",
+        "status": "ready",
+        "created_at": "2026-01-02T03:04:05Z",
+        "branch_url": BRANCH_URL,
+        **extra,
+    }
+
+
+# -- create ----------------------------------------------------------------------------------------
+
+
+async def test_create_sends_the_exact_request(client: ArdentClient, api: FakeBranchApi) -> None:
+    handle = await client.branches.create(CONNECTOR, "pr-123")
+    assert isinstance(handle, OperationHandle)
+    assert handle.operation_id == "op_1"
+    assert handle.status is OperationStatus.PENDING
+    assert handle.type is OperationType.BRANCH_CREATE
+    assert handle.resource_id == "br_pr-123"
+    (request,) = api.requests
+    assert request.method == "POST"
+    assert request.url.path == "/v1/branch/create"
+    assert request.url.query == b""
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["x-idempotency-key"].startswith("ardent-async-")
+    assert json.loads(request.content) == {
+        "connector_id": CONNECTOR,
+        "name": "pr-123",
+        "service_type": "postgres",
+    }
+
+
+async def test_create_uses_the_callers_key_and_keeps_it_across_retries(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.create_errors["pr-1"].extend([(503, {}), (502, {})])
+    handle = await client.branches.create(CONNECTOR, "pr-1", idempotency_key="ci-run-42-pr-1")
+    assert handle.operation_id == "op_1"
+    keys = [r.headers["x-idempotency-key"] for r in creates(api)]
+    assert keys == ["ci-run-42-pr-1"] * 3
+    assert len({r.content for r in creates(api)}) == 1
+    assert len(clock.sleeps) == 2
+
+
+async def test_generated_key_is_stable_across_retries_and_fresh_per_call(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.create_errors["a"].append((500, {}))
+    await client.branches.create(CONNECTOR, "a")
+    await client.branches.create(CONNECTOR, "b")
+    keys = [r.headers["x-idempotency-key"] for r in creates(api)]
+    assert len(keys) == 3
+    assert keys[0] == keys[1]
+    assert keys[1] != keys[2]
+
+
+async def test_create_conflict_is_not_retried(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.create_errors["pr-1"].append((409, {}))
+    with pytest.raises(ConflictError) as info:
+        await client.branches.create(CONNECTOR, "pr-1")
+    assert info.value.status_code == 409
+    assert len(creates(api)) == 1
+    assert clock.sleeps == []
+
+
+async def test_create_sends_other_service_types(client: ArdentClient, api: FakeBranchApi) -> None:
+    await client.branches.create(CONNECTOR, "cache-1", service_type="redis")
+    assert json.loads(api.requests[0].content)["service_type"] == "redis"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "field"),
+    [
+        ((CONNECTOR, ""), {}, "name"),
+        ((CONNECTOR, "   "), {}, "name"),
+        ((CONNECTOR, "x" * 256), {}, "name"),
+        ((CONNECTOR, 42), {}, "name"),
+        ((CONNECTOR, None), {}, "name"),
+        (("", "pr-1"), {}, "connector_id"),
+        (("conn/../x", "pr-1"), {}, "connector_id"),
+        ((CONNECTOR, "pr-1"), {"service_type": "postgresql"}, "service_type"),
+        ((CONNECTOR, "pr-1"), {"service_type": ""}, "service_type"),
+        ((CONNECTOR, "pr-1"), {"idempotency_key": ""}, "idempotency_key"),
+        ((CONNECTOR, "pr-1"), {"idempotency_key": "a\r\nX-Evil: 1"}, "idempotency_key"),
+        ((CONNECTOR, "pr-1"), {"idempotency_key": "clé"}, "idempotency_key"),
+        ((CONNECTOR, "pr-1"), {"idempotency_key": "k" * 256}, "idempotency_key"),
+    ],
+)
+async def test_bad_create_arguments_are_refused_before_any_request(
+    client: ArdentClient,
+    api: FakeBranchApi,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    field: str,
+) -> None:
+    with pytest.raises(ArdentValidationError) as info:
+        await client.branches.create(*args, **kwargs)
+    assert info.value.field == field
+    with pytest.raises(ArdentValidationError):
+        await client.branches.create_and_wait(*args, **kwargs)
+    assert api.requests == []
+
+
+async def test_postgresql_refusal_says_what_to_use(client: ArdentClient) -> None:
+    with pytest.raises(ArdentValidationError, match="'postgres'"):
+        await client.branches.create(CONNECTOR, "pr-1", service_type="postgresql")
+
+
+# -- create_and_wait -----------------------------------------------------------------------------
+
+
+async def test_create_and_wait_returns_the_typed_branch(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.results["pr-7"] = branch_result_json(
+        "pr-7", read_ready_at="2026-01-02T03:05:00Z", replica_lag_ms=3
+    )
+    branch = await client.branches.create_and_wait(CONNECTOR, "pr-7")
+    assert isinstance(branch, BranchCreateResult)
+    assert branch.branch_id == "br_pr-7"
+    assert branch.name == "pr-7"
+    assert branch.connector_id == CONNECTOR
+    assert branch.branch_url == BRANCH_URL
+    assert branch.read_ready_at == datetime(2026, 1, 2, 3, 5, tzinfo=timezone.utc)
+    assert branch.extra == {"replica_lag_ms": 3}
+    assert "S3cretPw" not in repr(branch)
+    (poll,) = api.polls()
+    assert poll.url.path == "/v1/operations/op_1"
+    assert poll.url.params["wait"] == "10"
+
+
+@pytest.mark.parametrize("url", ["", "   ", None, ...])
+async def test_create_and_wait_without_branch_url_is_a_hard_failure(
+    client: ArdentClient, api: FakeBranchApi, url: Any
+) -> None:
+    api.results["pr-1"] = branch_result_json("pr-1", branch_url=url)
+    with pytest.raises(EmptyBranchURLError) as info:
+        await client.branches.create_and_wait(CONNECTOR, "pr-1")
+    assert isinstance(info.value, ArdentResponseError)
+    assert info.value.path == "BranchCreateResult.branch_url"
+    assert "op_1" in str(info.value)
+
+
+async def test_create_and_wait_with_a_malformed_result_names_the_field(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    result = branch_result_json("pr-1")
+    del result["branch_id"]
+    api.results["pr-1"] = result
+    with pytest.raises(ArdentResponseError) as info:
+        await client.branches.create_and_wait(CONNECTOR, "pr-1")
+    assert not isinstance(info.value, EmptyBranchURLError)
+    assert info.value.path == "BranchCreateResult.branch_id"
+    assert "S3cretPw" not in str(info.value)
+
+
+async def test_create_and_wait_failed_operation(client: ArdentClient, api: FakeBranchApi) -> None:
+    api.fail_names.add("pr-1")
+    with pytest.raises(OperationFailedError) as info:
+        await client.branches.create_and_wait(CONNECTOR, "pr-1")
+    assert "branch pr-1 could not be created" in str(info.value)
+    assert info.value.operation.id == "op_1"
+
+
+async def test_create_and_wait_timeout_covers_the_whole_call(
+    clock: FakeClock, api: FakeBranchApi
+) -> None:
+    api.duration = 100.0
+    api.create_errors["pr-1"].append((503, {"Retry-After": "4"}))
+    client = make_client(clock)
+    started = clock.now
+    with pytest.raises(OperationTimeoutError) as info:
+        await client.branches.create_and_wait(CONNECTOR, "pr-1", timeout=30)
+    await client.close()
+    assert clock.sleeps == [4.0]  # the create's retry used 4 s of the 30
+    assert clock.now - started == pytest.approx(30)
+    assert info.value.operation is not None
+    assert info.value.operation.status == "running"
+
+
+# -- list and get ----------------------------------------------------------------------------------
+
+
+async def test_list_sends_the_exact_request_and_keeps_extra_columns(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.branch_rows = [
+        row_json("br_1", "main-copy", tags=["ci"], owner="ana"),
+        row_json("br_2", "pr-9", pooled_branch_url=None),
+    ]
+    rows = await client.branches.list(CONNECTOR)
+    (request,) = api.requests
+    assert request.method == "GET"
+    assert request.url.path == f"/v1/branches/{CONNECTOR}"
+    assert request.url.query == b""
+    assert [r.id for r in rows] == ["br_1", "br_2"]
+    assert rows[0].extra == {"tags": ["ci"], "owner": "ana"}
+    assert rows[0].created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert "S3cretPw" not in repr(rows)
+
+
+async def test_list_quotes_the_connector_id(client: ArdentClient, api: FakeBranchApi) -> None:
+    await client.branches.list("conn 1?x")
+    assert api.requests[0].url.raw_path == b"/v1/branches/conn%201%3Fx"
+
+
+async def test_list_filters_on_the_tags_column(client: ArdentClient, api: FakeBranchApi) -> None:
+    api.branch_rows = [
+        row_json("br_1", "a", tags=["ci", "nightly"]),
+        row_json("br_2", "b", tags=["dev"]),
+        row_json("br_3", "c"),
+        row_json("br_4", "d", tags="ci"),
+    ]
+    rows = await client.branches.list(CONNECTOR, tag="ci")
+    assert [r.id for r in rows] == ["br_1", "br_4"]
+    assert api.requests[0].url.query == b""  # filtered here: the API has no tag parameter
+
+
+async def test_list_rejects_a_row_missing_a_required_field(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    row = row_json("br_1", "a")
+    del row["created_at"]
+    api.branch_rows = [row_json("br_0", "ok"), row]
+    with pytest.raises(ArdentResponseError) as info:
+        await client.branches.list(CONNECTOR)
+    assert "created_at" in (info.value.path or "")
+
+
+async def test_get_finds_by_id_then_by_name(client: ArdentClient, api: FakeBranchApi) -> None:
+    api.branch_rows = [row_json("br_1", "br_2"), row_json("br_2", "pr-2")]
+    assert (await client.branches.get(CONNECTOR, "br_2")).id == "br_2"  # the id wins
+    assert (await client.branches.get(CONNECTOR, "pr-2")).id == "br_2"
+    assert (await client.branches.get(CONNECTOR, "br_1")).name == "br_2"
+
+
+async def test_get_missing_branch_is_not_found(client: ArdentClient, api: FakeBranchApi) -> None:
+    api.branch_rows = [row_json("br_1", "a")]
+    with pytest.raises(NotFoundError) as info:
+        await client.branches.get(CONNECTOR, "nope")
+    assert "nope" in str(info.value)
+    assert CONNECTOR in str(info.value)
+
+
+async def test_list_and_get_refuse_bad_arguments(client: ArdentClient, api: FakeBranchApi) -> None:
+    with pytest.raises(ArdentValidationError):
+        await client.branches.list("")
+    with pytest.raises(ArdentValidationError):
+        await client.branches.list(CONNECTOR, tag="")
+    with pytest.raises(ArdentValidationError):
+        await client.branches.get(CONNECTOR, "")
+    assert api.requests == []
