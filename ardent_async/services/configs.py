@@ -30,10 +30,10 @@ class ConfigsService:
         """
         if isinstance(config_type, BaseConfig):
             if params:
+                extra = next(iter(params))
                 raise ArdentValidationError(
-                    f"{next(iter(params))}: pass parameters either in the config object or as "
-                    "keywords, not both",
-                    field=next(iter(params)),
+                    f"{extra}: pass parameters in the config object or as keywords, not both",
+                    field=extra,
                 )
             # Re-checked: a config object built directly skipped the parameter checks.
             config = type(config_type).from_params(config_type)

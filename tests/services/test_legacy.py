@@ -314,6 +314,10 @@ async def test_a_created_job_without_id_is_a_hard_failure(
         (lambda c: c.create_and_execute_job(message="m", safe_mode=1), "safe_mode"),
         (lambda c: c.jobs.delete(""), "job_id"),
         (lambda c: c.delete_config(config_id="a/b"), "config_id"),
+        (
+            lambda c: c.configs.set("tigerbeetle", id="", cluster_id=0, replica_addresses=["a"]),
+            "id",
+        ),
     ],
 )
 async def test_bad_job_input_is_refused_before_sending(
