@@ -20,7 +20,7 @@ import attrs
 from ardent_async._auth import Auth
 from ardent_async._clock import Clock
 from ardent_async._converter import converter
-from ardent_async._redact import redact_text
+from ardent_async._redact import collect_secrets, redact_text
 from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy
 from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
@@ -242,7 +242,12 @@ class Pipeline:
                     raise ClientClosedError(f"the client was closed while retrying {method} {path}")
                 continue
             raise from_response(
-                status, response.headers, _error_body(response), method=method, path=path
+                status,
+                response.headers,
+                _error_body(response),
+                method=method,
+                path=path,
+                secrets=(*self.auth.secrets(), *collect_secrets(json_body)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -21,6 +21,12 @@ _KV_PASSWORD = re.compile(
 # Ardent API keys and bearer tokens wherever they appear in free text.
 _ARDENT_KEY = re.compile(r"sk-ard_[A-Za-z0-9_\-]+")
 _BEARER = re.compile(r"(?i)(?P<head>bearer\s+)(?P<pw>[^\s\"',]+)")
+# "password": "..." inside JSON (or a repr of it) that ended up in free text
+_JSON_SECRET = re.compile(
+    r"(?i)(?P<head>[\"'](?:password|passwd|secret|secret_key|token|api_key|access_token|"
+    r"github_token|connection_string|authorization|x-signature)[\"']\s*:\s*[\"'])"
+    r"(?P<pw>[^\"']*)"
+)
 
 _SENSITIVE_KEYS = frozenset(
     {
@@ -60,22 +66,44 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
         if secret and len(secret) >= 4:
             text = text.replace(secret, MASK)
     text = mask_url(text)
+    text = _JSON_SECRET.sub(lambda m: m.group("head") + MASK, text)
     text = _ARDENT_KEY.sub(lambda m: mask_secret(m.group(0)), text)
     return _BEARER.sub(lambda m: m.group("head") + MASK, text)
 
 
-def redact_value(value: Any) -> Any:
+def redact_value(value: Any, secrets: Iterable[str] = ()) -> Any:
     """Deep copy of ``value`` with secret-looking keys masked and URL passwords removed."""
     if isinstance(value, str):
-        return redact_text(value)
+        return redact_text(value, secrets)
     if isinstance(value, Mapping):
         return {
-            k: (MASK if str(k).lower() in _SENSITIVE_KEYS and v is not None else redact_value(v))
+            k: (
+                MASK
+                if str(k).lower() in _SENSITIVE_KEYS and v is not None
+                else redact_value(v, secrets)
+            )
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple)):
-        return [redact_value(v) for v in value]
+        return [redact_value(v, secrets) for v in value]
     return value
+
+
+def collect_secrets(value: Any) -> list[str]:
+    """Secret values inside a request body: under sensitive keys, and passwords in URLs."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if str(key).lower() in _SENSITIVE_KEYS and isinstance(item, str):
+                found.append(item)
+            else:
+                found.extend(collect_secrets(item))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found.extend(collect_secrets(item))
+    elif isinstance(value, str):
+        found.extend(m.group("pw") for m in _URL_PASSWORD.finditer(value) if m.group("pw"))
+    return found
 
 
 def redacted_repr(value: Any) -> str:

@@ -260,8 +260,14 @@ def from_response(
     *,
     method: str,
     path: str,
+    secrets: Sequence[str] = (),
 ) -> ArdentAPIError:
-    """The typed error for an HTTP error reply. ``body`` is parsed JSON, or text if not JSON."""
+    """The typed error for an HTTP error reply. ``body`` is parsed JSON, or text if not JSON.
+
+    ``secrets`` (the request's credentials and secret values) are scrubbed from everything the
+    error keeps, in case the server echoed them.
+    """
+    body = redact_value(body, secrets)
     detail = body.get("detail") if isinstance(body, Mapping) else None
     cls = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else ArdentAPIError)
     reason = _STATUS_TEXT.get(status, "server error" if status >= 500 else "error")

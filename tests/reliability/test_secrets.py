@@ -1,0 +1,157 @@
+"""No secret reaches a log record, an exception's text, a repr or a pickled exception.
+
+A hostile server echoes every secret it was sent (token, key, source passwords) into its error
+bodies; every public call is driven through each error status and a failing transport, with
+the ``ardent_async`` logger at DEBUG.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from ardent_async import ArdentClient, ArdentError
+from ardent_async._transport._httpx import HttpxTransport
+from tests.fakes import FakeClock
+
+TOKEN = "sk-ard_live_T0kenS3cretValue9"
+PUBLIC_KEY = "pk_legacy_public"
+SECRET_KEY = "legacy-S3cretKeyValue"
+CREATED_KEY = "sk-ard_test_Cr3atedKeyValue7"
+SOURCE_PASSWORD = "Sourc3Passw0rd"
+SOURCE_URL = f"postgresql://replicator:{SOURCE_PASSWORD}@db.internal:5432/app"
+CONFIG_PASSWORD = "C0nfigPassw0rd"
+SECRETS = [TOKEN, SECRET_KEY, CREATED_KEY, SOURCE_PASSWORD, CONFIG_PASSWORD]
+
+Call = Callable[[ArdentClient], Awaitable[Any]]
+
+CALLS: dict[str, Call] = {
+    "projects.list": lambda c: c.projects.list("org_1"),
+    "projects.create": lambda c: c.projects.create("p"),
+    "connectors.preflight": lambda c: c.connectors.preflight({"url": SOURCE_URL}),
+    "connectors.create": lambda c: c.connectors.create("p1", "n", {"url": SOURCE_URL}),
+    "connectors.update": lambda c: c.connectors.update(
+        "c1", connection_details={"url": SOURCE_URL}
+    ),
+    "connectors.get": lambda c: c.connectors.get("c1"),
+    "connectors.delete": lambda c: c.connectors.delete("c1"),
+    "connectors.engine_setup": lambda c: c.connectors.engine_setup("c1"),
+    "branches.create": lambda c: c.branches.create("c1", "b1"),
+    "branches.create_and_wait": lambda c: c.branches.create_and_wait("c1", "b1", timeout=5),
+    "branches.list": lambda c: c.branches.list("c1"),
+    "operations.get": lambda c: c.operations.get("op1"),
+    "operations.wait": lambda c: c.operations.wait("op1", timeout=5),
+    "orgs.create_api_key": lambda c: c.orgs.create_api_key(
+        "org_1", "ci", role_id="role_org_member"
+    ),
+    "orgs.list_api_keys": lambda c: c.orgs.list_api_keys("org_1"),
+    "jobs.create_and_execute": lambda c: c.jobs.create_and_execute("hello"),
+    "configs.set": lambda c: c.configs.set(
+        "postgreSQL",
+        Hostname="db.internal",
+        Port="5432",
+        username="u",
+        password=CONFIG_PASSWORD,
+        databases=[{"name": "app"}],
+    ),
+}
+
+
+def _hostile(status: int) -> Callable[[httpx.Request], httpx.Response]:
+    def reply(request: httpx.Request) -> httpx.Response:
+        echoed = f"{request.headers!r} {request.content.decode()} {CREATED_KEY} {SOURCE_URL}"
+        return httpx.Response(status, json={"detail": f"refused: {echoed}", "echo": echoed})
+
+    return reply
+
+
+def _check(texts: list[str]) -> None:
+    for text in texts:
+        for secret in SECRETS:
+            assert secret not in text, (
+                f"secret leaked: ...{text[max(0, text.find(secret) - 40) :][:120]}"
+            )
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422, 429, 500, 503])
+@pytest.mark.parametrize("name", sorted(CALLS))
+async def test_error_paths_leak_no_secret(
+    name: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ardent_async")
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=_hostile(status))
+        client = ArdentClient(
+            token=TOKEN,
+            public_key=PUBLIC_KEY,
+            secret_key=SECRET_KEY,
+            base_url="https://api.test",
+            transport=HttpxTransport(),
+            clock=FakeClock(),
+            max_retries=1,
+        )
+        async with client:
+            with pytest.raises(ArdentError) as info:
+                await CALLS[name](client)
+            error = info.value
+            texts = [
+                str(error),
+                repr(error),
+                repr(vars(error)),
+                pickle.dumps(error).decode("latin-1"),
+                repr(client),
+                caplog.text,
+                *(repr(r.__dict__) for r in caplog.records),
+            ]
+            revived = pickle.loads(pickle.dumps(error))
+            assert type(revived) is type(error)
+            assert str(revived) == str(error)
+    _check(texts)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+async def test_transport_failure_leaks_no_secret(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ardent_async")
+
+    def boom(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"refused {request.headers!r} {SOURCE_URL}", request=request)
+
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=boom)
+        async with ArdentClient(
+            token=TOKEN,
+            public_key=PUBLIC_KEY,
+            secret_key=SECRET_KEY,
+            base_url="https://api.test",
+            transport=HttpxTransport(),
+            clock=FakeClock(),
+        ) as client:
+            with pytest.raises(ArdentError) as info:
+                await CALLS[name](client)
+    _check(
+        [str(info.value), repr(info.value), pickle.dumps(info.value).decode("latin-1"), caplog.text]
+    )
+
+
+def test_reprs_of_clients_and_configs_hide_secrets() -> None:
+    client = ArdentClient(token=TOKEN, public_key=PUBLIC_KEY, secret_key=SECRET_KEY)
+    from ardent_async.configs import PostgreSQLConfig
+
+    config = PostgreSQLConfig.from_params(
+        {
+            "Hostname": "db",
+            "Port": "5432",
+            "username": "u",
+            "password": CONFIG_PASSWORD,
+            "databases": [{"name": "app"}],
+        }
+    )
+    _check([repr(client), repr(client._http.auth), repr(client._legacy_http.auth), repr(config)])
