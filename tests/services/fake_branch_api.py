@@ -143,6 +143,10 @@ class FakeBranchApi:
         self.fail_names: set[str] = set()
         self.results: dict[str, dict[str, Any]] = {}
         self.hang_names: set[str] = set()
+        self.durations: dict[str, float] = {}
+        # Branches being created: accepted, and not yet reported terminal to the client.
+        self.active: set[str] = set()
+        self.max_active = 0
         self.branch_rows: list[dict[str, Any]] = []
         # Fixed replies by (method, path), answered before anything else.
         self.fixed: dict[tuple[str, str], httpx.Response] = {}
@@ -233,7 +237,9 @@ class FakeBranchApi:
         failed = name in self.fail_names
         self.add_operation(
             op_id,
-            simple_timeline(self.duration, "failed" if failed else "completed"),
+            simple_timeline(
+                self.durations.get(name, self.duration), "failed" if failed else "completed"
+            ),
             error=f"branch {name} could not be created" if failed else None,
             result=self.results.get(name, branch_result_json(name)),
             hang=name in self.hang_names,
@@ -246,6 +252,8 @@ class FakeBranchApi:
             "queue_position": 3,  # a field this SDK version does not know
         }
         self.by_key[key] = (body, handle)
+        self.active.add(op_id)
+        self.max_active = max(self.max_active, len(self.active))
         return httpx.Response(202, json=handle)
 
     async def _poll(self, request: httpx.Request, op_id: str) -> httpx.Response:
@@ -266,7 +274,10 @@ class FakeBranchApi:
         wait = float(parse_qs(request.url.query.decode()).get("wait", ["0"])[0])
         if self.holds and wait > 0 and self.clock.now < op.ends_at:
             self.clock.now = max(self.clock.now, min(self.clock.now + wait, op.ends_at))
-        return httpx.Response(200, json=op.json(self.clock.now))
+        reply = op.json(self.clock.now)
+        if reply["status"] in ("completed", "failed"):
+            self.active.discard(op_id)
+        return httpx.Response(200, json=reply)
 
 
 @asynccontextmanager
