@@ -20,6 +20,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def demo(session: nox.Session) -> None:
+    """The main job: parallel branches on the embedded emulator (``-- --branches 50``)."""
+    session.install("-e", ".[emulator,cli]")
+    session.run("python", "-m", "ardent_async.demo", *session.posargs)
+
+
+@nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff lint and format check."""
     session.install("ruff")

@@ -36,6 +36,8 @@ from ardent_async.errors import (
 T = TypeVar("T")
 
 logger = logging.getLogger("ardent_async")
+# A library logs, the application decides where to: no "last resort" output to stderr.
+logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"

@@ -46,7 +46,7 @@ class Output:
         self.stream = stream or sys.stdout
         self._console = (
             Console(file=self.stream, highlight=False, soft_wrap=True)
-            if Console is not None and fmt == "table"
+            if Console is not None and fmt == "table" and self.stream.isatty()
             else None
         )
 
@@ -83,13 +83,9 @@ class Output:
         widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
         if title:
             self.stream.write(title + "\n")
-        self.stream.write(
-            "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)) + "\n"
-        )
-        for row in cells:
-            self.stream.write(
-                "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + "\n"
-            )
+        for row in [list(columns), *cells]:
+            line = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
+            self.stream.write(line.rstrip() + "\n")
 
     def record(self, value: Any, *, title: str | None = None) -> None:
         """One object as a two-column table (field, value)."""
