@@ -1,0 +1,145 @@
+"""``ArdentTools``: the tool definitions for one client, and the dispatcher that runs tool calls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ardent_async.agents._arguments import check_arguments, parse_arguments
+from ardent_async.agents._catalogue import CATALOGUE, ToolDefinition, ToolPlan, build_definition
+from ardent_async.agents._results import error_data, masked, plain
+from ardent_async.agents._spec_schemas import sensitive_fields
+from ardent_async.errors import ArdentError, ArdentValidationError, validation_error
+
+if TYPE_CHECKING:
+    from ardent_async._client import ArdentClient
+
+__all__ = ["TOOL_NAMES", "ArdentTools", "ToolOutcome", "tool_definitions"]
+
+TOOL_NAMES: tuple[str, ...] = tuple(plan.name for plan in CATALOGUE)
+
+
+def tool_definitions(names: Iterable[str] | None = None) -> list[ToolDefinition]:
+    """The definitions of the named tools (default: all), argument schemas read from the spec."""
+    return [build_definition(plan) for plan in _select(names)]
+
+
+@attrs.define(frozen=True)
+class ToolOutcome:
+    """What to send back to the model after a tool call.
+
+    ``content`` is JSON text: the result, or ``{"error": {"type", "message", ...}}`` when
+    ``is_error``; ``data`` is the same as Python data.
+    """
+
+    content: str
+    is_error: bool
+    data: Any = attrs.field(repr=False)
+
+
+class ArdentTools:
+    """Agent tools for the branching workflow, backed by an async :class:`ArdentClient`.
+
+    ::
+
+        tools = ArdentTools(client)
+        response = openai.chat.completions.create(..., tools=tools.openai_tools())
+        for call in response.choices[0].message.tool_calls or []:
+            outcome = await tools.run(call.function.name, call.function.arguments)
+            messages.append({"role": "tool", "tool_call_id": call.id, "content": outcome.content})
+
+    Results are JSON data; connection URLs (``branch_url``) have their password masked unless
+    ``reveal_connection_urls=True`` (only for agents that must connect to the branch themselves).
+    ``tools`` limits the offered tools by name (leave out ``delete_connector`` for an agent that
+    must not delete).
+    """
+
+    def __init__(
+        self,
+        client: ArdentClient,
+        *,
+        reveal_connection_urls: bool = False,
+        tools: Iterable[str] | None = None,
+    ) -> None:
+        if not isinstance(reveal_connection_urls, bool):
+            raise validation_error(
+                "reveal_connection_urls", "True or False", reveal_connection_urls
+            )
+        self._client = client
+        self._reveal = reveal_connection_urls
+        self._plans = {plan.name: plan for plan in _select(tools)}
+        self._definitions = {name: build_definition(plan) for name, plan in self._plans.items()}
+
+    @property
+    def reveal_connection_urls(self) -> bool:
+        return self._reveal
+
+    @property
+    def definitions(self) -> list[ToolDefinition]:
+        return list(self._definitions.values())
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._definitions)
+
+    def openai_tools(self) -> list[dict[str, Any]]:
+        """The tools as OpenAI-style function tools (plain dicts)."""
+        return [definition.openai() for definition in self._definitions.values()]
+
+    def anthropic_tools(self) -> list[dict[str, Any]]:
+        """The tools as Anthropic-style tools (plain dicts)."""
+        return [definition.anthropic() for definition in self._definitions.values()]
+
+    async def call(self, name: str, arguments: object = None) -> Any:
+        """Run tool ``name`` with ``arguments`` (a dict, or JSON object text) and return its
+        result as JSON-serialisable data, secrets masked.
+
+        Bad arguments raise ArdentValidationError naming the argument, before any request; API
+        and operation failures raise the SDK's errors.
+        """
+        definition = self._definitions.get(name) if isinstance(name, str) else None
+        if definition is None:
+            raise ArdentValidationError(
+                f"name: no tool {name!r} (tools: {', '.join(self._definitions)})", field="name"
+            )
+        given = parse_arguments(definition.name, arguments)
+        _, secrets = sensitive_fields()
+        checked = check_arguments(definition.input_schema, given, secret=secrets)
+        result = await self._plans[definition.name].handler(self._client, checked)
+        return masked(plain(result), reveal_connection_urls=self._reveal)
+
+    async def run(self, name: str, arguments: object = None) -> ToolOutcome:
+        """Like :meth:`call`, but an SDK error becomes an error outcome to show the model
+        (so it can fix its arguments or try something else) instead of an exception."""
+        try:
+            data = await self.call(name, arguments)
+        except ArdentError as exc:
+            failure = error_data(exc, reveal_connection_urls=self._reveal)
+            return ToolOutcome(content=_dumps(failure), is_error=True, data=failure)
+        return ToolOutcome(content=_dumps(data), is_error=False, data=data)
+
+    def __repr__(self) -> str:
+        reveal = " reveal_connection_urls" if self._reveal else ""
+        return f"<ArdentTools {', '.join(self._definitions)}{reveal}>"
+
+
+def _select(names: Iterable[str] | None) -> list[ToolPlan]:
+    if names is None:
+        return list(CATALOGUE)
+    if isinstance(names, str):
+        raise validation_error("tools", "a list of tool names", names)
+    by_name = {plan.name: plan for plan in CATALOGUE}
+    chosen: list[ToolPlan] = []
+    for name in names:
+        if name not in by_name:
+            raise validation_error("tools", "tool names from " + ", ".join(by_name), name)
+        if by_name[name] not in chosen:
+            chosen.append(by_name[name])
+    return chosen
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
