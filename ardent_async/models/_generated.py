@@ -92,7 +92,7 @@ class AsyncOperationResponse:
     """Error message when the operation failed."""
     progress: int | None = None
     """Best-effort completion percentage. Null when no estimate is available."""
-    result: dict[str, Any] | None = None
+    result: dict[str, Any] | None = attrs.field(default=None, repr=redacted_repr)
     """Result payload on completion; for branch create, includes `branch_url`."""
     setup_status: dict[str, Any] | None = None
     """Connector setup progress detail. Present only for connector engine setup."""

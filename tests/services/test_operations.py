@@ -232,3 +232,18 @@ def test_watch_checks_arguments_when_called(
         client.operations.watch("op_1", **kwargs)
     assert info.value.field == field
     assert api.requests == []
+
+
+async def test_operation_repr_hides_the_branch_url_password(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.add_operation(
+        "op_1",
+        [Step(0, "completed")],
+        result={"branch_url": "postgresql://u:S3cretPw@h:5432/db", "name": "b"},
+    )
+    op = await client.operations.wait("op_1")
+    assert op.result is not None
+    assert op.result["branch_url"] == "postgresql://u:S3cretPw@h:5432/db"
+    assert "S3cretPw" not in repr(op)
+    assert "postgresql://u:***@h:5432/db" in repr(op)
