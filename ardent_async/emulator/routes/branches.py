@@ -1,0 +1,130 @@
+"""``/v1/branch/create`` and ``/v1/branches/{connector_id}``: isolated databases of a connector.
+
+Creates are operations. Repeats are refused here (an in-flight or existing branch of the same
+name answers 409); replays of the same ``X-Idempotency-Key`` are answered by the idempotency
+middleware before this handler runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow
+
+from .. import roles
+from ..bodies import parse_model, read_json
+from ..context import caller
+from ..http_errors import ApiError, bad_request, conflict
+from ..jobs import Steps
+from ..responses import payload, reply
+from ..runtime import runtime
+from ..state import Branch, new_id, utcnow
+from ._base import Route, connector_of
+from .connectors import handle
+
+SERVICE_TYPE = "postgres"
+MAX_LISTED = 100
+MAX_NAME_LENGTH = 255
+
+
+def branch_row(branch: Branch) -> BranchRow:
+    return BranchRow(
+        connector_id=branch.connector_id,
+        created_at=branch.created_at,
+        id=branch.id,
+        name=branch.name,
+        service_type=branch.service_type,
+        status=branch.status,
+        branch_url=branch.url,
+        read_ready_at=branch.read_ready_at,
+        write_ready_at=branch.write_ready_at,
+        extra={"operation_id": branch.operation_id},
+    )
+
+
+async def list_branches(request: web.Request) -> web.Response:
+    rt, who = runtime(request), caller()
+    connector = connector_of(rt, who, request.match_info["connector_id"])
+    branches = sorted(rt.store.branches_of(connector.id), key=lambda b: b.created_at)
+    return reply([branch_row(b) for b in branches[:MAX_LISTED]])
+
+
+async def create_branch(request: web.Request) -> web.Response:
+    rt, who = runtime(request), caller()
+    body = parse_model(await read_json(request), BranchCreateRequest, missing_status=400)
+    name = body.name
+    if not name.strip() or len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise bad_request(
+            f"Invalid branch name: 1-{MAX_NAME_LENGTH} printable characters, not blank"
+        )
+    if body.service_type != SERVICE_TYPE:
+        raise bad_request(
+            f"Unsupported service_type {body.service_type!r}: use {SERVICE_TYPE!r}"
+            " (not the connector type 'postgresql')"
+        )
+    connector = connector_of(rt, who, body.connector_id)
+    if connector.deleting:
+        raise ApiError(422, "The connector is being deleted")
+    if connector.engine != "ready":
+        raise ApiError(
+            422,
+            f"The connector's engine isn't ready to branch (engine status: {connector.engine});"
+            " run engine setup and wait for it to complete",
+        )
+    for existing in rt.store.branches_of(connector.id):
+        if existing.name != body.name:
+            continue
+        if existing.status == "creating":
+            raise conflict(f"A create of branch {body.name!r} is already in flight")
+        if existing.status != "failed":
+            raise conflict(f"Branch {body.name!r} already exists on this connector")
+        del rt.store.branches[existing.id]  # a failed create may be retried
+    branch_id = new_id("br")
+    op = rt.runner.create(who.org_id, "branch_create", branch_id)
+    branch = Branch(
+        id=branch_id,
+        org_id=who.org_id,
+        connector_id=connector.id,
+        name=body.name,
+        service_type=SERVICE_TYPE,
+        created_at=utcnow(),
+        operation_id=op.id,
+    )
+    rt.store.branches[branch.id] = branch
+    backend = rt.backend
+
+    async def work(steps: Steps) -> dict[str, Any]:
+        await steps.stage("cloning", "Cloning the golden copy", 20)
+        address = await backend.create_branch(connector.id, branch.name)
+        await steps.stage("granting", "Creating the branch's role", 80)
+        now = utcnow()
+        branch.url, branch.status = address.url, "ready"
+        branch.read_ready_at = branch.write_ready_at = now
+        result = BranchCreateResult(
+            branch_id=branch.id,
+            name=branch.name,
+            connector_id=branch.connector_id,
+            service_type=branch.service_type,
+            status=branch.status,
+            branch_url=address.url,
+            created_at=branch.created_at,
+            read_ready_at=now,
+            write_ready_at=now,
+            extra={"database": address.database},
+        )
+        data: dict[str, Any] = payload(result)
+        return data
+
+    async def failed(message: str) -> None:
+        branch.status = "failed"
+
+    rt.runner.start(op, work, on_failure=failed)
+    return reply(handle(op), 202)
+
+
+ROUTES = [
+    Route("POST", "/v1/branch/create", create_branch, roles.BRANCHES_WRITE, idempotent=True),
+    Route("GET", "/v1/branches/{connector_id}", list_branches, roles.BRANCHES_READ),
+]

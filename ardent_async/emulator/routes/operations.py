@@ -1,0 +1,72 @@
+"""``/v1/operations/{operation_id}``: poll long-running work; ``wait=N`` long-polls."""
+
+from __future__ import annotations
+
+import math
+
+from aiohttp import web
+
+from ardent_async.models import AsyncOperationResponse, OperationStatus, OperationType
+
+from .. import roles
+from ..context import caller
+from ..http_errors import invalid
+from ..responses import reply
+from ..runtime import runtime
+from ..state import Operation
+from ._base import Route, operation_of
+
+MAX_WAIT = 10.0
+
+
+def operation_reply(op: Operation) -> AsyncOperationResponse:
+    return AsyncOperationResponse(
+        created_at=op.created_at,
+        id=op.id,
+        org_id=op.org_id,
+        resource_id=op.resource_id,
+        status=OperationStatus(op.status),
+        type=OperationType(op.type),
+        updated_at=op.updated_at,
+        completed_at=op.completed_at,
+        error=op.error,
+        progress=op.progress,
+        result=op.result,
+        setup_status=op.setup_status,
+        stage=op.stage,
+        stage_label=op.stage_label,
+        started_at=op.started_at,
+    )
+
+
+def _wait_seconds(request: web.Request) -> float:
+    raw = request.query.get("wait")
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise invalid(
+            ["query", "wait"], "Input should be a valid number", "float_parsing"
+        ) from None
+    if math.isnan(seconds) or seconds < 0:
+        raise invalid(
+            ["query", "wait"], "Input should be greater than or equal to 0", "greater_than_equal"
+        )
+    if seconds > MAX_WAIT:
+        raise invalid(
+            ["query", "wait"], "Input should be less than or equal to 10", "less_than_equal"
+        )
+    return seconds
+
+
+async def get_operation(request: web.Request) -> web.Response:
+    rt, who = runtime(request), caller()
+    op = operation_of(rt, who, request.match_info["operation_id"])
+    await rt.runner.wait(op, _wait_seconds(request))
+    return reply(operation_reply(op))
+
+
+ROUTES = [
+    Route("GET", "/v1/operations/{operation_id}", get_operation, roles.OPERATIONS_READ),
+]
