@@ -5,12 +5,13 @@ How a wait is paced:
 - Every poll asks the server to hold the request (``GET /v1/operations/{id}?wait=N``, N up to
   10 s and never past the deadline). A server that honours it answers the moment the operation
   ends, so a finished operation is seen at once and a 60 s operation costs about 7 requests.
-- When a non-terminal answer comes back much faster than the hold asked for (under half of it,
-  timed with the injected clock), the server is not holding requests: the poller then pauses
-  between polls itself, with exponential backoff (0.5 s doubling to 10 s) and jitter. The pause
-  is drawn from the upper half of the backoff ceiling ("equal jitter"): it still spreads many
-  pollers apart, and unlike full jitter it bounds the number of polls (at most 17 for a 60 s
-  operation). Each poll keeps asking for the hold, so a server that starts holding is noticed.
+- A non-terminal answer that comes back fast (in under half the hold asked for and under a
+  second, timed with the injected clock) means the server is not holding requests. The poller
+  then pauses between polls itself, with exponential backoff (0.5 s doubling to 10 s) and
+  jitter. The pause is drawn from the upper half of the backoff ceiling ("equal jitter"): it
+  still spreads many pollers apart, and unlike full jitter it bounds the number of polls (at
+  most 17 for a 60 s operation). Each poll keeps asking for the hold, so a server that starts
+  holding is noticed, and a held answer resets the backoff.
 
 Poll retries and the pipeline's retries: polls are sent with the pipeline's own retries off
 (``retry_safe=False``), so that a poll is retried in exactly one place, here. The pipeline would
@@ -60,8 +61,11 @@ WATCH_HOLD = 2.0
 """``watch`` asks for shorter holds than ``wait``: the server only ends a hold early on a
 terminal state, so a shorter hold is what lets progress changes show up in between."""
 
-# A hold that came back in under this fraction of the time asked was not held by the server.
+# A non-terminal answer that came back in under this fraction of the hold asked for (or under
+# _HELD_ENOUGH seconds) means the server is not holding requests. A server that holds for less
+# than asked (its own cap) still counts as holding: it paces the polls, so no pause is added.
 _HELD_FRACTION = 0.5
+_HELD_ENOUGH = 1.0
 # Time a poll may take beyond the deadline (the answer to a hold that ends at the deadline).
 _DEADLINE_GRACE = 1.0
 
@@ -216,6 +220,7 @@ class _Polling:
         self._timeout = timeout
         self._deadline = self._clock.monotonic() + timeout
         self._hold = hold
+        self._first_pause = first_pause
         self._ceiling = first_pause
         self._max_pause = max_pause
         self._pause = 0.0
@@ -251,8 +256,10 @@ class _Polling:
                 continue
             self.last = operation
             self._last_error = None
-            held = clock.monotonic() - started >= hold * _HELD_FRACTION
-            if not held and not is_terminal(operation):
+            held = clock.monotonic() - started >= min(hold * _HELD_FRACTION, _HELD_ENOUGH)
+            if held:
+                self._ceiling = self._first_pause
+            elif not is_terminal(operation):
                 self._pause = self._backoff()
             return operation
 

@@ -132,6 +132,7 @@ class FakeBranchApi:
     def __init__(self, clock: FakeClock, *, holds: bool = True, duration: float = 5.0) -> None:
         self.clock = clock
         self.holds = holds
+        self.max_hold = 10.0  # the longest this server holds a poll, whatever it is asked
         self.duration = duration
         self.requests: list[httpx.Request] = []
         self.operations: dict[str, FakeOperation] = {}
@@ -273,7 +274,8 @@ class FakeBranchApi:
                 self.hanging -= 1
         wait = float(parse_qs(request.url.query.decode()).get("wait", ["0"])[0])
         if self.holds and wait > 0 and self.clock.now < op.ends_at:
-            self.clock.now = max(self.clock.now, min(self.clock.now + wait, op.ends_at))
+            hold = min(wait, self.max_hold)
+            self.clock.now = max(self.clock.now, min(self.clock.now + hold, op.ends_at))
         reply = op.json(self.clock.now)
         if reply["status"] in ("completed", "failed"):
             self.active.discard(op_id)

@@ -96,6 +96,17 @@ async def test_request_timeout_outlasts_the_hold(client: ArdentClient, api: Fake
     assert timeouts["read"] == 30.0 + 10.0  # client timeout + the server's hold
 
 
+async def test_server_holding_less_than_asked_still_paces_the_polls(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.max_hold = 3.0
+    op = api.add_operation("op_1", simple_timeline(30.0))
+    await client.operations.wait("op_1")
+    assert clock.sleeps == []
+    assert len(api.polls()) == 10
+    assert clock.now == op.ends_at
+
+
 # -- backoff path (server ignores wait=) -------------------------------------------------------
 
 
