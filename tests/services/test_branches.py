@@ -21,6 +21,7 @@ from ardent_async import (
     OperationFailedError,
     OperationTimeoutError,
 )
+from ardent_async._transport import AiohttpTransport
 from ardent_async.models import OperationHandle, OperationStatus, OperationType
 from tests.fakes import FakeClock
 from tests.services.fake_branch_api import (
@@ -30,8 +31,10 @@ from tests.services.fake_branch_api import (
     FakeBranchApi,
     branch_result_json,
     make_client,
+    operation_json,
     running_api,
 )
+from tests.spine.scripted import AiohttpBackend, Reply
 
 
 @pytest.fixture
@@ -315,3 +318,36 @@ async def test_list_and_get_refuse_bad_arguments(client: ArdentClient, api: Fake
     with pytest.raises(ArdentValidationError):
         await client.branches.get(CONNECTOR, "")
     assert api.requests == []
+
+
+async def test_create_and_wait_over_aiohttp_against_a_real_server(clock: FakeClock) -> None:
+    server = AiohttpBackend()
+    await server.start()
+    handle = {"operation_id": "op_9", "resource_id": "br_9", "status": "pending"}
+    running = operation_json("op_9", "running", progress=50)
+    done = operation_json("op_9", "completed", result=branch_result_json("pr-9"))
+    server.script.add(
+        "POST", "/v1/branch/create", Reply(202, json={**handle, "type": "branch_create"})
+    )
+    server.script.add(
+        "GET",
+        "/v1/operations/op_9",
+        Reply(503, json={"detail": "busy"}, headers={"Retry-After": "2"}),
+        Reply(json=running),
+        Reply(json=done),
+    )
+    client = make_client(clock, base_url=server.base_url, transport=AiohttpTransport())
+    try:
+        branch = await client.branches.create_and_wait(CONNECTOR, "pr-9")
+    finally:
+        await client.close()
+        await server.stop()
+    assert branch.name == "pr-9"
+    assert branch.branch_url == BRANCH_URL
+    assert [s.method for s in server.script.seen] == ["POST", "GET", "GET", "GET"]
+    assert server.script.seen[0].headers["X-Idempotency-Key"].startswith("ardent-async-")
+    assert {s.query for s in server.script.seen[1:]} == {"wait=10"}
+    # Retry-After honoured, then the fast non-terminal answer switched to client-side pacing.
+    assert clock.sleeps[0] == 2.0
+    assert len(clock.sleeps) == 2
+    assert 0.25 <= clock.sleeps[1] <= 0.5
