@@ -69,8 +69,9 @@ def _mask(data: Any, urls: frozenset[str], secrets: frozenset[str], reveal: bool
             if key in urls and isinstance(value, str):
                 out[key] = value if reveal else redact_text(value)
             elif key in secrets and isinstance(value, dict):
-                # Structured secrets keep their shape (host, port...) minus the secret values.
-                out[key] = redact_value(value)
+                # Structured secrets (connection details, an operation's result) keep their
+                # shape (host, port, branch_id...) minus the secret values.
+                out[key] = _mask(value, urls, secrets, reveal)
             elif (key in secrets or _is_secret_key(key)) and value is not None:
                 out[key] = MASK
             else:

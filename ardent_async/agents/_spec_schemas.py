@@ -134,8 +134,9 @@ def operation_arguments(operation_id: str) -> list[Argument]:
 def sensitive_fields() -> tuple[frozenset[str], frozenset[str]]:
     """Field names the spec marks ``x-sensitive``: (connection URLs, other secrets).
 
-    Connection URLs (string fields named ``*_url``) may be revealed on request; the other
-    secrets (API keys, connection details) never are.
+    Connection URLs (string fields named ``*_url``) may be revealed on request; other secret
+    strings (API keys) never are; secret objects (connection details, an operation's result)
+    are shown with their secret parts masked.
     """
     urls: set[str] = set()
     secrets: set[str] = set()
