@@ -7,6 +7,7 @@ import inspect
 import json
 import uuid
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from ardent_async._bounded import run_bounded
 from ardent_async._converter import converter
@@ -135,14 +136,16 @@ class BranchesService:
 
         Each create's idempotency key is derived from (connector, service type, name[,
         ``idempotency_scope``]), so running the same call again after a crash resumes the
-        creates the server still remembers instead of duplicating them. Pass a new
-        ``idempotency_scope`` (a CI run id, say) to make fresh requests for names used before.
+        creates the server still remembers instead of duplicating them. A replayed create also
+        replays its outcome, failures included: pass a new ``idempotency_scope`` (a CI run id,
+        say) to make fresh requests, e.g. to retry names that failed or were deleted since.
 
         ``on_progress`` (a function or coroutine function) gets a FanOutProgress after each
         name finishes; an exception it raises cancels the rest and propagates. Cancelling the
         call cancels every create and wait in flight. Arguments are all checked first: bad
         ones raise ArdentValidationError before any request.
         """
+        check_id("connector_id", connector_id)
         checked = _check_names(names)
         bodies = [_create_body(connector_id, name, service_type) for name in checked]
         limit = _validate.integer("concurrency", concurrency, minimum=1, maximum=MAX_CONCURRENCY)
@@ -177,7 +180,8 @@ class BranchesService:
                     await reply
 
         await run_bounded(total, create_one, limit)
-        return [outcome for outcome in outcomes if outcome is not None]
+        # run_bounded returned normally, so every index was worked on and every slot is filled.
+        return cast("builtins.list[BranchOutcome]", outcomes)
 
     async def _send_create(self, body: BranchCreateRequest, key: str) -> OperationHandle:
         # POST is retried by the pipeline only because the key makes the retry a replay.

@@ -257,9 +257,10 @@ async def test_bad_arguments_are_refused_before_any_request(
 
 
 async def test_bad_connector_id_is_refused(client: ArdentClient, api: FakeBranchApi) -> None:
-    with pytest.raises(ArdentValidationError) as info:
-        await client.branches.create_many("a/b", ["x"])
-    assert info.value.field == "connector_id"
+    for names in (["x"], []):
+        with pytest.raises(ArdentValidationError) as info:
+            await client.branches.create_many("a/b", names)
+        assert info.value.field == "connector_id"
     assert api.requests == []
 
 
