@@ -168,20 +168,27 @@ class Emulator:
     async def _start_backend(self) -> BranchBackend:
         if self._postgres is None:
             return ApiOnlyBackend()
-        from .pg_backend import PostgresBackend
-
+        try:
+            from .pg_backend import PostgresBackend
+        except ImportError as exc:
+            raise RuntimeError(
+                f"the Postgres backend needs the emulator extra ({exc.name} is missing):"
+                " pip install 'ardent-async[emulator]'"
+            ) from None
         return await PostgresBackend.start(self._postgres)
 
     async def stop(self) -> None:
         """Stop serving, cancel running operations and drop what the backend created."""
         runner, rt = self._runner, self._runtime
         self._runner = None
+        if rt is not None:
+            # First: cancelled operations end "failed", which also releases held long-polls.
+            await rt.runner.close()
         if runner is not None:
             await runner.cleanup()
         if rt is not None:
-            await rt.runner.close()
             await rt.backend.close()
-        self._runtime = None
+        self._runtime = self._admin = None
 
     async def __aenter__(self) -> Emulator:
         return await self.start()
