@@ -13,6 +13,8 @@
     asyncio.run(main())
 """
 
+from typing import TYPE_CHECKING
+
 from ardent_async._client import ArdentClient
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._poller import OperationPoller
@@ -57,6 +59,7 @@ __all__ = [
     "ConflictError",
     "EmptyBranchURLError",
     "FanOutProgress",
+    "HttpxTransport",
     "NotFoundError",
     "OperationFailedError",
     "OperationPoller",
@@ -71,3 +74,15 @@ __all__ = [
     "Transport",
     "__version__",
 ]
+
+if TYPE_CHECKING:
+    from ardent_async._transport._httpx import HttpxTransport
+
+
+def __getattr__(name: str) -> object:
+    # httpx is an optional extra: import its transport only when asked for.
+    if name == "HttpxTransport":
+        from ardent_async._transport._httpx import HttpxTransport
+
+        return HttpxTransport
+    raise AttributeError(f"module 'ardent_async' has no attribute {name!r}")
