@@ -42,7 +42,8 @@ def number(
 
 
 def string_list(name: str, value: object) -> list[str]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Collection):
+    # A mapping is a collection of its keys: taking it for a list would hide the mistake.
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Collection):
         raise validation_error(name, "a list of strings", value)
     items = list(value)
     for index, item in enumerate(items):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ardent_async._http import Pipeline
-from ardent_async._paths import expand
+from ardent_async._paths import check_id, expand
 from ardent_async.models import (
     APIKeyCreateResponse,
     APIKeyListItem,
@@ -52,14 +52,18 @@ class OrgsService:
     async def update_member_role(self, org_id: str, user_id: str, *, role_key: str) -> OrgMember:
         """Give a member another role: ``owner``, ``admin``, ``member`` or ``viewer``."""
         path = expand(
-            "/v1/orgs/{org_id}/members/{target_user_id}", org_id=org_id, target_user_id=user_id
+            "/v1/orgs/{org_id}/members/{target_user_id}",
+            org_id=org_id,
+            target_user_id=check_id("user_id", user_id),  # errors name the argument
         )
         body = UpdateMemberRoleRequest(role_key=_validate.choice("role_key", role_key, ROLE_KEYS))
         return await self._http.send("PATCH", path, OrgMember, json_body=body, retry_safe=True)
 
     async def remove_member(self, org_id: str, user_id: str) -> None:
         path = expand(
-            "/v1/orgs/{org_id}/members/{target_user_id}", org_id=org_id, target_user_id=user_id
+            "/v1/orgs/{org_id}/members/{target_user_id}",
+            org_id=org_id,
+            target_user_id=check_id("user_id", user_id),  # errors name the argument
         )
         await self._http.send("DELETE", path, None)
 

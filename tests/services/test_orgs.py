@@ -287,9 +287,9 @@ BAD_CALLS: list[tuple[str, Call, str]] = [
     (
         "member id slash",
         lambda s: s.update_member_role("o1", "u/1", role_key="admin"),
-        "target_user_id",
+        "user_id",
     ),
-    ("remove member empty", lambda s: s.remove_member("o1", ""), "target_user_id"),
+    ("remove member empty", lambda s: s.remove_member("o1", ""), "user_id"),
     ("invite email blank", lambda s: s.invite("o1", " "), "email"),
     ("invite email no at", lambda s: s.invite("o1", "bob.example.com"), "email"),
     ("invite email no domain dot", lambda s: s.invite("o1", "bob@localhost"), "email"),
