@@ -7,11 +7,13 @@ How a wait is paced:
   ends, so a finished operation is seen at once and a 60 s operation costs about 7 requests.
 - A non-terminal answer that comes back fast (in under half the hold asked for and under a
   second, timed with the injected clock) means the server is not holding requests. The poller
-  then pauses between polls itself, with exponential backoff (0.5 s doubling to 10 s) and
-  jitter. The pause is drawn from the upper half of the backoff ceiling ("equal jitter"): it
-  still spreads many pollers apart, and unlike full jitter it bounds the number of polls (at
-  most 17 for a 60 s operation). Each poll keeps asking for the hold, so a server that starts
-  holding is noticed, and a held answer resets the backoff.
+  then pauses between polls itself, for a jittered share (25-40 %) of the time waited so far,
+  at least ``poll_interval`` (0.5 s) and at most ``max_poll_interval`` (10 s). Pausing in
+  proportion to the time already waited keeps the lateness of the answer proportional to the
+  operation's length (a 5 s operation is seen within about 2 s of its end, not after a fixed
+  doubling ceiling of up to 8 s) while bounding the number of polls (at most 19 for a 60 s
+  operation); the jitter spreads many pollers apart. Each poll keeps asking for the hold, so a
+  server that starts holding is noticed.
 
 Poll retries and the pipeline's retries: polls are sent with the pipeline's own retries off
 (``retry_safe=False``), so that a poll is retried in exactly one place, here. The pipeline would
@@ -56,7 +58,8 @@ MAX_SERVER_WAIT = 10.0
 
 DEFAULT_POLL_INTERVAL = 0.5
 MAX_POLL_INTERVAL = 10.0
-BACKOFF_FACTOR = 2.0
+# The pause on the backoff path, as a share of the time waited so far (drawn uniformly).
+BACKOFF_SHARE = (0.25, 0.40)
 WATCH_HOLD = 2.0
 """``watch`` asks for shorter holds than ``wait``: the server only ends a hold early on a
 terminal state, so a shorter hold is what lets progress changes show up in between."""
@@ -82,7 +85,8 @@ class OperationPoller:
     """Waits for operations through one request pipeline, on the pipeline's clock.
 
     ``poll_interval`` is the first pause between polls when the server does not hold requests;
-    pauses double up to ``max_poll_interval``. ``rng`` makes the jitter reproducible.
+    later pauses are a share of the time waited, up to ``max_poll_interval``. ``rng`` makes the
+    jitter reproducible.
     """
 
     def __init__(
@@ -188,8 +192,8 @@ class OperationPoller:
             timeout=timeout,
         )
 
-    def _jitter(self, ceiling: float) -> float:
-        return self._rng.uniform(ceiling / 2, ceiling)
+    def _share(self) -> float:
+        return self._rng.uniform(*BACKOFF_SHARE)
 
     def _retry_after(self, error: ArdentError) -> float | None:
         if not isinstance(error, ArdentAPIError):
@@ -220,8 +224,8 @@ class _Polling:
         self._timeout = timeout
         self._deadline = self._clock.monotonic() + timeout
         self._hold = hold
+        self._started = self._clock.monotonic()
         self._first_pause = first_pause
-        self._ceiling = first_pause
         self._max_pause = max_pause
         self._pause = 0.0
         self._polls = 0
@@ -257,16 +261,14 @@ class _Polling:
             self.last = operation
             self._last_error = None
             held = clock.monotonic() - started >= min(hold * _HELD_FRACTION, _HELD_ENOUGH)
-            if held:
-                self._ceiling = self._first_pause
-            elif not is_terminal(operation):
+            if not held and not is_terminal(operation):
                 self._pause = self._backoff()
             return operation
 
     def _backoff(self) -> float:
-        pause = self._poller._jitter(self._ceiling)
-        self._ceiling = min(self._ceiling * BACKOFF_FACTOR, self._max_pause)
-        return pause
+        waited = self._clock.monotonic() - self._started
+        share = waited * self._poller._share()
+        return min(self._max_pause, max(self._first_pause, share))
 
     def _timed_out(self) -> OperationTimeoutError:
         last = self.last

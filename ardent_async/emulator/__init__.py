@@ -68,6 +68,8 @@ class Emulator:
 
     ``postgres``: None/``"none"`` (API-only), ``"embedded"`` or a superuser URL.
     ``op_duration``: seconds an operation takes in API-only mode (0 = instant).
+    ``long_poll``: hold ``GET /v1/operations/{id}?wait=N``; False answers at once (to exercise
+    clients' backoff path).
     ``validate_responses``: check every reply against the spec (tests); mismatches become 500s
     and are collected in ``emulator.validator.failures``.
     """
@@ -85,6 +87,7 @@ class Emulator:
         chaos: ChaosConfig | str | None = None,
         op_duration: float | None = None,
         validate_responses: bool = False,
+        long_poll: bool = True,
         spec_path: Path | None = None,
         backend: BranchBackend | None = None,
     ) -> None:
@@ -99,6 +102,7 @@ class Emulator:
         self._sample_source = sample_source
         self._chaos = ChaosConfig.parse(chaos) if isinstance(chaos, str) else chaos
         self._op_duration = op_duration
+        self._long_poll = long_poll
         self._backend = backend
         self.validator = SpecValidator(spec_path) if validate_responses else None
         self._runner: web.AppRunner | None = None
@@ -131,6 +135,7 @@ class Emulator:
                 chaos=chaos,
                 log=RequestLog(),
                 admin_token=self.admin_token,
+                long_poll=self._long_poll,
             )
             admin = Admin(rt)
             owner = admin.create_org(self._org_name, token=self.token)

@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"duration of operations in API-only mode (default {DEFAULT_OP_DURATION}; 0: instant)",
     )
     parser.add_argument(
+        "--no-long-poll",
+        dest="long_poll",
+        action="store_false",
+        help="answer operation polls at once, ignoring ?wait= (exercise client backoff)",
+    )
+    parser.add_argument(
         "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
     return parser
@@ -84,6 +90,7 @@ async def serve(args: argparse.Namespace) -> None:
         sample_source=args.sample_source,
         chaos=args.chaos,
         op_duration=args.op_duration,
+        long_poll=args.long_poll,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -22,6 +22,9 @@ class Runtime:
     chaos: Chaos
     log: RequestLog
     admin_token: str = dataclasses.field(repr=False)
+    #: Hold ``GET /v1/operations/{id}?wait=N`` until done (the API's long-poll); False answers
+    #: at once, like a server that does not support it (clients must fall back to backoff).
+    long_poll: bool = True
     #: Serialises state changes of one connector across awaits (setup, delete, branch create).
     locks: dict[str, asyncio.Lock] = dataclasses.field(default_factory=dict)
 

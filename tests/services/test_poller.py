@@ -127,10 +127,14 @@ async def test_backoff_path_polls_a_60s_operation_at_most_20_times(
             await client.close()
     assert done.status == "completed"
     assert 5 <= len(api.polls()) <= 20
-    # Pauses grow from 0.5 s and stay under the 10 s cap, each in [ceiling/2, ceiling].
-    ceilings = [min(0.5 * 2**i, 10.0) for i in range(len(clock.sleeps))]
-    assert all(c / 2 <= s <= c for s, c in zip(clock.sleeps, ceilings, strict=True))
-    assert clock.now - op.ends_at <= 10.0
+    # Each pause is 25-40 % of the time waited so far, between the 0.5 s floor and the 10 s cap.
+    waited = 0.0
+    for pause in clock.sleeps:
+        low = min(10.0, max(0.5, 0.25 * waited))
+        high = min(10.0, max(0.5, 0.40 * waited))
+        assert low - 1e-9 <= pause <= high + 1e-9
+        waited += pause
+    assert clock.now - op.ends_at <= 0.4 * 60.0
 
 
 async def test_server_that_starts_holding_is_noticed(clock: FakeClock) -> None:

@@ -63,7 +63,9 @@ def _wait_seconds(request: web.Request) -> float:
 async def get_operation(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
     op = operation_of(rt, who, request.match_info["operation_id"])
-    await rt.runner.wait(op, _wait_seconds(request))
+    seconds = _wait_seconds(request)
+    if rt.long_poll:
+        await rt.runner.wait(op, seconds)
     return reply(operation_reply(op))
 
 

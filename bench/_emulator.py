@@ -1,0 +1,71 @@
+"""The API-only emulator in its own process, for benchmarks that need a real API server."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import attrs
+
+from ardent_async import ArdentClient
+
+
+@attrs.define(frozen=True)
+class RunningEmulator:
+    base_url: str
+    token: str
+    org_id: str
+
+
+@asynccontextmanager
+async def emulator_process(*args: str) -> AsyncIterator[RunningEmulator]:
+    """``python -m ardent_async.emulator --port 0 *args``; yields its URL, token and org."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "ardent_async.emulator",
+        "--port",
+        "0",
+        *args,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        banner: dict[str, str] = {}
+        while "org" not in banner:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
+            if not line:
+                raise RuntimeError("the emulator exited before printing its banner")
+            if line.startswith("ARDENT_API_URL="):
+                banner["url"] = line.split("=", 1)[1]
+            elif line.startswith("ARDENT_TOKEN="):
+                banner["token"] = line.split("=", 1)[1]
+            elif line.startswith("org id:"):
+                banner["org"] = line.split(":", 1)[1].strip()
+        yield RunningEmulator(banner["url"], banner["token"], banner["org"])
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def ready_connector(client: ArdentClient, org_id: str) -> str:
+    """A connector on the emulator whose engine is set up, ready to branch."""
+    project = await client.projects.create("bench", org_id=org_id)
+    source = {"url": "postgresql://bench:bench@127.0.0.1:1/ardent_sample"}
+    connector = await client.connectors.create(project.id, "bench", source)
+    accepted = await client.connectors.discover(connector.id)
+    await client.operations.wait(accepted.operation_id)
+    await client.connectors.set_selection(connector.id, ["*"])
+    connector = await client.connectors.get(connector.id)
+    needing = connector.extra.get("tables_needing_replica_identity_decision") or []
+    if needing:
+        await client.connectors.set_replica_identity_decisions(
+            connector.id, dict.fromkeys(needing, "replica_identity_full")
+        )
+    setup = await client.connectors.engine_setup(connector.id)
+    if setup.operation is not None:
+        await client.operations.wait(setup.operation.operation_id)
+    return connector.id
