@@ -27,6 +27,13 @@ def demo(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""
+    session.install("-e", ".[emulator,cli]", "pydantic>=2", "openai")
+    session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff lint and format check."""
     session.install("ruff")

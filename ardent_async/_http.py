@@ -164,17 +164,18 @@ class Pipeline:
         if self._closed:
             raise ClientClosedError("the client is closed; create a new ArdentClient")
         url = self.base_url + path
-        query = _encode_query(params)
+        query = _encode_query(params) if params else ""
         if query:
             url = f"{url}?{query}"
-        if attrs.has(type(json_body)):
-            json_body = converter.body(json_body)
-        body = b"" if json_body is None else encode_json(json_body)
-        headers = dict(self._static_headers)
+        headers = self._static_headers
+        body = b""
         if json_body is not None:
-            headers["Content-Type"] = "application/json"
+            if attrs.has(type(json_body)):
+                json_body = converter.body(json_body)
+            body = encode_json(json_body)
+            headers = {**headers, "Content-Type": "application/json"}
         if idempotency_key is not None:
-            headers[IDEMPOTENCY_HEADER] = idempotency_key
+            headers = {**headers, IDEMPOTENCY_HEADER: idempotency_key}
         if retry_safe is None:
             retry_safe = method in IDEMPOTENT_METHODS or idempotency_key is not None
         effective_timeout = self.timeout if timeout is None else timeout
@@ -188,7 +189,8 @@ class Pipeline:
                 body or None,
                 effective_timeout,
             )
-            started = self.clock.monotonic()
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = self.clock.monotonic() if debug else 0.0
             try:
                 response = await self.transport.send(request)
             except (ArdentConnectionError, ArdentTimeoutError) as exc:
@@ -215,7 +217,7 @@ class Pipeline:
                 continue
 
             status = response.status_code
-            if logger.isEnabledFor(logging.DEBUG):
+            if debug:
                 logger.debug(
                     "%s %s -> %d in %.1f ms (attempt %d)",
                     method,

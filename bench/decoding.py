@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import datetime
 from typing import Any
@@ -87,9 +88,15 @@ def _operations(n: int) -> list[dict[str, Any]]:
 def _best_of(fn: Any, payload: Any, repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn(payload)
-        samples.append(time.perf_counter() - started)
+        # As timeit does: a collection landing inside one side's run would be noise, not cost.
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            fn(payload)
+            samples.append(time.perf_counter() - started)
+        finally:
+            gc.enable()
     return samples
 
 

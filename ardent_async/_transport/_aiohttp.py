@@ -1,14 +1,19 @@
-"""The default transport: one shared aiohttp session, created lazily inside the running loop."""
+"""The default transport: one shared aiohttp session, created lazily inside the running loop.
+
+aiohttp is imported on first use, not with the SDK: importing it costs more than the rest of
+the SDK together (it builds SSL contexts at import), and a CLI's ``--help`` never needs it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-
-import aiohttp
-from yarl import URL
+from typing import TYPE_CHECKING
 
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
 from ardent_async.errors import ArdentConnectionError, ArdentResponseError, ArdentTimeoutError
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 class AiohttpTransport:
@@ -35,6 +40,8 @@ class AiohttpTransport:
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         session = self._session
         if session is None or session.closed:
             if self._closed:
@@ -49,6 +56,9 @@ class AiohttpTransport:
         return session
 
     async def send(self, request: Request) -> Response:
+        import aiohttp
+        from yarl import URL
+
         session = self._get_session()
         timeout = self._timeouts.get(request.timeout)
         if timeout is None:

@@ -1,0 +1,92 @@
+"""``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
+write it to BENCHMARKS.md. Sections: overhead, fanout, decoding, imports, poller, branches.
+
+Every comparison runs both sides in the same process run, interleaved round by round, and is
+reported as a ratio: absolute times on shared machines drift, ratios much less.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import branches, decoding, fanout, imports, overhead, poller
+from bench._stats import Figure
+
+SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
+    "overhead": lambda: asyncio.run(overhead.run()),
+    "fanout": lambda: asyncio.run(fanout.run()),
+    "decoding": decoding.run,
+    "imports": imports.run,
+    "poller": lambda: asyncio.run(poller.run()),
+    "branches": lambda: asyncio.run(branches.run()),
+}
+
+# (substring of a figure's name, predicate on its median, the target as text)
+TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
+    ("overhead sequential: ratio", lambda m: m <= 1.10, "≤ 1.10"),
+    ("overhead 64 in flight: ratio", lambda m: m <= 1.10, "≤ 1.10"),
+    ("(64 in flight): ratio", lambda m: m <= 1.15, "≤ 1.15"),
+    ("ratio SDK/pydantic", lambda m: m <= 1.5, "≤ 1.5"),
+    ("import ratio", lambda m: m <= 0.5, "≤ 0.5"),
+    ("long-poll path: end→return delay", lambda m: m <= 0.05, "≤ 10 % + 50 ms"),
+    ("60 s operation, backoff path: polls", lambda m: m <= 20, "≤ 20"),
+]
+
+
+def _target(name: str, figure: Figure) -> tuple[str, str]:
+    for needle, ok, text in TARGETS:
+        if needle in name:
+            return text, ("met" if ok(figure.median) else "MISSED")
+    return "", ""
+
+
+def _cell(figure: Figure) -> tuple[str, str]:
+    lo, hi = figure.spread
+    if figure.unit == "s":
+        return f"{figure.median * 1000:.1f} ms", f"{lo * 1000:.1f}–{hi * 1000:.1f} ms"
+    return f"{figure.median:.3f} {figure.unit}", f"{lo:.3f}–{hi:.3f}"
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(SECTIONS)
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        print(f"unknown section(s): {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+        return 2
+    rows: list[tuple[str, str, str, str, str]] = []
+    for section in chosen:
+        print(f"== {section}", flush=True)
+        for name, figure in SECTIONS[section]().items():
+            median, spread = _cell(figure)
+            target, verdict = _target(name, figure)
+            rows.append((name, median, spread, target, verdict))
+            print(f"{name}: {median} ({spread}) {target} {verdict}", flush=True)
+    table = [
+        "| figure | median | spread (min–max) | target | |",
+        "|---|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in rows),
+    ]
+    header = [
+        "# Benchmarks",
+        "",
+        f"- command: `python -m bench {' '.join(argv)}`".rstrip() + " (`nox -s bench`)",
+        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}",
+        f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "- each figure: the median of ≥ 5 rounds (one sample for single-shot figures), with "
+        "the spread; ratios are computed round by round, both sides interleaved in one run.",
+        "",
+    ]
+    Path("BENCHMARKS.md").write_text("\n".join(header + table) + "\n", encoding="utf-8")
+    print("\n".join(table))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
