@@ -178,16 +178,19 @@ def _build(*, detailed: bool) -> cattrs.Converter:
             if len(data) > len(known) or not known.issuperset(data):
                 extra = {k: v for k, v in data.items() if k not in known}
                 if extra:
-                    # Models are frozen; this sets the field once, right after construction.
-                    object.__setattr__(obj, "extra", extra)
+                    obj.extra = extra
             return obj
 
         return structure
 
-    def object_without_extra(cls: type[T]) -> Callable[[Any, Any], T]:
+    def object_without_extra(cls: Any) -> Callable[[Any, Any], Any]:
         base = make_dict_structure_fn(cls, conv)
+        if not detailed:
+            # A non-object fails inside ``base`` (TypeError) and is then diagnosed by the
+            # detailed converter, which checks first: the fast path skips the check.
+            return base
 
-        def structure(data: Any, _: Any) -> T:
+        def structure(data: Any, _: Any) -> Any:
             if not isinstance(data, dict):
                 raise TypeError(f"expected an object, got {_kind(data)}")
             return base(data, cls)
@@ -234,11 +237,16 @@ class ModelConverter:
     def __init__(self) -> None:
         self._fast = _build(detailed=False)
         self._detailed = _build(detailed=True)
+        # Hooks by reply type, so a decode skips cattrs' dispatch.
+        self._hooks: dict[Any, Callable[[Any, Any], Any]] = {}
 
     def structure(self, data: Any, tp: type[T] | Any, *, status_code: int | None = None) -> T:
         """Decode ``data`` into ``tp``; raise ArdentResponseError naming the bad field."""
+        hook = self._hooks.get(tp)
+        if hook is None:
+            hook = self._hooks[tp] = self._fast.get_structure_hook(tp)
         try:
-            return self._fast.structure(data, tp)  # type: ignore[no-any-return]
+            return hook(data, tp)  # type: ignore[no-any-return]
         except Exception:
             pass
         root = _type_name(tp)

@@ -27,8 +27,9 @@ def check_id(name: str, value: object) -> str:
 
 
 def _quoted(name: str, value: object) -> str:
-    checked = check_id(name, value)
-    return checked if _PLAIN_ID.fullmatch(checked) else quote(checked, safe="")
+    if type(value) is str and _PLAIN_ID.fullmatch(value):
+        return value
+    return quote(check_id(name, value), safe="")
 
 
 def expand(template: str, **ids: str) -> str:

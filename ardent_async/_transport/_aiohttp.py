@@ -7,7 +7,7 @@ the SDK together (it builds SSL contexts at import), and a CLI's ``--help`` neve
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
 from ardent_async.errors import ArdentConnectionError, ArdentResponseError, ArdentTimeoutError
@@ -38,14 +38,21 @@ class AiohttpTransport:
         self._owns_session = session is None
         self._closed = False
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
+        # Filled with the modules when the session is created (imported on first use).
+        self._aiohttp: Any = None
+        self._url: Any = None
 
     def _get_session(self) -> aiohttp.ClientSession:
-        import aiohttp
-
         session = self._session
+        if self._aiohttp is None:
+            import aiohttp
+            from yarl import URL
+
+            self._aiohttp, self._url = aiohttp, URL
         if session is None or session.closed:
             if self._closed:
                 raise ArdentConnectionError("transport is closed", request_sent=False)
+            aiohttp = self._aiohttp
             connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
             session = aiohttp.ClientSession(
                 connector=connector,
@@ -56,26 +63,27 @@ class AiohttpTransport:
         return session
 
     async def send(self, request: Request) -> Response:
-        import aiohttp
-        from yarl import URL
-
         session = self._get_session()
+        aiohttp = self._aiohttp
         timeout = self._timeouts.get(request.timeout)
         if timeout is None:
             timeout = self._timeouts[request.timeout] = aiohttp.ClientTimeout(total=request.timeout)
         try:
             async with session.request(
                 request.method,
-                URL(request.url, encoded=True),
+                self._url(request.url, encoded=True),
                 headers=request.headers,
                 data=request.content,
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
                 length = resp.content_length
-                if length is not None and length > self._max_bytes:
+                if length is None:
+                    body = await _read_capped(resp, self._max_bytes)
+                elif length > self._max_bytes:
                     raise _too_large(self._max_bytes, resp.status)
-                body = await _read_capped(resp, self._max_bytes)
+                else:
+                    body = await resp.read()
                 return Response(resp.status, resp.headers, body)
         except asyncio.TimeoutError:
             raise ArdentTimeoutError(
@@ -101,8 +109,7 @@ class AiohttpTransport:
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
-    if resp.content_length is not None:
-        return await resp.read()
+    """A body of unknown length (chunked), refused once it passes ``limit`` bytes."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in resp.content.iter_chunked(65536):

@@ -14,7 +14,7 @@ from ardent_async._redact import redacted_repr
 from ardent_async.models._base import OpenEnum
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class APIKeyCreateResponse:
     """A newly created API key, including its secret (shown only once)."""
 
@@ -42,7 +42,7 @@ class APIKeyCreateResponse:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class APIKeyListItem:
     """An API key as listed; the secret is never returned."""
 
@@ -68,7 +68,7 @@ class APIKeyListItem:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class AsyncOperationResponse:
     """The state of a long-running operation."""
 
@@ -104,7 +104,7 @@ class AsyncOperationResponse:
     """When work started. Null until then."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class BranchCreateRequest:
     """Body of POST /v1/branch/create."""
 
@@ -116,7 +116,7 @@ class BranchCreateRequest:
     """Service to branch; `postgres`, not the connector type `postgresql`."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class BranchCreateResult:
     """The `result` of a completed `branch_create` operation: the new branch's details. An empty or missing `branch_url` is a hard failure for clients."""
 
@@ -148,7 +148,7 @@ class BranchCreateResult:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class BranchRow:
     """A branch of a connector, as listed."""
 
@@ -182,7 +182,7 @@ class BranchRow:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ConnectorDeletionLockRequest:
     """Body of a deletion-lock request."""
 
@@ -190,7 +190,7 @@ class ConnectorDeletionLockRequest:
     """Why the connector is locked, up to 500 characters."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ConnectorEnvelope:
     """A connector row wrapped in an envelope."""
 
@@ -198,7 +198,7 @@ class ConnectorEnvelope:
     """The connector's current row."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ConnectorListResponse:
     """Connectors visible to the caller."""
 
@@ -206,7 +206,7 @@ class ConnectorListResponse:
     """Connectors in the organization, visible to the caller."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ConnectorRow:
     """A connector: one Postgres source that Ardent replicates and branches."""
 
@@ -232,7 +232,7 @@ class ConnectorRow:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class CreateAPIKeyRequest:
     """Body of an API-key create."""
 
@@ -246,7 +246,7 @@ class CreateAPIKeyRequest:
     """Permission keys like `connectors.read`, a subset of the role's; empty uses all."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class CreateConnectorRequest:
     """Body of a connector create."""
 
@@ -272,7 +272,7 @@ class CreateConnectorRequest:
     """Create the connector in a customer-cloud environment."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class CreateProjectRequest:
     """Body of a project create."""
 
@@ -282,7 +282,7 @@ class CreateProjectRequest:
     """Organization to create the project in. Inferred from your auth when omitted."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class DiscoverAccepted:
     """Acceptance of a discovery request: the operation to poll."""
 
@@ -300,7 +300,7 @@ class DiscoverAccepted:
     """Metadata gathered from the source."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ErrorResponse:
     """Error body: `detail` is a message, or for validation errors a list of `{loc, msg, type}`."""
 
@@ -310,14 +310,14 @@ class ErrorResponse:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class HTTPValidationError:
     """A request-validation error: a list of `{loc, msg, type}` entries."""
 
     detail: list[ValidationError] | None = None
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class InviteUserRequest:
     """Body of an invitation."""
 
@@ -327,7 +327,7 @@ class InviteUserRequest:
     """Role to assign (owner/admin/member/viewer)"""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacyConfig:
     """A configuration: its `type`, its `id` and the parameters of that type."""
 
@@ -353,7 +353,7 @@ class LegacyConfigType(OpenEnum):
     TIGERBEETLE = "tigerbeetle"
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacyCreateJobRequest:
     """Body of a legacy job create."""
 
@@ -361,7 +361,7 @@ class LegacyCreateJobRequest:
     """What the job should do."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacyExecuteJobRequest:
     """Body of a legacy job execution."""
 
@@ -377,7 +377,7 @@ class LegacyExecuteJobRequest:
     """Run without side effects."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacyIdRequest:
     """Body naming one legacy job or configuration."""
 
@@ -385,7 +385,7 @@ class LegacyIdRequest:
     """ID of the job or configuration."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacyJob:
     """A legacy job, as created."""
 
@@ -399,7 +399,7 @@ class LegacyJob:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacyResult:
     """A legacy reply; its fields vary by call."""
 
@@ -407,14 +407,14 @@ class LegacyResult:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class LegacySetConfigRequest:
     """Body of a legacy configuration write."""
 
     Config: LegacyConfig
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class MessageResponse:
     """A plain acknowledgement, for example `{"message": "Project deleted"}`."""
 
@@ -424,7 +424,7 @@ class MessageResponse:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class OperationHandle:
     """Acceptance of long-running work: the operation to poll."""
 
@@ -466,7 +466,7 @@ class OperationType(OpenEnum):
     BRANCH_DELETE = "branch_delete"
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class OrgDetails:
     """An organization. The public description leaves this body open; these are the fields the docs name."""
 
@@ -480,7 +480,7 @@ class OrgDetails:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class OrgInvite:
     """A pending invitation to an organization."""
 
@@ -498,7 +498,7 @@ class OrgInvite:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class OrgMember:
     """A member of an organization."""
 
@@ -516,7 +516,7 @@ class OrgMember:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class OrgRole:
     """A role that members and API keys can hold."""
 
@@ -534,7 +534,7 @@ class OrgRole:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class PreflightConnectorRequest:
     """Body of a source preflight."""
 
@@ -558,7 +558,7 @@ class PreflightConnectorRequest:
     """Route preflight through a customer-cloud environment."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class PreflightReport:
     """The result of preflight checks against a source."""
 
@@ -580,7 +580,7 @@ class PreflightReport:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ProjectListResponse:
     """Projects visible to the caller."""
 
@@ -588,7 +588,7 @@ class ProjectListResponse:
     """Projects visible to the caller."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ProjectRow:
     """A project: a workspace for related connectors and branches."""
 
@@ -604,7 +604,7 @@ class ProjectRow:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class QuarantineListResponse:
     """A connector's active quarantines."""
 
@@ -612,7 +612,7 @@ class QuarantineListResponse:
     """Active (still paused) quarantines for the connector."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class QuarantineRow:
     """A paused (quarantined) replication deployment."""
 
@@ -634,7 +634,7 @@ class QuarantineRow:
     """Fields the server sent that this version does not know (the schema allows more)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ReplicaIdentityDecisionsRequest:
     """Per-table replica-identity decisions."""
 
@@ -642,7 +642,7 @@ class ReplicaIdentityDecisionsRequest:
     """Per-table decision: `exclude`, `add_pk`, or `replica_identity_full`."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class SelectionRequest:
     """The discovered paths to replicate."""
 
@@ -650,7 +650,7 @@ class SelectionRequest:
     """Discovered paths to replicate. Use `["*"]` to select everything."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class UpdateConnectorRequest:
     """Body of a connector update; omitted fields stay unchanged."""
 
@@ -664,7 +664,7 @@ class UpdateConnectorRequest:
     """Move the connector to this project."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class UpdateMemberRoleRequest:
     """Body of a member's role change."""
 
@@ -672,7 +672,7 @@ class UpdateMemberRoleRequest:
     """New role to assign (owner/admin/member/viewer)"""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class UpdateOrgRequest:
     """Body of an organization update."""
 
@@ -680,7 +680,7 @@ class UpdateOrgRequest:
     """New organization name"""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class UpdateProjectRequest:
     """Body of a project update."""
 
@@ -688,7 +688,7 @@ class UpdateProjectRequest:
     """New project name (1-100 characters)."""
 
 
-@attrs.define(frozen=True)
+@attrs.define
 class ValidationError:
     """One request-validation failure."""
 
