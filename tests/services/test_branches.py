@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,27 +31,8 @@ from tests.services.fake_branch_api import (
     branch_result_json,
     make_client,
     operation_json,
-    running_api,
 )
 from tests.spine.scripted import AiohttpBackend, Reply
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(clock: FakeClock) -> AsyncIterator[FakeBranchApi]:
-    async with running_api(FakeBranchApi(clock)) as server:
-        yield server
-
-
-@pytest.fixture
-async def client(clock: FakeClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
-    client = make_client(clock)
-    yield client
-    await client.close()
 
 
 def creates(api: FakeBranchApi) -> list[httpx.Request]:

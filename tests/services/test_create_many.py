@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -26,26 +25,7 @@ from tests.services.fake_branch_api import (
     FakeBranchApi,
     branch_result_json,
     make_client,
-    running_api,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(clock: FakeClock) -> AsyncIterator[FakeBranchApi]:
-    async with running_api(FakeBranchApi(clock)) as server:
-        yield server
-
-
-@pytest.fixture
-async def client(clock: FakeClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
-    client = make_client(clock)
-    yield client
-    await client.close()
 
 
 def keys_by_name(api: FakeBranchApi) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import httpx
@@ -25,24 +24,6 @@ from tests.services.fake_branch_api import (
     operation_json,
     running_api,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(clock: FakeClock) -> AsyncIterator[FakeBranchApi]:
-    async with running_api(FakeBranchApi(clock)) as server:
-        yield server
-
-
-@pytest.fixture
-async def client(clock: FakeClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
-    client = make_client(clock)
-    yield client
-    await client.close()
 
 
 async def states(client: ArdentClient, op_id: str, **kwargs: float) -> list[AsyncOperationResponse]:

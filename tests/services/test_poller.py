@@ -7,7 +7,6 @@ clock, so an operation's state is a function of the clock and no test really sle
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -29,24 +28,6 @@ from tests.services.fake_branch_api import (
     running_api,
     simple_timeline,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def api(clock: FakeClock) -> AsyncIterator[FakeBranchApi]:
-    async with running_api(FakeBranchApi(clock)) as server:
-        yield server
-
-
-@pytest.fixture
-async def client(clock: FakeClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
-    client = make_client(clock)
-    yield client
-    await client.close()
 
 
 def wait_params(api: FakeBranchApi) -> list[str]:
