@@ -20,6 +20,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def conformance(session: nox.Session) -> None:
+    """schemathesis fuzzing of the emulator against openapi/ardent.yaml, with a bigger budget
+    than the default test run (``-- -x`` etc. go to pytest)."""
+    session.install("-e", DEV)
+    session.env["ARDENT_CONFORMANCE_EXAMPLES"] = "60"
+    session.run("pytest", "-m", "conformance", "tests/conformance", *session.posargs)
+
+
+@nox.session(python="3.11")
 def demo(session: nox.Session) -> None:
     """The main job: parallel branches on the embedded emulator (``-- --branches 50``)."""
     session.install("-e", ".[emulator,cli]")

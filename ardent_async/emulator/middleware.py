@@ -75,6 +75,29 @@ async def log_requests(request: web.Request, handler: Handler) -> web.StreamResp
     return response
 
 
+def allowed_methods(request: web.Request) -> list[str]:
+    """The methods of the path's own resource: the most specific matching route template.
+
+    aiohttp's 405 lists the methods of every matching resource, so ``/v1/connectors/preflight``
+    would also advertise those of ``/v1/connectors/{connector_id}``; a literal segment wins.
+    """
+    segments = request.path.split("/")
+    matching = [
+        route
+        for route in request.app[ROUTE_TABLE].values()
+        if _matches(route.path.split("/"), segments)
+    ]
+    fewest = min((route.path.count("{") for route in matching), default=0)
+    return sorted({route.method for route in matching if route.path.count("{") == fewest})
+
+
+def _matches(template: list[str], segments: list[str]) -> bool:
+    return len(template) == len(segments) and all(
+        part == segment or (part.startswith("{") and bool(segment))
+        for part, segment in zip(template, segments, strict=True)
+    )
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
@@ -86,6 +109,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
             raise
         headers = {k: v for k, v in exc.headers.items() if k.lower() not in ("content-type",)}
         headers.pop("Content-Length", None)
+        if exc.status == 405:
+            headers["Allow"] = ",".join(allowed_methods(request))
         detail = "Not Found" if exc.status == 404 else exc.reason
         return error_response(exc.status, {"detail": detail}, headers)
     except asyncio.CancelledError:

@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from ardent_async import ArdentClient, ClientClosedError, RetryPolicy
 from ardent_async._transport import AiohttpTransport, Request, Response
-from ardent_async.emulator import Emulator
 from ardent_async.emulator.backend import ApiOnlyBackend, BranchAddress
 from ardent_async.models import ConnectorRow, OperationHandle
 from tests.emulator.helpers import ready_connector
+from tests.threaded_emulator import EmulatorThread
 
-T = TypeVar("T")
 DEADLINE = 10.0
 # close() must end calls that the server would hold for 10 s: far sooner than that.
 CLOSE_BOUND = 5.0
@@ -59,50 +57,15 @@ class HoldingBackend(ApiOnlyBackend):
         return await super().create_branch(connector_id, branch_name)
 
 
-class EmulatorThread:
-    """An emulator serving from its own loop in a background thread."""
+class HeldEmulator(EmulatorThread):
+    """A threaded emulator whose backend holds the creates of chosen names."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self) -> None:
         self.backend = HoldingBackend()
-        self._options = {"op_duration": 0, "validate_responses": True, **options}
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name="emulator", daemon=True)
-        self.emulator: Emulator | None = None
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_forever()
-        finally:
-            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
-            self._loop.close()
-
-    def start(self) -> Emulator:
-        self._thread.start()
-        emulator = Emulator(backend=self.backend, **self._options)
-        asyncio.run_coroutine_threadsafe(emulator.start(), self._loop).result(DEADLINE)
-        self.emulator = emulator
-        return emulator
-
-    def stop(self) -> None:
-        if self.emulator is not None:
-            asyncio.run_coroutine_threadsafe(self.emulator.stop(), self._loop).result(DEADLINE)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(DEADLINE)
-        assert not self._thread.is_alive()
-        if self.emulator is not None and self.emulator.validator is not None:
-            self.emulator.validator.assert_clean()
-
-    async def read(self, fn: Callable[[], T]) -> T:
-        """``fn()`` run on the emulator's loop (its state is not thread-safe)."""
-
-        async def call() -> T:
-            return fn()
-
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(call(), self._loop))
+        super().__init__(backend=self.backend)
 
     def release(self) -> None:
-        self._loop.call_soon_threadsafe(self.backend.gate.set)
+        self.soon(self.backend.gate.set)
 
 
 class CountingTransport:
@@ -156,8 +119,8 @@ async def loop_errors() -> AsyncIterator[list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def server() -> Iterator[EmulatorThread]:
-    harness = EmulatorThread()
+def server() -> Iterator[HeldEmulator]:
+    harness = HeldEmulator()
     harness.start()
     try:
         yield harness
@@ -172,7 +135,7 @@ def transport() -> CountingTransport:
 
 @pytest.fixture
 async def client(
-    server: EmulatorThread, transport: CountingTransport, loop_errors: list[dict[str, Any]]
+    server: HeldEmulator, transport: CountingTransport, loop_errors: list[dict[str, Any]]
 ) -> AsyncIterator[ArdentClient]:
     assert server.emulator is not None
     client = server.emulator.client(
@@ -191,7 +154,7 @@ async def connector(client: ArdentClient) -> ConnectorRow:
     return row
 
 
-def branches_named(server: EmulatorThread, connector_id: str) -> Callable[[], dict[str, int]]:
+def branches_named(server: HeldEmulator, connector_id: str) -> Callable[[], dict[str, int]]:
     def count() -> dict[str, int]:
         assert server.emulator is not None
         counts: dict[str, int] = {}
@@ -202,7 +165,7 @@ def branches_named(server: EmulatorThread, connector_id: str) -> Callable[[], di
     return count
 
 
-def creates_processed(server: EmulatorThread) -> Callable[[], int]:
+def creates_processed(server: HeldEmulator) -> Callable[[], int]:
     def count() -> int:
         assert server.emulator is not None
         ops = server.emulator.runtime.store.operations.values()
@@ -212,7 +175,7 @@ def creates_processed(server: EmulatorThread) -> Callable[[], int]:
 
 
 async def test_cancelled_fan_out_leaves_nothing_and_a_rerun_resumes(
-    server: EmulatorThread,
+    server: HeldEmulator,
     client: ArdentClient,
     transport: CountingTransport,
     connector: ConnectorRow,
@@ -262,7 +225,7 @@ def _waits(client: ArdentClient, handle: OperationHandle) -> dict[str, Awaitable
 @pytest.mark.parametrize("call", ["operations.wait", "operations.watch", "operations.get(wait=10)"])
 async def test_cancelled_wait_leaves_nothing_and_the_client_still_works(
     call: str,
-    server: EmulatorThread,
+    server: HeldEmulator,
     client: ArdentClient,
     transport: CountingTransport,
     connector: ConnectorRow,
@@ -294,7 +257,7 @@ async def test_cancelled_wait_leaves_nothing_and_the_client_still_works(
 
 
 async def test_cancelled_create_and_wait_then_the_same_key_resumes(
-    server: EmulatorThread,
+    server: HeldEmulator,
     client: ArdentClient,
     transport: CountingTransport,
     connector: ConnectorRow,
@@ -320,7 +283,7 @@ async def test_cancelled_create_and_wait_then_the_same_key_resumes(
 
 
 async def test_close_ends_calls_in_flight_with_client_closed_error(
-    server: EmulatorThread,
+    server: HeldEmulator,
     client: ArdentClient,
     transport: CountingTransport,
     connector: ConnectorRow,
@@ -371,7 +334,7 @@ async def test_close_ends_calls_in_flight_with_client_closed_error(
 
 
 async def test_closing_an_unused_or_finished_client_leaves_no_session(
-    server: EmulatorThread, loop_errors: list[dict[str, Any]]
+    server: HeldEmulator, loop_errors: list[dict[str, Any]]
 ) -> None:
     assert server.emulator is not None
     unused = server.emulator.client()

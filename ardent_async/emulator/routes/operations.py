@@ -41,8 +41,9 @@ def operation_reply(op: Operation) -> AsyncOperationResponse:
 
 def _wait_seconds(request: web.Request) -> float:
     raw = request.query.get("wait")
-    if raw is None or raw == "":
+    if raw is None:
         return 0.0
+    # An empty value is not a number (the API answers 422, as for any other non-number).
     try:
         seconds = float(raw)
     except ValueError:
