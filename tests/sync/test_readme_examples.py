@@ -1,0 +1,49 @@
+"""The README's blocking-client and seed-migration examples run as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from ardent_async.sync import ArdentClient
+from tests.agents.test_readme_example import _example
+from tests.sync.conftest import ServedEmulator
+from tests.sync.test_sync_client import _ready_connector
+
+
+def test_blocking_client_example(
+    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = served.emulator
+    with ArdentClient(emulator.token, base_url=emulator.base_url) as client:
+        connector = _ready_connector(client)
+    monkeypatch.setenv("ARDENT_TOKEN", emulator.token)
+    monkeypatch.setenv("ARDENT_API_URL", emulator.base_url)
+
+    _example("from ardent_async.sync import ArdentClient")["main"](connector.id)
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].startswith("completed")
+    assert lines[-1].startswith("notebook-1 ")
+
+
+def test_seed_migration_example(
+    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = served.emulator.legacy_key
+    assert key is not None
+    monkeypatch.setenv("ARDENT_PUBLIC_KEY", key.public_key)
+    monkeypatch.setenv("ARDENT_SECRET_KEY", key.secret_key)
+    monkeypatch.setenv("ARDENT_LEGACY_API_URL", served.emulator.base_url)
+
+    _example("from ardent_async.compat import")["main"]()
+
+    out = capsys.readouterr().out
+    assert "API error" not in out
+    assert out.strip()  # the job id
+    paths = [r.path for r in served.on_loop(served.emulator.admin.requests)]
+    assert paths == [
+        "/v1/jobs/createJob",
+        "/v1/jobs/APIChat",
+        "/v1/configs/setConfig",
+        "/v1/configs/deleteConfig",
+    ]

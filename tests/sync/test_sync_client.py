@@ -1,0 +1,298 @@
+"""The blocking client: services through the emulator, iterators, errors, loop and thread life."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import signal
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from ardent_async import ArdentClient as AsyncArdentClient
+from ardent_async import sync
+from ardent_async._transport import Request, Response
+from ardent_async.errors import ArdentValidationError, ClientClosedError, NotFoundError
+from ardent_async.models import BranchCreateResult, ConnectorRow
+from ardent_async.sync import ArdentClient, BlockingService
+from tests.sync.conftest import ServedEmulator
+
+SOURCE = {"url": "postgresql://app:s3cret@db.example.com:5432/app"}
+DECISIONS = {"public.audit_events": "add_pk"}
+
+
+def _client(served: ServedEmulator) -> ArdentClient:
+    emulator = served.emulator
+    return ArdentClient(emulator.token, base_url=emulator.base_url)
+
+
+def _ready_connector(client: ArdentClient, name: str = "source") -> ConnectorRow:
+    """A connector ready to branch, made with blocking calls only."""
+    project = client.projects.create(f"{name}-project")
+    connector = client.connectors.create(project.id, name, SOURCE)
+    discovery = client.connectors.discover(connector.id)
+    client.operations.wait(discovery.operation_id, timeout=30)
+    client.connectors.set_replica_identity_decisions(connector.id, DECISIONS)
+    setup = client.connectors.engine_setup(connector.id)
+    assert setup.operation is not None
+    client.operations.wait(setup.operation.operation_id, timeout=30)
+    row: ConnectorRow = client.connectors.get(connector.id)
+    return row
+
+
+def _wait_until(condition: Any, what: str, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+def test_services_are_blocking_calls(served: ServedEmulator) -> None:
+    with _client(served) as client:
+        connector = _ready_connector(client)
+        branch = client.branches.create_and_wait(connector.id, "ci-1", timeout=30)
+        assert isinstance(branch, BranchCreateResult)
+        assert branch.name == "ci-1"
+        (row,) = client.branches.list(connector.id)
+        assert row.id == branch.branch_id
+        assert [c.id for c in client.connectors.list(served.emulator.org_id)] == [connector.id]
+
+
+def test_watch_is_a_plain_iterator(served: ServedEmulator) -> None:
+    with _client(served) as client:
+        connector = _ready_connector(client)
+        handle = client.branches.create(connector.id, "watched")
+        updates = client.operations.watch(handle.operation_id, timeout=30)
+        assert isinstance(updates, Iterator)
+        statuses = [op.status for op in updates]
+        assert statuses[-1] == "completed"
+        assert next(updates, None) is None  # stays exhausted
+
+
+def test_leaving_a_watch_early_is_fine(served: ServedEmulator) -> None:
+    with _client(served) as client:
+        connector = _ready_connector(client)
+        handle = client.branches.create(connector.id, "left")
+        updates = client.operations.watch(handle.operation_id, timeout=30)
+        next(updates)
+        updates.close()
+        assert next(updates, None) is None
+        # An iterator abandoned mid-way is closed with the client, without warnings.
+        next(client.operations.watch(handle.operation_id, timeout=30))
+
+
+def test_exceptions_propagate_unchanged(served: ServedEmulator) -> None:
+    with _client(served) as client:
+        with pytest.raises(NotFoundError) as caught:
+            client.connectors.get("conn_missing")
+        assert caught.value.status_code == 404
+        before = len(served.emulator.admin.requests())
+        with pytest.raises(ArdentValidationError) as refused:
+            client.branches.create("conn_1", "")
+        assert refused.value.field == "name"
+        assert len(served.emulator.admin.requests()) == before
+
+
+async def test_works_inside_a_running_event_loop(served: ServedEmulator) -> None:
+    # As in Jupyter: this thread already runs a loop; the work runs on the client's own.
+    asyncio.get_running_loop()
+    with _client(served) as client:
+        project = client.projects.create("from-a-notebook")
+        assert [p.id for p in client.projects.list(org_id=served.emulator.org_id)] == [project.id]
+
+
+def test_seed_shortcuts_of_the_async_client_block_too(served: ServedEmulator) -> None:
+    emulator = served.emulator
+    assert emulator.legacy_key is not None
+    with ArdentClient(
+        base_url=emulator.base_url,
+        public_key=emulator.legacy_key.public_key,
+        secret_key=emulator.legacy_key.secret_key,
+    ) as client:
+        job = client.create_job(message="count the orders")
+        assert job["id"]
+        assert client.jobs.delete(job["id"]) is not None
+
+
+def test_threads_may_share_a_client(served: ServedEmulator) -> None:
+    with _client(served) as client:
+        connector = _ready_connector(client)
+        names = [f"t-{i}" for i in range(6)]
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            results = list(
+                pool.map(lambda n: client.branches.create_and_wait(connector.id, n), names)
+            )
+        assert [r.name for r in results] == names
+        assert sorted(b.name for b in client.branches.list(connector.id)) == sorted(names)
+
+
+def test_a_blocking_call_from_the_loop_thread_is_refused(served: ServedEmulator) -> None:
+    with _client(served) as client:
+        connector = _ready_connector(client)
+
+        def on_progress(_: object) -> None:
+            client.branches.list(connector.id)  # runs on the client's loop: would deadlock
+
+        with pytest.raises(RuntimeError, match="own event loop thread"):
+            client.branches.create_many(connector.id, ["a"], on_progress=on_progress)
+        assert client.branches.list(connector.id)  # the loop is still serving
+
+
+class _HangingTransport:
+    """Every request hangs until cancelled; records that it started and was cancelled."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.cancelled = threading.Event()
+
+    async def send(self, request: Request) -> Response:
+        self.started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+        raise AssertionError("unreachable")
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_keyboard_interrupt_cancels_the_call_and_keeps_the_loop(
+    served: ServedEmulator,
+) -> None:
+    assert threading.current_thread() is threading.main_thread()
+    transport = _HangingTransport()
+    client = ArdentClient("tok", base_url=served.emulator.base_url, transport=transport)
+
+    def interrupt() -> None:
+        if transport.started.wait(timeout=30):
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    interrupter = threading.Thread(target=interrupt)
+    interrupter.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.projects.list(org_id="org_1")
+    finally:
+        interrupter.join()
+    _wait_until(transport.cancelled.is_set, "the interrupted call to be cancelled")
+    # The loop is not stuck: the client still runs calls, and closes.
+    assert client.base_url == served.emulator.base_url
+    with pytest.raises(ArdentValidationError):
+        client.projects.list(org_id="")
+    client.close()
+    assert client.closed
+
+
+def test_closing_ends_calls_in_flight(served: ServedEmulator) -> None:
+    transport = _HangingTransport()
+    client = ArdentClient("tok", base_url=served.emulator.base_url, transport=transport)
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.projects.list(org_id="org_1")
+        except BaseException as exc:
+            errors.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    assert transport.started.wait(timeout=30)
+    client.close()
+    caller.join(timeout=30)
+    assert not caller.is_alive()
+    assert [type(e) for e in errors] == [ClientClosedError]
+    assert transport.cancelled.is_set()
+
+
+def test_no_thread_until_first_call_and_close_joins_it(served: ServedEmulator) -> None:
+    client = _client(served)
+    runner = client._runner
+    assert not runner.started
+    client.projects.list(org_id=served.emulator.org_id)
+    thread = runner._thread
+    assert thread is not None
+    assert thread.is_alive()
+    assert thread.daemon
+    client.close()
+    assert not thread.is_alive()
+    assert client.closed
+    client.close()  # idempotent
+    with pytest.raises(ClientClosedError):
+        client.projects.list(org_id=served.emulator.org_id)
+
+
+def test_close_without_any_call(served: ServedEmulator) -> None:
+    client = _client(served)
+    client.close()
+    assert client.closed
+
+
+def test_bad_arguments_fail_at_construction() -> None:
+    with pytest.raises(ArdentValidationError) as caught:
+        ArdentClient("tok", base_url="ftp://example.com")
+    assert caught.value.field == "base_url"
+
+
+def test_a_dropped_client_is_closed(served: ServedEmulator) -> None:
+    client = _client(served)
+    client.projects.list(org_id=served.emulator.org_id)
+    thread = client._runner._thread
+    assert thread is not None
+    async_client = weakref.ref(client._client)
+    del client
+    gc.collect()
+    _wait_until(lambda: not thread.is_alive(), "the dropped client's loop to stop")
+    closed = async_client()
+    assert closed is None or closed.closed
+
+
+def test_same_arguments_as_the_async_client() -> None:
+    sync_params = inspect.signature(ArdentClient.__init__).parameters
+    async_params = inspect.signature(AsyncArdentClient.__init__).parameters
+    assert [(p.name, p.kind, p.default) for p in sync_params.values()] == [
+        (p.name, p.kind, p.default) for p in async_params.values()
+    ]
+
+
+def test_every_service_is_offered() -> None:
+    async_client = AsyncArdentClient("tok", base_url="http://127.0.0.1:1")
+    client = ArdentClient("tok", base_url="http://127.0.0.1:1")
+    try:
+        services = {
+            name
+            for name, value in vars(async_client).items()
+            if type(value).__module__.startswith("ardent_async.services.")
+        }
+        assert services == {
+            "projects",
+            "connectors",
+            "branches",
+            "operations",
+            "orgs",
+            "jobs",
+            "configs",
+        }
+        for name in services:
+            blocking = getattr(client, name)
+            assert isinstance(blocking, BlockingService)
+            assert type(blocking._service) is type(getattr(async_client, name))
+        # Methods keep the async service's name, signature and documentation.
+        assert client.branches.create.__doc__ == async_client.branches.create.__doc__
+        assert "connector_id" in inspect.signature(client.branches.create).parameters
+        assert "create_and_wait" in dir(client.branches)
+    finally:
+        client.close()
+        asyncio.run(async_client.close())
+
+
+def test_module_exports() -> None:
+    assert set(sync.__all__) == {"ArdentClient", "BlockingIterator", "BlockingService"}
