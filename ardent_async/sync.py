@@ -73,7 +73,12 @@ class _LoopThread:
     def in_loop_thread(self) -> bool:
         return threading.current_thread() is self._thread
 
-    def _ensure_started(self) -> asyncio.AbstractEventLoop:
+    def _submit(self, call: _Call[Any]) -> None:
+        """Queue ``call`` on the loop (starting the thread first if needed).
+
+        Under the lock, so that once :meth:`stop` has begun nothing more is queued: everything
+        queued before it is run (or cancelled) before the loop closes.
+        """
         with self._lock:
             if self._stopped:
                 raise ClientClosedError("the client is closed")
@@ -86,7 +91,8 @@ class _LoopThread:
                 thread.start()
                 ready.wait()
                 self._loop, self._thread = loop, thread
-            return self._loop
+            call.loop = self._loop
+            self._loop.call_soon_threadsafe(call.start)
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run ``coroutine`` on the loop and block until it is done; its result or exception.
@@ -100,29 +106,23 @@ class _LoopThread:
                 "a blocking ardent_async.sync call from the client's own event loop thread "
                 "(a callback?) would wait for itself forever; use the async client there"
             )
-        try:
-            loop = self._ensure_started()
-        except BaseException:
-            coroutine.close()
-            raise
         call = _Call(coroutine)
         try:
-            try:
-                loop.call_soon_threadsafe(call.start)
-            except RuntimeError:  # the loop closed meanwhile
-                coroutine.close()
-                raise ClientClosedError("the client is closed") from None
+            self._submit(call)
             # Wake up now and then: a Ctrl-C that lands just as the wait begins is otherwise
             # only noticed when the call ends.
             while not call.outcome.done():
                 concurrent.futures.wait([call.outcome], timeout=_WAKE_EVERY)
             return call.outcome.result()
         except BaseException:
-            # Interrupted (KeyboardInterrupt may strike anywhere in this block): cancel the
-            # work, or drop the coroutine if it never started. Done on the loop, in order
-            # after `start` if that was queued at all.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(call.abandon)
+            # Refused or interrupted (KeyboardInterrupt may strike anywhere in this block):
+            # cancel the work, or drop the coroutine if it never started. `abandon` runs on
+            # the loop after `start`, if that was queued at all.
+            if call.loop is None:
+                coroutine.close()
+            else:
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nothing runs
+                    call.loop.call_soon_threadsafe(call.abandon)
             raise
 
     def stop(self) -> None:
@@ -150,6 +150,7 @@ class _Call(Generic[T]):
     def __init__(self, coroutine: Coroutine[Any, Any, T]) -> None:
         self.coroutine = coroutine
         self.outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task[T] | None = None
         self.abandoned = False
 
@@ -188,6 +189,8 @@ def _serve(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
         loop.run_forever()
     finally:
         try:
+            # Run what was queued before the stop (calls' starts), then cancel what is left.
+            loop.run_until_complete(asyncio.sleep(0))
             tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
             for task in tasks:
                 task.cancel()
