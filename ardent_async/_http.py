@@ -283,7 +283,8 @@ def parse_json(response: Response) -> Any:
     """The reply's JSON, or ArdentResponseError saying what came instead."""
     content = response.content
     try:
-        return json.loads(content)
+        # Decoding first skips json's own encoding sniffing of bytes (the API speaks UTF-8).
+        return json.loads(content.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         if not content.strip():
             raise ArdentResponseError(

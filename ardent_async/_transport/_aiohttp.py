@@ -54,11 +54,9 @@ class AiohttpTransport:
                 raise ArdentConnectionError("transport is closed", request_sent=False)
             aiohttp = self._aiohttp
             connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
-            session = aiohttp.ClientSession(
-                connector=connector,
-                auto_decompress=True,
-                skip_auto_headers=("User-Agent",),  # the pipeline sets its own
-            )
+            # No skip_auto_headers: the pipeline's own User-Agent already wins over aiohttp's,
+            # and skipping makes aiohttp rebuild its auto headers on every request.
+            session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
             self._session = session
         return session
 
