@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
     header = [
         "# Benchmarks",
         "",
-        f"- command: `python -m bench {' '.join(argv)}`".rstrip() + " (`nox -s bench`)",
+        f"- command: `{' '.join(['python -m bench', *argv])}` (`nox -s bench`)",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
@@ -83,7 +83,8 @@ def main(argv: list[str]) -> int:
         "the spread; ratios are computed round by round, both sides interleaved in one run.",
         "",
     ]
-    Path("BENCHMARKS.md").write_text("\n".join(header + table) + "\n", encoding="utf-8")
+    history = (Path(__file__).parent / "history.md").read_text(encoding="utf-8")
+    Path("BENCHMARKS.md").write_text("\n".join(header + table) + "\n\n" + history, encoding="utf-8")
     print("\n".join(table))
     return 0
 
