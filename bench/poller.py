@@ -68,9 +68,6 @@ async def run() -> dict[str, Figure]:
     return results
 
 
-def _iso(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat()
-
 
 if __name__ == "__main__":
     for name, figure in asyncio.run(run()).items():

@@ -16,21 +16,8 @@ from urllib.parse import quote, urlsplit
 
 from ardent_async._redact import mask_url
 
-#: Preflight checks, in report order (the Postgres layer reports the same names).
-CHECK_NAMES = (
-    "reachable",
-    "server_version",
-    "writer",
-    "wal_level",
-    "replication_slots",
-    "wal_senders",
-    "replication_privilege",
-    "selected_schemas",
-    "tables_without_primary_key",
-    "already_connected",
-)
-BRANCHING_PREREQUISITES = CHECK_NAMES[:7]
-DECISIONS = ("exclude", "add_pk", "replica_identity_full")
+from .checks import BRANCHING_PREREQUISITES, CHECK_NAMES, DECISIONS
+
 #: connection_details key naming checks the API-only backend should report as failed.
 EMULATE_FAILED_CHECKS = "emulate_failed_checks"
 

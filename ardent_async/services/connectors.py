@@ -33,7 +33,7 @@ from ardent_async.services import _validate
 
 __all__ = ["REPLICA_IDENTITY_DECISIONS", "ConnectorsService", "EngineSetupResult"]
 
-REPLICA_IDENTITY_DECISIONS = frozenset({"exclude", "add_pk", "replica_identity_full"})
+REPLICA_IDENTITY_DECISIONS = ("exclude", "add_pk", "replica_identity_full")
 MAX_LOCK_REASON = 500
 
 

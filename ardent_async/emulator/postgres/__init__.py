@@ -43,9 +43,9 @@ objects render masked (``***``).
 
 from __future__ import annotations
 
+from ..checks import BRANCHING_PREREQUISITES, CHECK_NAMES, DECISIONS
 from .clone import (
     ADD_PK_COLUMN,
-    DECISIONS,
     BranchDatabase,
     BranchExistsError,
     CloneError,
@@ -56,8 +56,6 @@ from .embedded import EmbeddedServerError
 from .host import BranchHost, HostError
 from .sample import SAMPLE_ROW_COUNTS, SAMPLE_TABLES_WITHOUT_PK
 from .source import (
-    BRANCHING_PREREQUISITES,
-    CHECK_NAMES,
     ColumnInfo,
     PreflightResult,
     SourceError,

@@ -18,6 +18,7 @@ import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from ..checks import DECISIONS, EXCLUDE, REPLICA_IDENTITY_FULL
 from . import pgconn
 from .binaries import ToolError
 from .credentials import new_password, scram_sha256_verifier
@@ -26,8 +27,6 @@ from .dump import CopyPlan, CopyPlanError, copy_into, plan_copy
 from .host import BranchHost
 from .idents import derive_name, quote_ident, quote_literal, quote_qualified
 
-EXCLUDE, ADD_PK, REPLICA_IDENTITY_FULL = "exclude", "add_pk", "replica_identity_full"
-DECISIONS = (EXCLUDE, ADD_PK, REPLICA_IDENTITY_FULL)
 #: Column added as surrogate primary key to tables decided ``add_pk``.
 ADD_PK_COLUMN = "ardent_row_id"
 DEFAULT_MAX_PARALLEL_CREATES = 8

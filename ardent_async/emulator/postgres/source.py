@@ -11,36 +11,13 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from ..checks import BRANCHING_PREREQUISITES, CHECK_NAMES, FAIL, PASS, WARN
+from ..checks import DECISIONS as DECISION_OPTIONS
 from . import catalog, pgconn
 from .dsn import PostgresUrl
 from .idents import quote_ident
 
-PASS, FAIL, WARN = "pass", "fail", "warn"
 MIN_SOURCE_VERSION_NUM = 100000  # logical replication appeared in Postgres 10
-DECISION_OPTIONS = ("exclude", "add_pk", "replica_identity_full")
-
-CHECK_NAMES = (
-    "reachable",
-    "server_version",
-    "writer",
-    "wal_level",
-    "replication_slots",
-    "wal_senders",
-    "replication_privilege",
-    "selected_schemas",
-    "tables_without_primary_key",
-    "already_connected",
-)
-#: Checks that must pass for Ardent to branch from the source at all.
-BRANCHING_PREREQUISITES = (
-    "reachable",
-    "server_version",
-    "writer",
-    "wal_level",
-    "replication_slots",
-    "wal_senders",
-    "replication_privilege",
-)
 
 Check = dict[str, Any]
 

@@ -28,8 +28,9 @@ from ardent_async.models import (
 )
 
 from .. import roles
-from ..backend import DECISIONS, BackendError, SourceTable, source_identity, source_url_from
+from ..backend import BackendError, SourceTable, source_identity, source_url_from
 from ..bodies import parse_model, query_flag, query_text, read_json
+from ..checks import DECISIONS
 from ..context import Caller, caller
 from ..http_errors import ApiError, bad_request, conflict, not_found
 from ..jobs import Steps
