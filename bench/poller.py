@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
 
 import attrs
 
@@ -66,7 +65,6 @@ async def run() -> dict[str, Figure]:
         results[f"{label}: polls"] = Figure((float(outcome.polls),), unit="polls")
         results[f"{label}: end→return delay"] = Figure((outcome.delay,), unit="s")
     return results
-
 
 
 if __name__ == "__main__":
