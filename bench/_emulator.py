@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -51,11 +52,22 @@ async def emulator_process(*args: str) -> AsyncIterator[RunningEmulator]:
         await proc.wait()
 
 
-async def ready_connector(client: ArdentClient, org_id: str) -> str:
-    """A connector on the emulator whose engine is set up, ready to branch."""
-    project = await client.projects.create("bench", org_id=org_id)
-    source = {"url": "postgresql://bench:bench@127.0.0.1:1/ardent_sample"}
-    connector = await client.connectors.create(project.id, "bench", source)
+API_ONLY_SOURCE = "postgresql://bench:bench@127.0.0.1:1/ardent_sample"
+
+
+@attrs.define(frozen=True)
+class ReadyConnector:
+    id: str
+    setup_seconds: float
+    """How long engine setup (the golden copy, on a real backend) took."""
+
+
+async def ready_connector(
+    client: ArdentClient, org_id: str, *, source_url: str = API_ONLY_SOURCE, name: str = "bench"
+) -> ReadyConnector:
+    """A connector on ``source_url`` whose engine is set up, ready to branch."""
+    project = await client.projects.create(name, org_id=org_id)
+    connector = await client.connectors.create(project.id, name, {"url": source_url})
     accepted = await client.connectors.discover(connector.id)
     await client.operations.wait(accepted.operation_id)
     await client.connectors.set_selection(connector.id, ["*"])
@@ -65,7 +77,8 @@ async def ready_connector(client: ArdentClient, org_id: str) -> str:
         await client.connectors.set_replica_identity_decisions(
             connector.id, dict.fromkeys(needing, "replica_identity_full")
         )
+    started = time.perf_counter()
     setup = await client.connectors.engine_setup(connector.id)
     if setup.operation is not None:
-        await client.operations.wait(setup.operation.operation_id)
-    return connector.id
+        await client.operations.wait(setup.operation.operation_id, timeout=1800)
+    return ReadyConnector(connector.id, time.perf_counter() - started)

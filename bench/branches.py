@@ -10,34 +10,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ardent_async import ArdentClient
 from ardent_async.emulator import Emulator
+from bench._emulator import ready_connector
 from bench._stats import Figure
 
 SIZES_MB = (1, 10, 100)
 ROW_BYTES = 1000
-
-
-async def _connector(
-    client: ArdentClient, org_id: str, source_url: str, name: str
-) -> tuple[str, float]:
-    """A connector on ``source_url`` with its engine set up; and the setup's duration."""
-    project = await client.projects.create(name, org_id=org_id)
-    connector = await client.connectors.create(project.id, name, {"url": source_url})
-    accepted = await client.connectors.discover(connector.id)
-    await client.operations.wait(accepted.operation_id)
-    await client.connectors.set_selection(connector.id, ["*"])
-    connector = await client.connectors.get(connector.id)
-    needing = connector.extra.get("tables_needing_replica_identity_decision") or []
-    if needing:
-        await client.connectors.set_replica_identity_decisions(
-            connector.id, dict.fromkeys(needing, "replica_identity_full")
-        )
-    started = time.perf_counter()
-    setup = await client.connectors.engine_setup(connector.id)
-    if setup.operation is not None:
-        await client.operations.wait(setup.operation.operation_id, timeout=1800)
-    return connector.id, time.perf_counter() - started
 
 
 async def _sized_source(emulator: Emulator, megabytes: int) -> str:
@@ -63,9 +41,11 @@ async def run(rounds: int = 5, parallel: int = 20) -> dict[str, Figure]:
     async with Emulator(postgres="embedded", sample_source=True) as emulator:
         assert emulator.sample_source_url is not None
         async with emulator.client(timeout=600) as client:
-            connector_id, _ = await _connector(
-                client, emulator.org_id, emulator.sample_source_url, "sample"
-            )
+            connector_id = (
+                await ready_connector(
+                    client, emulator.org_id, source_url=emulator.sample_source_url, name="sample"
+                )
+            ).id
             samples = []
             for round_ in range(rounds):
                 names = [f"r{round_}-{i}" for i in range(parallel)]
@@ -80,9 +60,10 @@ async def run(rounds: int = 5, parallel: int = 20) -> dict[str, Figure]:
             )
             for megabytes in SIZES_MB:
                 source = await _sized_source(emulator, megabytes)
-                sized, setup_seconds = await _connector(
-                    client, emulator.org_id, source, f"size-{megabytes}"
+                ready = await ready_connector(
+                    client, emulator.org_id, source_url=source, name=f"size-{megabytes}"
                 )
+                sized, setup_seconds = ready.id, ready.setup_seconds
                 creates = []
                 for round_ in range(rounds):
                     started = time.perf_counter()

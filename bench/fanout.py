@@ -73,7 +73,7 @@ async def run(count: int = 1000, concurrency: int = 64, rounds: int = 5) -> dict
             aiohttp.ClientSession(connector=connector) as session,
             ArdentClient(token=emu.token, base_url=emu.base_url) as client,
         ):
-            connector_id = await ready_connector(client, emu.org_id)
+            connector_id = (await ready_connector(client, emu.org_id)).id
             run_id = iter(range(10**6))
 
             def names() -> list[str]:
@@ -119,7 +119,7 @@ async def _rss_child(count: int, concurrency: int) -> None:
         emulator_process("--op-duration", "0") as emu,
         ArdentClient(token=emu.token, base_url=emu.base_url) as client,
     ):
-        connector_id = await ready_connector(client, emu.org_id)
+        connector_id = (await ready_connector(client, emu.org_id)).id
         await sdk_fanout(client, connector_id, [f"n{i}" for i in range(count)], concurrency)
     print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
 

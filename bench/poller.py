@@ -45,7 +45,7 @@ async def _one(duration: float, long_poll: bool) -> PollResult:
     async with emulator_process(*args) as emu:
         transport = CountingTransport()
         async with ArdentClient(token=emu.token, base_url=emu.base_url, transport=transport) as c:
-            connector_id = await ready_connector(c, emu.org_id)
+            connector_id = (await ready_connector(c, emu.org_id)).id
             handle = await c.branches.create(connector_id, "timed")
             transport.polls = 0
             operation = await c.operations.wait(handle.operation_id, timeout=duration * 3 + 30)
