@@ -244,10 +244,12 @@ async def test_cancellation_propagates_and_client_survives(
     backend.script.add("GET", "/v1/projects/p1", Reply(json=PROJECT))
     client = make_client(timeout=30.0)
     task = asyncio.ensure_future(client.projects.get("slow"))
-    for _ in range(200):  # until the server has seen the request
+    for _ in range(500):  # poll, with a deadline, until the server has seen the request
         if backend.script.count("GET", "/v1/projects/slow"):
             break
         await asyncio.sleep(0.01)
+    else:
+        pytest.fail("the request never reached the server")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
