@@ -125,7 +125,8 @@ class ConsoleView:
                 task = self._tasks[key] = self._progress.add_task(label, total=total)
             self._progress.update(task, completed=completed, total=total, description=label)
             return
-        state = (completed, label)
+        # Plain lines (no terminal): one per tenth of the way, not one per step.
+        state = (int(completed * 10 // total) if total else 0, label)
         if self._printed.get(key) == state:
             return
         self._printed[key] = state
