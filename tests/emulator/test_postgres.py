@@ -198,3 +198,39 @@ async def test_whole_flow_with_real_branches(
         async with connect(first):
             pass
     assert await counts(sample) == SAMPLE_COUNTS
+
+
+async def test_branch_holds_the_source_as_of_its_creation(
+    ardent_emulator_pg: Emulator, pg_client: ArdentClient
+) -> None:
+    client = pg_client
+    # A source of this test's own (the shared sample must stay as created).
+    source_url = await backend_of(ardent_emulator_pg).host.create_sample_source("ardent_fresh_e2e")
+    project = await client.projects.create("fresh")
+    connector = await client.connectors.create(project.id, "fresh", {"url": source_url})
+    discovery = await client.connectors.discover(connector.id)
+    await client.operations.wait(discovery.operation_id, timeout=60)
+    await client.connectors.set_replica_identity_decisions(
+        connector.id, {"public.audit_events": "exclude"}
+    )
+    setup = await client.connectors.engine_setup(connector.id)
+    assert setup.operation is not None
+    await client.operations.wait(setup.operation.operation_id, timeout=120)
+    try:
+        before = await client.branches.create_and_wait(connector.id, "before", timeout=60)
+        async with connect(source_url) as conn:
+            await conn.execute(
+                "INSERT INTO public.customers (email, name, signed_up_at)"
+                " VALUES ('after-setup@example.com', 'After Setup', now())"
+            )
+        after = await client.branches.create_and_wait(connector.id, "after", timeout=60)
+        assert before.branch_url is not None
+        assert after.branch_url is not None
+        probe = "SELECT count(*) FROM public.customers WHERE email = 'after-setup@example.com'"
+        async with connect(after.branch_url) as conn:
+            assert await conn.fetchval(probe) == 1
+        async with connect(before.branch_url) as conn:
+            assert await conn.fetchval(probe) == 0
+    finally:
+        deletion = await client.connectors.delete(connector.id)
+        await client.operations.wait(deletion.operation_id, timeout=120)

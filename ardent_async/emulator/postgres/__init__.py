@@ -31,7 +31,10 @@ Public API
 ``discover(url, *, database=None, timeout=10.0) -> list[TableInfo]``
 ``ConnectorStore(host, connector_id)``
     ``setup(*, source_url, selected_paths, decisions)``, ``create_branch(name) ->
-    BranchDatabase``, ``drop_branch(name)``, ``drop()``; ``tables``, ``branches``.
+    BranchDatabase``, ``drop_branch(name)``, ``drop()``; ``tables``, ``branches``,
+    ``golden_database``, ``golden_databases``, ``refreshes``. A branch holds the source's rows
+    as of its creation: a create waits for a golden-copy refresh that starts after it (one
+    refresh serves every create waiting when it starts; see ``clone``).
 ``BranchDatabase``
     ``branch_name``, ``database``, ``role``, ``password``, ``host``, ``port``, ``url``,
     ``masked_url``.
