@@ -20,15 +20,15 @@ share one client; they run concurrently on its loop.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import functools
 import inspect
+import queue
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from ardent_async._client import ArdentClient as AsyncArdentClient
 from ardent_async._clock import Clock
@@ -110,10 +110,18 @@ class _LoopThread:
         try:
             self._submit(call)
             # Wake up now and then: a Ctrl-C that lands just as the wait begins is otherwise
-            # only noticed when the call ends.
-            while not call.outcome.done():
-                concurrent.futures.wait([call.outcome], timeout=_WAKE_EVERY)
-            return call.outcome.result()
+            # only noticed when the call ends. The outcome travels through a SimpleQueue (C,
+            # lock-free for Python code): a KeyboardInterrupt raised in this thread can never
+            # leave a lock held that the loop thread then needs to hand over the result - which
+            # a concurrent.futures.Future (a Condition) could, and hang the loop.
+            while True:
+                try:
+                    ok, value = call.outcome.get(timeout=_WAKE_EVERY)
+                except queue.Empty:
+                    continue
+                if ok:
+                    return cast("T", value)
+                raise value
         except BaseException:
             # Refused or interrupted (KeyboardInterrupt may strike anywhere in this block):
             # cancel the work, or drop the coroutine if it never started. `abandon` runs on
@@ -149,7 +157,8 @@ class _Call(Generic[T]):
 
     def __init__(self, coroutine: Coroutine[Any, Any, T]) -> None:
         self.coroutine = coroutine
-        self.outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+        # (True, result) or (False, exception), put once by the loop thread.
+        self.outcome: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task[T] | None = None
         self.abandoned = False
@@ -165,13 +174,13 @@ class _Call(Generic[T]):
     def _settle(self, task: asyncio.Task[T]) -> None:
         if task.cancelled():
             # Only the loop's shutdown cancels a call that its caller still waits for.
-            self.outcome.set_exception(ClientClosedError("the client was closed during the call"))
+            self.outcome.put((False, ClientClosedError("the client was closed during the call")))
             return
         error = task.exception()
         if error is not None:
-            self.outcome.set_exception(error)
+            self.outcome.put((False, error))
         else:
-            self.outcome.set_result(task.result())
+            self.outcome.put((True, task.result()))
 
     def abandon(self) -> None:
         """On the loop: the caller has gone; cancel the task, or never start it."""
