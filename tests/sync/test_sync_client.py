@@ -166,12 +166,15 @@ class _HangingTransport:
         pass
 
 
-# Run in a fresh interpreter: a signal test must not depend on what a long test session left
-# behind in its process (threads, loops, handlers), and a lost signal must fail, not hang CI.
+# Run in a fresh interpreter with a timeout: a lost signal must fail the test, not hang CI.
 _SIGINT_CHILD = """
 import asyncio, os, signal, threading, time
 from ardent_async.errors import ArdentValidationError
 from ardent_async.sync import ArdentClient
+
+# A process started in the background by a non-interactive shell inherits SIGINT ignored, and
+# Python then installs no KeyboardInterrupt handler: install it, as an interactive run has it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 class HangingTransport:
     def __init__(self):
