@@ -127,10 +127,11 @@ def from_sdk(exc: ArdentError, *, resume: Resume | None = None) -> CliError:
     return CliError("api_error", message, resume=resume)
 
 
-# SDK parameter names -> the flags that set them, so messages speak the CLI's language.
+# SDK parameter names -> the CLI's names for them (the metavars of the positionals and flags
+# that set them), so messages speak the CLI's language.
 _FLAGS = {
-    "org_id": "--org-id",
-    "project_id": "--project-id",
+    "org_id": "ORG_ID",
+    "project_id": "PROJECT_ID",
     "connector_id": "CONNECTOR_ID",
     "operation_id": "OPERATION_ID",
     "name": "NAME",
