@@ -179,3 +179,4 @@ class JsonView:
             "connector_id": result.connector_id,
         }
         self.stream.write(json.dumps(document, indent=2, default=str) + "\n")
+        self.stream.flush()  # --keep holds the process open after this
