@@ -13,11 +13,10 @@ from openapi_spec_validator import validate
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "ardent.yaml"
 # The published description lives beside the repository in the shared workspace; a copy is
-# vendored under tests/data so the check also runs from a plain clone.
-REFERENCE_CANDIDATES = [
-    ROOT.parent / "shared" / "reference" / "ardent-public-openapi.json",
-    ROOT / "tests" / "data" / "ardent-public-openapi.json",
-]
+# vendored in the package (ardent_async/_spec) so the checks also run from a plain clone.
+VENDORED = ROOT / "ardent_async" / "_spec" / "ardent-public-openapi.json"
+SHARED = ROOT.parent / "shared" / "reference" / "ardent-public-openapi.json"
+REFERENCE_CANDIDATES = [SHARED, VENDORED]
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
