@@ -6,8 +6,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ardent_async._converter import converter
+from ardent_async._timestamp import _COMMON, parse_general, parse_timestamp
 from ardent_async.errors import ArdentResponseError
 from ardent_async.models import (
     APIKeyCreateResponse,
@@ -204,3 +207,24 @@ def test_any_json_replies_decode(reply: Any) -> None:
     assert converter.structure(reply, MessageResponse).extra == {"value": reply}
     assert converter.structure(reply, OrgDetails).extra == {"value": reply}
     assert converter.structure({"message": "gone"}, MessageResponse).message == "gone"
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.integers(-1439, 1439).map(lambda m: timezone(timedelta(minutes=m))),
+    ),
+    timespec=st.sampled_from(["seconds", "milliseconds", "microseconds"]),
+    zulu=st.booleans(),
+)
+def test_fast_path_agrees_with_the_general_parser(
+    moment: datetime, timespec: str, zulu: bool
+) -> None:
+    kept = {"seconds": 0, "milliseconds": moment.microsecond // 1000 * 1000}
+    moment = moment.replace(microsecond=kept.get(timespec, moment.microsecond))
+    text = moment.isoformat(timespec=timespec)
+    if zulu:
+        text = moment.astimezone(timezone.utc).isoformat(timespec=timespec)[:-6] + "Z"
+    assume(_COMMON.fullmatch(text))
+    assert parse_timestamp(text) == parse_general(text) == moment
