@@ -253,3 +253,13 @@ def test_narrowing_is_detected() -> None:
         "X.at: adds format 'date-time'",
         "X.n: refuses JSON type(s) ['null']",
     ]
+
+
+def test_tolerant_schemas_require_nothing(spec: dict[str, Any]) -> None:
+    """x-tolerant objects decode field by field (a bad one moves to ``extra``), which needs
+    every named field optional; x-any-json models are tolerant too."""
+    schemas = spec["components"]["schemas"]
+    tolerant = {n for n, s in schemas.items() if s.get("x-tolerant")}
+    assert {"OrgDetails", "OrgInvite", "OrgMember", "OrgRole", "MessageResponse"} <= tolerant
+    assert [n for n in tolerant if schemas[n].get("required")] == []
+    assert {n for n, s in schemas.items() if s.get("x-any-json")} <= tolerant
