@@ -21,8 +21,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def conformance(session: nox.Session) -> None:
-    """schemathesis fuzzing of the emulator against openapi/ardent.yaml, with a bigger budget
-    than the default test run (``-- -x`` etc. go to pytest)."""
+    """schemathesis fuzzing of the emulator against openapi/ardent.yaml and the published
+    description (tests/conformance), with a bigger budget than the default test run (``-- -x``
+    etc. go to pytest)."""
     session.install("-e", DEV)
     session.env["ARDENT_CONFORMANCE_EXAMPLES"] = "60"
     session.run("pytest", "-m", "conformance", "tests/conformance", *session.posargs)

@@ -1,8 +1,14 @@
 """The one cattrs converter: JSON replies -> attrs models, request models -> JSON bodies.
 
-Rules (the API's stability contract):
+Rules (the API's stability contract: every reply the published contract allows decodes):
 - unknown fields are ignored; on models whose schema allows more fields they are kept in ``extra``;
 - unknown enum values decode (models use :class:`~ardent_async.models.OpenEnum`);
+- timestamps (``datetime | str`` fields) are an aware datetime when the string parses, else the
+  string as sent (:mod:`ardent_async._timestamp`); a whole-number float is an integer;
+- on objects the published contract leaves free-form (models with ``OPEN_SCHEMA``) a named
+  field whose value has another type is left at its default and the value kept in ``extra``;
+  models with ``ANY_JSON`` stand for replies that may be any JSON: a non-object decodes as an
+  empty model with ``extra == {"value": <the reply>}``;
 - a missing required field, a ``null`` where a value is required or a wrong type raises
   :class:`~ardent_async.errors.ArdentResponseError` naming the model and field path
   (``BranchRow.created_at``), never a bare cattrs/KeyError/TypeError.
@@ -22,6 +28,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from ardent_async._timestamp import parse_timestamp
 from ardent_async.errors import ArdentResponseError
 from ardent_async.models._base import OpenEnum
 
@@ -39,6 +46,9 @@ def _structure_str(value: Any, _: Any) -> str:
 def _structure_int(value: Any, _: Any) -> int:
     if type(value) is int:
         return value
+    # JSON Schema counts 50.0 as an integer; 50.5 is not one.
+    if type(value) is float and value.is_integer():
+        return int(value)
     raise TypeError(f"expected an integer, got {_kind(value)}")
 
 
@@ -54,17 +64,36 @@ def _structure_bool(value: Any, _: Any) -> bool:
     raise TypeError(f"expected a boolean, got {_kind(value)}")
 
 
-def _structure_datetime(value: Any, _: Any) -> datetime:
+def _structure_timestamp(value: Any, _: Any) -> datetime | str:
     if type(value) is not str:
-        raise TypeError(f"expected an ISO 8601 date-time string, got {_kind(value)}")
-    text = value
-    # datetime.fromisoformat accepts "Z" only from Python 3.11 on.
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"expected an ISO 8601 date-time, got {value[:40]!r}") from None
+        raise TypeError(f"expected a date-time string, got {_kind(value)}")
+    parsed = parse_timestamp(value)
+    return value if parsed is None else parsed
+
+
+def _structure_optional_timestamp(value: Any, _: Any) -> datetime | str | None:
+    return None if value is None else _structure_timestamp(value, None)
+
+
+def _is_timestamp(tp: Any) -> bool:
+    return _is_union(tp) and frozenset(get_args(tp)) in _TIMESTAMP_UNIONS
+
+
+_TIMESTAMP_UNIONS = (frozenset({datetime, str}), frozenset({datetime, str, type(None)}))
+
+
+def _timestamp_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    if type(None) in get_args(tp):
+        return _structure_optional_timestamp
+    return _structure_timestamp
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    """A field typed plain ``datetime`` (none from the spec today) must parse."""
+    parsed = _structure_timestamp(value, None)
+    if isinstance(parsed, datetime):
+        return parsed
+    raise ValueError(f"expected an ISO 8601 date-time, got {value[:40]!r}")
 
 
 def _unstructure_datetime(value: datetime) -> str:
@@ -166,8 +195,11 @@ def _build(*, detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_union, lambda t: _union_hook(conv, t))
     conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
     conv.register_structure_hook_func(_is_any_object, _structure_any_object)
+    conv.register_structure_hook_factory(_is_timestamp, _timestamp_hook)
 
     def object_with_extra(cls: Any) -> Callable[[Any, Any], Any]:
+        if getattr(cls, "OPEN_SCHEMA", False):
+            return tolerant_object(cls)
         known = frozenset(a.name for a in attrs.fields(cls) if a.name != "extra")
         base = make_dict_structure_fn(cls, conv, extra=override(omit=True))
 
@@ -180,6 +212,37 @@ def _build(*, detailed: bool) -> cattrs.Converter:
                 if extra:
                     obj.extra = extra
             return obj
+
+        return structure
+
+    def tolerant_object(cls: Any) -> Callable[[Any, Any], Any]:
+        """Every named field is optional here; one that does not decode moves to ``extra``."""
+        attrs.resolve_types(cls)
+        hooks = {
+            a.name: (conv.get_structure_hook(a.type), a.type)
+            for a in attrs.fields(cls)
+            if a.name != "extra"
+        }
+        any_json = getattr(cls, "ANY_JSON", False)
+
+        def structure(data: Any, _: Any) -> Any:
+            if not isinstance(data, dict):
+                if any_json:
+                    return cls(extra={"value": data})
+                raise TypeError(f"expected an object, got {_kind(data)}")
+            values: dict[str, Any] = {}
+            extra: dict[str, Any] = {}
+            for key, value in data.items():
+                found = hooks.get(key)
+                if found is None:
+                    extra[key] = value
+                    continue
+                hook, tp = found
+                try:
+                    values[key] = hook(value, tp)
+                except Exception:
+                    extra[key] = value
+            return cls(**values, extra=extra)
 
         return structure
 

@@ -49,8 +49,14 @@ GENERATOR_ARGS = [
     "--keep-model-order",
     "--capitalise-enum-members",
     "--no-formatters",
-    "--field-extra-keys-without-x-prefix=x-sensitive",
+    "--field-extra-keys-without-x-prefix",
+    "x-sensitive",
+    "x-timestamp",
 ]
+
+# Schema markers (see the spec's info.description) that become class constants the converter
+# reads: name in the spec -> template variable.
+CLASS_MARKERS = {"x-tolerant": "open_schema", "x-any-json": "any_json"}
 
 # The dataclass model type writes dataclass imports; the templates need attrs and OpenEnum.
 IMPORT_REWRITES = {
@@ -58,6 +64,11 @@ IMPORT_REWRITES = {
     "from dataclasses import dataclass\n": "import attrs\n",
     "from enum import Enum\n": "from ardent_async.models._base import OpenEnum\n",
     "import attrs\n": "import attrs\n\nfrom ardent_async._redact import redacted_repr\n",
+    # Timestamps (x-timestamp) are ``datetime | str``; markers are ClassVars. Unused ones go.
+    "from __future__ import annotations\n": (
+        "from __future__ import annotations\n\nfrom datetime import datetime\n"
+        "from typing import ClassVar\n"
+    ),
 }
 
 
@@ -68,9 +79,21 @@ def _tool(name: str) -> str:
     return found
 
 
+def template_data() -> str:
+    """Per-model template variables from the schema markers, as JSON for the generator."""
+    schemas = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    data = {
+        name: {var: True for marker, var in CLASS_MARKERS.items() if schema.get(marker)}
+        for name, schema in schemas.items()
+    }
+    return json.dumps({name: vars for name, vars in data.items() if vars}, sort_keys=True)
+
+
 def generate() -> str:
     """Return the formatted source of the models module for the current spec."""
     with tempfile.TemporaryDirectory() as tmp:
+        markers = Path(tmp) / "markers.json"
+        markers.write_text(template_data(), encoding="utf-8")
         raw = Path(tmp) / "_generated.py"
         subprocess.run(
             [
@@ -78,18 +101,22 @@ def generate() -> str:
                 f"--input={SPEC}",
                 f"--output={raw}",
                 f"--custom-template-dir={TEMPLATES}",
+                f"--extra-template-data={markers}",
                 *GENERATOR_ARGS,
             ],
             check=True,
             cwd=ROOT,
         )
         text = raw.read_text(encoding="utf-8")
-        body = text.split("from __future__ import annotations", 1)[1]
+        body = (
+            "from __future__ import annotations"
+            + text.split("from __future__ import annotations", 1)[1]
+        )
         for old, new in IMPORT_REWRITES.items():
-            body = body.replace(old, new)
+            body = body.replace(old, new, 1)
         names = sorted(re.findall(r"^class (\w+)", body, flags=re.MULTILINE))
         exports = "\n\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n"
-        source = HEADER + "\nfrom __future__ import annotations" + body.rstrip() + "\n" + exports
+        source = HEADER + "\n" + body.rstrip() + "\n" + exports
         raw.write_text(source, encoding="utf-8")
         ruff = _tool("ruff")
         config = f"--config={ROOT / 'pyproject.toml'}"

@@ -5,8 +5,13 @@ YAML/JSON file given by path (YAML needs pyyaml).
 
 :class:`SpecValidator` checks one reply: its status is documented for the operation (or is a
 generic error status), and its JSON body validates against the documented schema, ``$ref``s
-resolved and ``format: date-time`` enforced. :func:`response_validation_middleware` applies it
-to every reply of an emulator and turns a mismatch into a loud 500 (and a recorded failure).
+resolved, and ``x-timestamp`` strings held to RFC 3339 (the emulator's replies stay realistic
+even though any string is allowed). Then, with ``published=True`` (the default), it checks the
+reply against the **published** description (``ardent_async._spec.load_published_spec``) too:
+a status that one documents for the operation must carry a body its schema allows. Statuses it
+does not list (401 everywhere, most 404s) are its known gaps and are not checked there.
+:func:`response_validation_middleware` applies it to every reply of an emulator and turns a
+mismatch into a loud 500 (and a recorded failure).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._spec import load_spec
+from ardent_async._spec import load_published_spec, load_spec
 
 from . import context
 from .routes._base import Handler
@@ -35,11 +40,13 @@ class SpecMismatch(AssertionError):
 class SpecValidator:
     """Validate replies against the OpenAPI document (default: the package's copy)."""
 
-    def __init__(self, spec_path: Path | None = None) -> None:
+    def __init__(self, spec_path: Path | None = None, *, published: bool = True) -> None:
         self.spec: dict[str, Any] = load_spec() if spec_path is None else _read(spec_path)
+        self.published: dict[str, Any] | None = load_published_spec() if published else None
         self.failures: list[str] = []
         self.checked = 0
         self._validators: dict[str, Any] = {}
+        self._components = _timestamps_as_date_time(self.spec["components"])
 
     def operation(self, method: str, template: str) -> dict[str, Any] | None:
         item = self.spec["paths"].get(template)
@@ -62,7 +69,7 @@ class SpecValidator:
         key = json.dumps(schema, sort_keys=True)
         found = self._validators.get(key)
         if found is None:
-            root = {**schema, "components": self.spec["components"]}
+            root = {**_timestamps_as_date_time(schema), "components": self._components}
             found = Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
             self._validators[key] = found
         return found
@@ -75,8 +82,56 @@ class SpecValidator:
         content_type: str | None,
         body: bytes | None,
     ) -> list[str]:
-        """What is wrong with this reply (empty: it matches the spec)."""
+        """What is wrong with this reply (empty: it matches the spec and the published one)."""
         self.checked += 1
+        problems = self._problems(method, template, status, content_type, body)
+        if self.published is not None and template is not None:
+            problems += self._published_problems(method, template, status, body)
+        return problems
+
+    def _published_problems(
+        self, method: str, template: str, status: int, body: bytes | None
+    ) -> list[str]:
+        assert self.published is not None
+        item = self.published["paths"].get(template) or {}
+        op = item.get(method.lower())
+        if op is None:
+            return []  # legacy routes: not in the published description
+        response = op["responses"].get(str(status))
+        if response is None:
+            return []  # a status it does not list: a known gap (see README)
+        where = f"{method} {template} -> {status} (published spec)"
+        media = (response.get("content") or {}).get("application/json")
+        if media is None:
+            # Its error statuses describe no body at all (a gap, not a promise of none).
+            if body and status < 400:
+                return [f"{where}: documented without a body, but the reply has one"]
+            return []
+        try:
+            data = json.loads(body or b"")
+        except ValueError:
+            return [f"{where}: the body is not JSON"]
+        from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
+
+        key = f"published {method} {template} {status}"
+        check = self._validators.get(key)
+        if check is None:
+            root = {**media["schema"], "components": self.published["components"]}
+            check = self._validators[key] = Draft202012Validator(root)
+        errors = sorted(check.iter_errors(data), key=lambda e: list(e.path))
+        return [
+            f"{where}: {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+            for error in errors[:5]
+        ]
+
+    def _problems(
+        self,
+        method: str,
+        template: str | None,
+        status: int,
+        content_type: str | None,
+        body: bytes | None,
+    ) -> list[str]:
         where = f"{method} {template or '(no route)'} -> {status}"
         op = self.operation(method, template) if template else None
         if template is not None and op is None:
@@ -116,6 +171,18 @@ class SpecValidator:
             )
 
 
+def _timestamps_as_date_time(node: Any) -> Any:
+    """A copy of ``node`` where ``x-timestamp`` fields also carry ``format: date-time``."""
+    if isinstance(node, list):
+        return [_timestamps_as_date_time(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    copied = {k: _timestamps_as_date_time(v) for k, v in node.items()}
+    if node.get("x-timestamp"):
+        copied["format"] = "date-time"
+    return copied
+
+
 def _read(path: Path) -> dict[str, Any]:
     text = path.read_text()
     if path.suffix == ".json":
@@ -150,7 +217,7 @@ def response_validation_middleware(validator: SpecValidator) -> Any:
             return response
         validator.failures.extend(problems)
         return web.json_response(
-            {"detail": "emulator reply does not match openapi/ardent.yaml: " + "; ".join(problems)},
+            {"detail": "emulator reply does not match the spec: " + "; ".join(problems)},
             status=500,
         )
 

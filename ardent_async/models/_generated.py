@@ -6,7 +6,7 @@ DO NOT EDIT: run ``python -m codegen`` (or ``nox -s codegen``) after changing th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -22,8 +22,8 @@ class APIKeyCreateResponse:
     """The full secret key; shown only this once — store it now."""
     api_key_id: str
     """ID of the created key."""
-    created_at: datetime
-    """When the key was created."""
+    created_at: datetime | str
+    """When the key was created. A datetime, or the text as sent when it does not parse."""
     key_prefix: str
     """First characters of the key, for identifying it in lists."""
     name: str
@@ -36,8 +36,8 @@ class APIKeyCreateResponse:
     """Permission scopes granted to the key."""
     warning: str
     """Reminder that the secret cannot be retrieved again."""
-    expires_at: datetime | None = None
-    """When the key expires. Null when it does not expire."""
+    expires_at: datetime | str | None = None
+    """When the key expires. Null when it does not expire. A datetime, or the text as sent when it does not parse."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
 
@@ -46,8 +46,8 @@ class APIKeyCreateResponse:
 class APIKeyListItem:
     """An API key as listed; the secret is never returned."""
 
-    created_at: datetime
-    """When the key was created."""
+    created_at: datetime | str
+    """When the key was created. A datetime, or the text as sent when it does not parse."""
     id: str
     """API key ID."""
     key_prefix: str
@@ -56,12 +56,12 @@ class APIKeyListItem:
     """Human-readable key name."""
     scopes: list[str]
     """Permission scopes granted to the key."""
-    expires_at: datetime | None = None
-    """When the key expires. Null when it does not expire."""
-    last_used_at: datetime | None = None
-    """When the key last authenticated a request. Null when never used."""
-    revoked_at: datetime | None = None
-    """When the key was revoked. Null for active keys."""
+    expires_at: datetime | str | None = None
+    """When the key expires. Null when it does not expire. A datetime, or the text as sent when it does not parse."""
+    last_used_at: datetime | str | None = None
+    """When the key last authenticated a request. Null when never used. A datetime, or the text as sent when it does not parse."""
+    revoked_at: datetime | str | None = None
+    """When the key was revoked. Null for active keys. A datetime, or the text as sent when it does not parse."""
     users: dict[str, Any] | None = None
     """Who created the key: `{email, full_name}`."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
@@ -72,8 +72,8 @@ class APIKeyListItem:
 class AsyncOperationResponse:
     """The state of a long-running operation."""
 
-    created_at: datetime
-    """When the operation was created."""
+    created_at: datetime | str
+    """When the operation was created. A datetime, or the text as sent when it does not parse."""
     id: str
     """Operation ID."""
     org_id: str
@@ -84,10 +84,10 @@ class AsyncOperationResponse:
     """Current status. `completed` and `failed` are terminal."""
     type: OperationType
     """The kind of work this operation tracks, for example `branch_create`."""
-    updated_at: datetime
-    """When the operation was last updated."""
-    completed_at: datetime | None = None
-    """When the operation finished. Null until then."""
+    updated_at: datetime | str
+    """When the operation was last updated. A datetime, or the text as sent when it does not parse."""
+    completed_at: datetime | str | None = None
+    """When the operation finished. Null until then. A datetime, or the text as sent when it does not parse."""
     error: str | None = None
     """Error message when the operation failed."""
     progress: int | None = None
@@ -100,8 +100,8 @@ class AsyncOperationResponse:
     """Raw progress token, kept for released CLIs. Read `stage_label` instead."""
     stage_label: str | None = None
     """Human-readable stage; null means the operation has not started yet."""
-    started_at: datetime | None = None
-    """When work started. Null until then."""
+    started_at: datetime | str | None = None
+    """When work started. Null until then. A datetime, or the text as sent when it does not parse."""
 
 
 @attrs.define
@@ -136,14 +136,14 @@ class BranchCreateResult:
     """Pooled connection URL, when the provider has one."""
     pooled_branch_prisma_url: str | None = attrs.field(default=None, repr=redacted_repr)
     """Prisma-formatted pooled URL, when the provider has one."""
-    created_at: datetime | None = None
-    """When the branch was created."""
-    read_ready_at: datetime | None = None
-    """When the branch became ready for reads."""
-    write_ready_at: datetime | None = None
-    """When the branch became ready for writes."""
-    masked_ready_at: datetime | None = None
-    """When masked data became ready."""
+    created_at: datetime | str | None = None
+    """When the branch was created. A datetime, or the text as sent when it does not parse."""
+    read_ready_at: datetime | str | None = None
+    """When the branch became ready for reads. A datetime, or the text as sent when it does not parse."""
+    write_ready_at: datetime | str | None = None
+    """When the branch became ready for writes. A datetime, or the text as sent when it does not parse."""
+    masked_ready_at: datetime | str | None = None
+    """When masked data became ready. A datetime, or the text as sent when it does not parse."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
 
@@ -154,8 +154,8 @@ class BranchRow:
 
     connector_id: str
     """Connector this branch was created from."""
-    created_at: datetime
-    """When the branch was created."""
+    created_at: datetime | str
+    """When the branch was created. A datetime, or the text as sent when it does not parse."""
     id: str
     """Branch ID."""
     name: str
@@ -166,18 +166,18 @@ class BranchRow:
     """Current branch status."""
     branch_url: str | None = attrs.field(default=None, repr=redacted_repr)
     """Direct connection URL for the branch; sensitive — use exactly as returned."""
-    last_branch_activity: datetime | None = None
-    """Most recent activity on the branch. Null when none has been recorded."""
-    masked_ready_at: datetime | None = None
-    """When masked data became ready. Null until then."""
+    last_branch_activity: datetime | str | None = None
+    """Most recent activity on the branch. Null when none has been recorded. A datetime, or the text as sent when it does not parse."""
+    masked_ready_at: datetime | str | None = None
+    """When masked data became ready. Null until then. A datetime, or the text as sent when it does not parse."""
     pooled_branch_prisma_url: str | None = attrs.field(default=None, repr=redacted_repr)
     """Prisma-formatted pooled URL; null when the provider has no pooled endpoint."""
     pooled_branch_url: str | None = attrs.field(default=None, repr=redacted_repr)
     """Pooled connection URL. Null when the provider has no pooled endpoint."""
-    read_ready_at: datetime | None = None
-    """When the branch became ready for reads. Null until then."""
-    write_ready_at: datetime | None = None
-    """When the branch became ready for writes. Null until then."""
+    read_ready_at: datetime | str | None = None
+    """When the branch became ready for reads. Null until then. A datetime, or the text as sent when it does not parse."""
+    write_ready_at: datetime | str | None = None
+    """When the branch became ready for writes. Null until then. A datetime, or the text as sent when it does not parse."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
 
@@ -222,8 +222,8 @@ class ConnectorRow:
     """Whether the caller may delete this connector."""
     can_update: bool | None = None
     """Whether the caller may update this connector."""
-    created_at: datetime | None = None
-    """When the connector was created."""
+    created_at: datetime | str | None = None
+    """When the connector was created. A datetime, or the text as sent when it does not parse."""
     project_id: str | None = None
     """Project the connector belongs to."""
     status: str | None = None
@@ -418,6 +418,10 @@ class LegacySetConfigRequest:
 class MessageResponse:
     """A plain acknowledgement, for example `{"message": "Project deleted"}`."""
 
+    OPEN_SCHEMA: ClassVar[bool] = True
+    """Free-form in the published contract: a field of another type is kept in `extra` instead."""
+    ANY_JSON: ClassVar[bool] = True
+    """The reply may be any JSON: a non-object decodes as `extra == {"value": reply}`."""
     message: str | None = None
     """Human-readable outcome."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
@@ -470,12 +474,16 @@ class OperationType(OpenEnum):
 class OrgDetails:
     """An organization. The public description leaves this body open; these are the fields the docs name."""
 
+    OPEN_SCHEMA: ClassVar[bool] = True
+    """Free-form in the published contract: a field of another type is kept in `extra` instead."""
+    ANY_JSON: ClassVar[bool] = True
+    """The reply may be any JSON: a non-object decodes as `extra == {"value": reply}`."""
     id: str | None = None
     """Organization ID."""
     name: str | None = None
     """Organization name."""
-    created_at: datetime | None = None
-    """When the organization was created."""
+    created_at: datetime | str | None = None
+    """When the organization was created. A datetime, or the text as sent when it does not parse."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
 
@@ -484,16 +492,18 @@ class OrgDetails:
 class OrgInvite:
     """A pending invitation to an organization."""
 
+    OPEN_SCHEMA: ClassVar[bool] = True
+    """Free-form in the published contract: a field of another type is kept in `extra` instead."""
     id: str | None = None
     """Invite ID."""
     email: str | None = None
     """Invited email address."""
     role_key: str | None = None
     """Role granted on acceptance."""
-    created_at: datetime | None = None
-    """When the invite was sent."""
-    expires_at: datetime | None = None
-    """When the invite expires."""
+    created_at: datetime | str | None = None
+    """When the invite was sent. A datetime, or the text as sent when it does not parse."""
+    expires_at: datetime | str | None = None
+    """When the invite expires. A datetime, or the text as sent when it does not parse."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
 
@@ -502,6 +512,8 @@ class OrgInvite:
 class OrgMember:
     """A member of an organization."""
 
+    OPEN_SCHEMA: ClassVar[bool] = True
+    """Free-form in the published contract: a field of another type is kept in `extra` instead."""
     user_id: str | None = None
     """User ID."""
     email: str | None = None
@@ -510,8 +522,8 @@ class OrgMember:
     """Display name."""
     role_key: str | None = None
     """Role: owner, admin, member or viewer."""
-    joined_at: datetime | None = None
-    """When the member joined."""
+    joined_at: datetime | str | None = None
+    """When the member joined. A datetime, or the text as sent when it does not parse."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
 
@@ -520,6 +532,8 @@ class OrgMember:
 class OrgRole:
     """A role that members and API keys can hold."""
 
+    OPEN_SCHEMA: ClassVar[bool] = True
+    """Free-form in the published contract: a field of another type is kept in `extra` instead."""
     id: str | None = None
     """Role ID, for example `role_org_member`."""
     key: str | None = None
@@ -592,8 +606,8 @@ class ProjectListResponse:
 class ProjectRow:
     """A project: a workspace for related connectors and branches."""
 
-    created_at: datetime
-    """When the project was created."""
+    created_at: datetime | str
+    """When the project was created. A datetime, or the text as sent when it does not parse."""
     id: str
     """Project ID."""
     name: str
@@ -626,8 +640,8 @@ class QuarantineRow:
     """Replication deployment that was paused."""
     message: str | None = None
     """Human-readable status message."""
-    released_at: datetime | None = None
-    """When the quarantine was released. Null while paused."""
+    released_at: datetime | str | None = None
+    """When the quarantine was released. Null while paused. A datetime, or the text as sent when it does not parse."""
     released_by: str | None = None
     """Who released the quarantine. Null while paused."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)

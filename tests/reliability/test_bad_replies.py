@@ -52,7 +52,7 @@ async def client(server: AiohttpBackend) -> AsyncIterator[ArdentClient]:
         (Reply(json={**PROJECT, "org_id": None}), "ProjectRow.org_id: expected a string, got null"),
         (
             Reply(json={**PROJECT, "created_at": 1700000000}),
-            "ProjectRow.created_at: expected an ISO 8601",
+            "ProjectRow.created_at: expected a date-time string",
         ),
         (Reply(status=200), "empty reply body"),
         (Reply(text="x" * 200_000), "larger than the 64000 byte limit"),

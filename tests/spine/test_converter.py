@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ardent_async._converter import converter
+from ardent_async._timestamp import _COMMON, parse_general, parse_timestamp
 from ardent_async.errors import ArdentResponseError
 from ardent_async.models import (
     APIKeyCreateResponse,
     AsyncOperationResponse,
     BranchRow,
     CreateConnectorRequest,
+    MessageResponse,
     OperationStatus,
     OperationType,
+    OrgDetails,
+    OrgMember,
 )
 
 OPERATION: dict[str, Any] = {
@@ -75,7 +81,8 @@ def test_unknown_fields_ignored_or_kept_in_extra() -> None:
         ),
         ({**BRANCH, "name": None}, "BranchRow.name", "expected a string, got null"),
         ({**BRANCH, "name": 12}, "BranchRow.name", "expected a string, got int"),
-        ({**BRANCH, "created_at": "yesterday"}, "BranchRow.created_at", "ISO 8601"),
+        ({**BRANCH, "created_at": 1767225600}, "BranchRow.created_at", "date-time string, got int"),
+        ({**BRANCH, "created_at": None}, "BranchRow.created_at", "date-time string, got null"),
         ([BRANCH], "BranchRow", "expected an object, got an array"),
     ],
 )
@@ -129,3 +136,95 @@ def test_request_body_omits_none_and_masks_repr() -> None:
         "use_environment": False,
     }
     assert "s3cretpw" not in repr(request)
+
+
+# One table, the same results on every Python in the matrix (3.10's fromisoformat differs).
+UTC = timezone.utc
+TIMESTAMPS: list[tuple[str, datetime | str]] = [
+    ("2026-01-01T00:00:00Z", datetime(2026, 1, 1, tzinfo=UTC)),
+    ("2026-01-01t00:00:00z", datetime(2026, 1, 1, tzinfo=UTC)),
+    ("2026-01-01T00:00:00.1+00:00", datetime(2026, 1, 1, 0, 0, 0, 100000, tzinfo=UTC)),
+    ("2026-01-01T00:00:00.123456789Z", datetime(2026, 1, 1, 0, 0, 0, 123456, tzinfo=UTC)),
+    ("2026-01-01T00:00:00,5Z", datetime(2026, 1, 1, 0, 0, 0, 500000, tzinfo=UTC)),
+    ("2026-01-01 12:30:00+02:00", datetime(2026, 1, 1, 10, 30, tzinfo=UTC)),
+    ("2026-01-01T12:30:00-0530", datetime(2026, 1, 1, 18, 0, tzinfo=UTC)),
+    ("2026-01-01T12:30+01", datetime(2026, 1, 1, 11, 30, tzinfo=UTC)),
+    ("2026-01-01T12:30:00", datetime(2026, 1, 1, 12, 30, tzinfo=UTC)),
+    ("2026-01-01", datetime(2026, 1, 1, tzinfo=UTC)),
+    ("Mon, 01 Jan 2026 00:00:00 GMT", datetime(2026, 1, 1, tzinfo=UTC)),
+    ("", ""),
+    ("1767225600", "1767225600"),
+    ("yesterday", "yesterday"),
+    ("2026-13-01T00:00:00Z", "2026-13-01T00:00:00Z"),
+    ("2026-12-31T23:59:60Z", "2026-12-31T23:59:60Z"),
+    ("2026-01-01T24:00:00Z", "2026-01-01T24:00:00Z"),
+    ("2026-01-01T00:00:00+25:00", "2026-01-01T00:00:00+25:00"),
+    ("2026-01-01T00:00:00Z trailing", "2026-01-01T00:00:00Z trailing"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TIMESTAMPS)
+def test_timestamps_decode_the_same_on_every_python(text: str, expected: datetime | str) -> None:
+    row = converter.structure({**BRANCH, "created_at": text, "read_ready_at": text}, BranchRow)
+    assert row.created_at == expected
+    assert row.read_ready_at == expected
+    assert type(row.created_at) is type(expected)
+    if isinstance(row.created_at, datetime):
+        assert row.created_at.utcoffset() is not None  # always aware
+
+
+def test_timestamp_keeps_the_given_offset() -> None:
+    row = converter.structure({**BRANCH, "created_at": "2026-01-01T12:30:00+02:00"}, BranchRow)
+    assert isinstance(row.created_at, datetime)
+    assert row.created_at.utcoffset() == timedelta(hours=2)
+
+
+def test_whole_number_floats_are_integers() -> None:
+    assert (
+        converter.structure({**OPERATION, "progress": 50.0}, AsyncOperationResponse).progress == 50
+    )
+    with pytest.raises(ArdentResponseError, match="progress: expected an integer, got float"):
+        converter.structure({**OPERATION, "progress": 50.5}, AsyncOperationResponse)
+    with pytest.raises(ArdentResponseError, match="expected an integer, got a boolean"):
+        converter.structure({**OPERATION, "progress": True}, AsyncOperationResponse)
+
+
+def test_open_schema_fields_of_another_type_move_to_extra() -> None:
+    member = converter.structure(
+        {"user_id": {}, "email": "a@b.c", "joined_at": 7, "seat": 1}, OrgMember
+    )
+    assert member.user_id is None
+    assert member.email == "a@b.c"
+    assert member.joined_at is None
+    assert member.extra == {"user_id": {}, "joined_at": 7, "seat": 1}
+    # still an object: a list of members that holds a string is malformed
+    with pytest.raises(ArdentResponseError, match=r"OrgMember\[\]\[0\]: expected an object"):
+        converter.structure(["x"], list[OrgMember])
+
+
+@pytest.mark.parametrize("reply", [0, "ok", None, [1], True])
+def test_any_json_replies_decode(reply: Any) -> None:
+    assert converter.structure(reply, MessageResponse).extra == {"value": reply}
+    assert converter.structure(reply, OrgDetails).extra == {"value": reply}
+    assert converter.structure({"message": "gone"}, MessageResponse).message == "gone"
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.integers(-1439, 1439).map(lambda m: timezone(timedelta(minutes=m))),
+    ),
+    timespec=st.sampled_from(["seconds", "milliseconds", "microseconds"]),
+    zulu=st.booleans(),
+)
+def test_fast_path_agrees_with_the_general_parser(
+    moment: datetime, timespec: str, zulu: bool
+) -> None:
+    kept = {"seconds": 0, "milliseconds": moment.microsecond // 1000 * 1000}
+    moment = moment.replace(microsecond=kept.get(timespec, moment.microsecond))
+    text = moment.isoformat(timespec=timespec)
+    if zulu:
+        text = moment.astimezone(timezone.utc).isoformat(timespec=timespec)[:-6] + "Z"
+    assume(_COMMON.fullmatch(text))
+    assert parse_timestamp(text) == parse_general(text) == moment

@@ -13,11 +13,10 @@ from openapi_spec_validator import validate
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "ardent.yaml"
 # The published description lives beside the repository in the shared workspace; a copy is
-# vendored under tests/data so the check also runs from a plain clone.
-REFERENCE_CANDIDATES = [
-    ROOT.parent / "shared" / "reference" / "ardent-public-openapi.json",
-    ROOT / "tests" / "data" / "ardent-public-openapi.json",
-]
+# vendored in the package (ardent_async/_spec) so the checks also run from a plain clone.
+VENDORED = ROOT / "ardent_async" / "_spec" / "ardent-public-openapi.json"
+SHARED = ROOT.parent / "shared" / "reference" / "ardent-public-openapi.json"
+REFERENCE_CANDIDATES = [SHARED, VENDORED]
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -121,6 +120,139 @@ def test_legacy_surface_has_its_own_tag_and_security(spec: dict[str, Any]) -> No
         ("DELETE", "/v1/configs/deleteConfig"),
     }
     assert all(op["security"] == [{"legacyHmac": []}] for op in legacy.values())
+
+
+# -- never narrower than the published description --------------------------------------------
+
+JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
+
+
+def _types(doc: dict[str, Any], node: Any) -> frozenset[str]:
+    """The JSON types a schema node accepts (``not: {type: object}`` counts as the others)."""
+    node = _resolve(doc, node)
+    if "anyOf" in node:
+        return frozenset().union(*(_types(doc, branch) for branch in node["anyOf"]))
+    if "not" in node:
+        return JSON_TYPES - _types(doc, node["not"])
+    kind = node.get("type")
+    if kind is None:
+        return frozenset({"object"}) if "properties" in node else JSON_TYPES
+    found = frozenset(kind if isinstance(kind, list) else [kind])
+    return found | {"integer"} if "number" in found else found
+
+
+def _object_branch(doc: dict[str, Any], node: Any) -> dict[str, Any] | None:
+    node = _resolve(doc, node)
+    for branch in node.get("anyOf", []):
+        found = _object_branch(doc, branch)
+        if found is not None:
+            return found
+    return node if "object" in _types(doc, node) and "anyOf" not in node else None
+
+
+def _narrowings(
+    ref: dict[str, Any], spec: dict[str, Any], theirs: Any, ours: Any, where: str
+) -> list[str]:
+    """How ``ours`` refuses something ``theirs`` allows: JSON types, formats, closed objects,
+    required fields, enums; recursively through properties and items."""
+    theirs, ours = _resolve(ref, theirs), _resolve(spec, ours)
+    problems = []
+    missing = _types(ref, theirs) - _types(spec, ours)
+    if missing:
+        problems.append(f"{where}: refuses JSON type(s) {sorted(missing)}")
+    t_flat = {k: v for b in [theirs, *theirs.get("anyOf", [])] for k, v in _resolve(ref, b).items()}
+    o_flat = {k: v for b in [ours, *ours.get("anyOf", [])] for k, v in _resolve(spec, b).items()}
+    if "format" in o_flat and o_flat.get("format") != t_flat.get("format"):
+        problems.append(f"{where}: adds format {o_flat['format']!r}")
+    if "enum" in o_flat and o_flat.get("enum") != t_flat.get("enum"):
+        problems.append(f"{where}: enum differs")
+    if "items" in t_flat and "items" in o_flat:
+        problems += _narrowings(ref, spec, t_flat["items"], o_flat["items"], f"{where}[]")
+    t_obj, o_obj = _object_branch(ref, theirs), _object_branch(spec, ours)
+    if t_obj is None or o_obj is None:
+        return problems
+    if (
+        o_obj.get("additionalProperties") is False
+        and t_obj.get("additionalProperties") is not False
+    ):
+        problems.append(f"{where}: closed object")
+    extra_required = set(o_obj.get("required", [])) - set(t_obj.get("required", []))
+    if extra_required:
+        problems.append(f"{where}: requires {sorted(extra_required)}")
+    t_props, o_props = t_obj.get("properties", {}), o_obj.get("properties", {})
+    if o_props and not t_props and not o_obj.get("x-tolerant"):
+        problems.append(f"{where}: names fields of a free-form object without x-tolerant")
+    for name, prop in t_props.items():
+        if name in o_props:
+            problems += _narrowings(ref, spec, prop, o_props[name], f"{where}.{name}")
+    return problems
+
+
+def test_no_schema_narrows_the_published_one(
+    spec: dict[str, Any], reference: dict[str, Any]
+) -> None:
+    ours = spec["components"]["schemas"]
+    problems = [
+        problem
+        for name, ref_schema in reference["components"]["schemas"].items()
+        for problem in _narrowings(reference, spec, ref_schema, ours[name], name)
+    ]
+    assert problems == []
+
+
+def test_no_reply_schema_narrows_the_published_one(
+    spec: dict[str, Any], reference: dict[str, Any]
+) -> None:
+    ours = _operations(spec)
+    problems = []
+    for key, ref_op in _operations(reference).items():
+        for status, ref_response in ref_op["responses"].items():
+            ref_media = (ref_response.get("content") or {}).get("application/json")
+            response = _resolve(spec, ours[key]["responses"][status])
+            media = (response.get("content") or {}).get("application/json")
+            if ref_media is None:
+                continue
+            where = f"{key[0]} {key[1]} {status}"
+            if media is None:
+                problems.append(f"{where}: no JSON body documented")
+                continue
+            problems += _narrowings(reference, spec, ref_media["schema"], media["schema"], where)
+    assert problems == []
+
+
+def test_sdk_only_schemas_add_no_format(spec: dict[str, Any]) -> None:
+    """The published description has no ``format`` at all; SDK-only schemas use x-timestamp."""
+    public = {
+        name: schema
+        for name, schema in spec["components"]["schemas"].items()
+        if not name.startswith("Legacy")
+    }
+    assert '"format"' not in json.dumps(public)
+
+
+def test_narrowing_is_detected() -> None:
+    """The comparison above can fail: a planted format, closed object and type are found."""
+    ref = {"components": {"schemas": {}}}
+    theirs = {
+        "type": "object",
+        "properties": {
+            "at": {"type": "string"},
+            "n": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        },
+    }
+    ours = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["at"],
+        "properties": {"at": {"type": "string", "format": "date-time"}, "n": {"type": "integer"}},
+    }
+    found = _narrowings(ref, ref, theirs, ours, "X")
+    assert found == [
+        "X: closed object",
+        "X: requires ['at']",
+        "X.at: adds format 'date-time'",
+        "X.n: refuses JSON type(s) ['null']",
+    ]
 
 
 def test_tolerant_schemas_require_nothing(spec: dict[str, Any]) -> None:

@@ -1,0 +1,108 @@
+"""Timestamps in replies: one lenient parser, the same result on every supported Python.
+
+The published contract types every timestamp as a plain string, so any string must decode.
+Model fields holding one are typed ``datetime | str``: an aware :class:`~datetime.datetime`
+when the text parses, otherwise the string exactly as the server sent it (lossless, so a
+caller can still show or parse it). Narrow with ``isinstance(value, datetime)``.
+
+Accepted, case-insensitively (``datetime.fromisoformat`` is not used: on 3.10 it refuses
+``Z``, one-digit fractions and nanoseconds, so results would differ between Pythons):
+
+- RFC 3339 / ISO 8601 extended date-times, ``T`` or a space between date and time, seconds
+  optional, a fraction of any length after ``.`` or ``,`` (cut, not rounded, to microseconds),
+  offset ``Z``, ``+HH:MM``, ``+HHMM`` or ``+HH``;
+- a date-time or date without an offset, read as UTC (the API speaks UTC);
+- an HTTP date (RFC 9110 IMF-fixdate, ``Mon, 01 Jan 2026 00:00:00 GMT``).
+
+Everything else (``""``, Unix-epoch digits, a leap second ``23:59:60``, impossible dates)
+stays a string: guessing would be worse than handing it over unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["parse_timestamp"]
+
+_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?"
+)
+_HTTP_DATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
+    r"(\d{2}):(\d{2}):(\d{2}) GMT",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
+# The shape real servers send, on which ``datetime.fromisoformat`` agrees on every supported
+# Python (3.10 included): a fast path giving the same result as the general parser below.
+_COMMON = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{6}|\.\d{3})?(?:Z|[+-]\d\d:\d\d)")
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """The aware datetime ``text`` denotes, or None when it is not a timestamp we read."""
+    if _COMMON.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
+        except ValueError:  # hour 24, month 13, offset of 24h or more...
+            return None
+    return parse_general(text)
+
+
+def parse_general(text: str) -> datetime | None:
+    """:func:`parse_timestamp` without its fast path (the definition of what is read)."""
+    match = _ISO.fullmatch(text)
+    if match is not None:
+        return _from_iso(match)
+    match = _HTTP_DATE.fullmatch(text)
+    if match is not None:
+        day, month, year, hour, minute, second = match.groups()
+        try:
+            return datetime(
+                int(year),
+                _MONTHS[month.lower()],
+                int(day),
+                int(hour),
+                int(minute),
+                int(second),
+                tzinfo=timezone.utc,
+            )
+        except ValueError:
+            return None
+    return None
+
+
+def _from_iso(match: re.Match[str]) -> datetime | None:
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
+    tz: timezone = timezone.utc
+    if sign is not None:
+        hours, minutes = int(off_h), int(off_m or 0)
+        if hours > 23 or minutes > 59:
+            return None
+        offset = timedelta(hours=hours, minutes=minutes)
+        if offset:
+            tz = timezone(-offset if sign == "-" else offset)
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            micro,
+            tzinfo=tz,
+        )
+    except ValueError:  # month 13, hour 24, a leap second...
+        return None
