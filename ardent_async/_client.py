@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from ardent_async._auth import BearerAuth, HmacAuth
+from ardent_async._auth import BearerAuth, LegacyAuth
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
@@ -99,11 +99,12 @@ class ArdentClient:
         )
         self._legacy_http = Pipeline(
             base_url=legacy_base_url,
-            auth=HmacAuth(public_key, secret_key, self._clock),
+            auth=LegacyAuth(public_key, secret_key, self._clock, token=token),
             transport=self._transport,
             retry=retry,
             timeout=timeout,
             clock=self._clock,
+            ascii_json=True,
         )
         self._closed = False
 

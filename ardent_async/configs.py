@@ -91,9 +91,11 @@ class _Part:
 
     def params(self) -> dict[str, Any]:
         """The part as JSON-ready data, under its wire names."""
+        # An optional parameter left unset is not sent (the server takes its default).
         return {
-            key: _write(getattr(self, field.name))
+            key: _write(value)
             for key, (field, _) in _fields(type(self)).items()
+            if (value := getattr(self, field.name)) is not None
         }
 
 
@@ -158,6 +160,7 @@ class AirflowConfig(BaseConfig):
     host: str
     username: str
     password: str = attrs.field(repr=redacted_repr)
+    requirements_path: str | None = None
 
 
 @attrs.define(frozen=True)
@@ -303,7 +306,7 @@ def _fields(cls: type[_Part]) -> dict[str, tuple[attrs.Attribute[Any], Any]]:
 def _kind(field: attrs.Attribute[Any]) -> Any:
     if "kind" in field.metadata:
         return field.metadata["kind"]
-    if field.type is str:
+    if field.type is str or _optional_of(field.type) is str:
         return "text"
     if get_origin(field.type) is list:
         (item,) = get_args(field.type)
@@ -312,6 +315,14 @@ def _kind(field: attrs.Attribute[Any]) -> Any:
         if isinstance(item, type) and issubclass(item, _Part):
             return ("items", item)
     raise TypeError(f"unsupported config field type {field.type!r}")  # pragma: no cover
+
+
+def _optional_of(annotation: Any) -> Any:
+    """``X`` for ``X | None``, else None."""
+    args = get_args(annotation)
+    if len(args) == 2 and type(None) in args:
+        return next(arg for arg in args if arg is not type(None))
+    return None
 
 
 def _check(kind: Any, value: object, where: str) -> Any:
