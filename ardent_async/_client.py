@@ -30,6 +30,8 @@ from ardent_async.services import (
 )
 
 DEFAULT_BASE_URL = "https://api.tryardent.com"
+# Where every published ardent-sdk release sends the legacy jobs/configs calls by default.
+DEFAULT_LEGACY_BASE_URL = "https://ardentbackendwebappfinal.azurewebsites.net"
 DEFAULT_TIMEOUT = 60.0
 
 
@@ -44,7 +46,8 @@ class ArdentClient:
     Arguments fall back to the environment: ``token`` to ``ARDENT_TOKEN``, ``base_url`` to
     ``ARDENT_API_URL`` (default ``https://api.tryardent.com``), the legacy jobs/configs keys to
     ``ARDENT_PUBLIC_KEY``/``ARDENT_SECRET_KEY`` and ``legacy_base_url`` to
-    ``ARDENT_LEGACY_API_URL`` (default: ``base_url``).
+    ``ARDENT_LEGACY_API_URL`` (default: ``base_url`` when one is set, else the host the published
+    ardent-sdk uses for them).
 
     One transport (by default one ``aiohttp.ClientSession``) is shared by every call; close the
     client with ``await client.close()`` or ``async with``.
@@ -68,8 +71,16 @@ class ArdentClient:
         clock: Clock | None = None,
     ) -> None:
         token = token if token is not None else os.environ.get("ARDENT_TOKEN") or None
-        base_url = base_url or os.environ.get("ARDENT_API_URL") or DEFAULT_BASE_URL
-        legacy_base_url = legacy_base_url or os.environ.get("ARDENT_LEGACY_API_URL") or base_url
+        base_url = base_url or os.environ.get("ARDENT_API_URL")
+        # A chosen base URL (an emulator, on-prem) serves the legacy calls too; the default
+        # API's legacy calls go where the published ardent-sdk sends them.
+        legacy_base_url = (
+            legacy_base_url
+            or os.environ.get("ARDENT_LEGACY_API_URL")
+            or base_url
+            or DEFAULT_LEGACY_BASE_URL
+        )
+        base_url = base_url or DEFAULT_BASE_URL
         public_key = public_key or os.environ.get("ARDENT_PUBLIC_KEY") or None
         secret_key = secret_key or os.environ.get("ARDENT_SECRET_KEY") or None
         _check_base_url("base_url", base_url, allow_insecure_http)

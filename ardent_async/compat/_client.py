@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from ardent_async import errors
 from ardent_async._auth import Auth, LegacyAuth
+from ardent_async._client import DEFAULT_LEGACY_BASE_URL as DEFAULT_BASE_URL
 from ardent_async._clock import SystemClock
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline, parse_json
@@ -32,8 +33,7 @@ from ardent_async.sync import _LoopThread
 
 T = TypeVar("T")
 
-# The published client's defaults: its API host, and a timeout long enough for a job run.
-DEFAULT_BASE_URL = "https://ardentbackendwebappfinal.azurewebsites.net"
+# The published client's timeout: long enough for a job run.
 DEFAULT_TIMEOUT = 3000.0
 JOB_DELETED = {"status": "success", "message": "Job deleted successfully"}
 CONNECTOR_DELETED = {"status": "success", "message": "Connector deleted successfully"}
@@ -81,6 +81,7 @@ class ArdentClient:
         self.session_id = self._auth.session_id
         self._transport = transport or AiohttpTransport()
         self._runner = _LoopThread()
+        self._http = self._new_pipeline(self._auth)
         self._finalizer = weakref.finalize(self, _shut_down, self._transport, self._runner)
 
     # -- jobs -------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ class ArdentClient:
         response = self._send(
             "POST", "/v1/jobs/createJob", {"userMessage": message}, header_overrides
         )
-        data = self._json(response, invalid="Invalid JSON response from API: ")
+        data = self._json(response)
         if response.status_code == 201:
             if not data:
                 raise ArdentAPIError("API returned empty response")
@@ -230,7 +231,7 @@ class ArdentClient:
                 "setup_connector: the published API creates a connector in a project: pass "
                 "project_id=... or set ARDENT_PROJECT_ID"
             )
-        http = self._pipeline(self.base_url, header_overrides)
+        http = self._pipeline(header_overrides)
         connectors = ConnectorsService(http)
         poller = OperationPoller(http)
 
@@ -314,12 +315,16 @@ class ArdentClient:
 
     # -- sending ----------------------------------------------------------------------------
 
-    def _pipeline(self, base_url: str, header_overrides: Mapping[str, str] | None) -> Pipeline:
-        auth: Auth = self._auth
-        if header_overrides:
-            auth = _OverridingAuth(self._auth, dict(header_overrides))
+    def _pipeline(self, header_overrides: Mapping[str, str] | None) -> Pipeline:
+        """The legacy pipeline; a call's ``header_overrides`` get a pipeline of their own (the
+        transport and its connections stay shared)."""
+        if not header_overrides:
+            return self._http
+        return self._new_pipeline(_OverridingAuth(self._auth, dict(header_overrides)))
+
+    def _new_pipeline(self, auth: Auth) -> Pipeline:
         return Pipeline(
-            base_url=base_url,
+            base_url=self.base_url,
             auth=auth,
             transport=self._transport,
             retry=RetryPolicy(),
@@ -338,7 +343,7 @@ class ArdentClient:
         *,
         retry_safe: bool | None = None,
     ) -> Response:
-        http = self._pipeline(self.base_url, header_overrides)
+        http = self._pipeline(header_overrides)
         return self._run(
             http.request(method, path, json_body=body, retry_safe=retry_safe), by_status
         )
@@ -366,13 +371,11 @@ class ArdentClient:
         reply = ErrorResponse(status_code=status, headers=exc.headers, url=url, body=exc.body)
         return ArdentAPIError(status_error(status, url), status_code=status, response=reply)
 
-    def _json(
-        self, response: Response, *, invalid: str = "Invalid JSON response from API: "
-    ) -> Any:
+    def _json(self, response: Response) -> Any:
         try:
             return parse_json(response)
         except errors.ArdentResponseError as exc:
-            raise ArdentAPIError(f"{invalid}{exc.message}") from None
+            raise ArdentAPIError(f"Invalid JSON response from API: {exc.message}") from None
 
 
 _EXECUTE_ERRORS: Overrides = {

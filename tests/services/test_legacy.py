@@ -811,3 +811,27 @@ async def test_secrets_never_reach_logs_reprs_or_errors(
     assert SECRET not in shown
     assert DB_PASSWORD not in shown
     assert error.body["Config"]["password"] == "***"
+
+
+async def test_configs_refuse_a_token_alone_before_sending(
+    api: respx.MockRouter, bearer_client: ArdentClient
+) -> None:
+    with pytest.raises(ArdentAuthError, match="needs the key pair"):
+        await bearer_client.configs.set("tigerbeetle", cluster_id="0", replica_addresses=["a:1"])
+    with pytest.raises(ArdentAuthError, match="needs the key pair"):
+        await bearer_client.configs.delete("cfg-1")
+    assert not api.calls
+
+
+def test_the_legacy_default_host_is_the_published_sdks_unless_a_base_url_is_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ARDENT_API_URL", raising=False)
+    default = ArdentClient("sk-ard_test_x")
+    chosen = ArdentClient("sk-ard_test_x", base_url="https://onprem.example")
+    monkeypatch.setenv("ARDENT_API_URL", "https://env.example")
+    from_env = ArdentClient("sk-ard_test_x")
+    assert default._legacy_http.base_url == "https://ardentbackendwebappfinal.azurewebsites.net"
+    assert default.base_url == "https://api.tryardent.com"
+    assert chosen._legacy_http.base_url == "https://onprem.example"
+    assert from_env._legacy_http.base_url == "https://env.example"
