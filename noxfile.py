@@ -36,6 +36,31 @@ def demo(session: nox.Session) -> None:
     session.run("python", "-m", "ardent_async.demo", *session.posargs)
 
 
+# The published ardent-sdk releases the compat client stands in for, each with the httpx
+# releases it is run against (httpx 0.28 sends raw UTF-8 JSON, <= 0.27 json.dumps' spaces).
+PUBLISHED_SDK = [("0.3.5", "0.28.1"), ("0.3.5", "0.27.2"), ("0.8.0", "0.28.1")]
+
+
+@nox.session(python="3.11")
+def compat(session: nox.Session) -> None:
+    """The published ardent-sdk releases, unchanged, against the emulator; then the same
+    scenarios through ardent_async.compat with only the import changed: both must agree."""
+    session.install("-e", DEV)  # the emulator validates its replies against the spec
+    published = []
+    for sdk, httpx in PUBLISHED_SDK:
+        env = f"{session.virtualenv.location}-sdk{sdk}-httpx{httpx}"
+        session.run(
+            "uv", "venv", "--quiet", "--allow-existing", "--python", "3.11", env, external=True
+        )
+        python = f"{env}/bin/python"
+        session.run(
+            "uv", "pip", "install", "--quiet", "--python", python,
+            f"ardent-sdk=={sdk}", f"httpx=={httpx}", external=True,
+        )  # fmt: skip
+        published += ["--published", f"{sdk}={python}"]
+    session.run("python", "-m", "tests.compat.run", *published)
+
+
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""

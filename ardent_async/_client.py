@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from ardent_async._auth import BearerAuth, HmacAuth
+from ardent_async._auth import BearerAuth, LegacyAuth
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._converter import converter
 from ardent_async._http import KEEP, Pipeline
@@ -34,6 +34,8 @@ from ardent_async.services import (
 )
 
 DEFAULT_BASE_URL = "https://api.tryardent.com"
+# Where every published ardent-sdk release sends the legacy jobs/configs calls by default.
+DEFAULT_LEGACY_BASE_URL = "https://ardentbackendwebappfinal.azurewebsites.net"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_CONNECTIONS = 100
@@ -50,7 +52,8 @@ class ArdentClient:
     Arguments fall back to the environment: ``token`` to ``ARDENT_TOKEN``, ``base_url`` to
     ``ARDENT_API_URL`` (default ``https://api.tryardent.com``), the legacy jobs/configs keys to
     ``ARDENT_PUBLIC_KEY``/``ARDENT_SECRET_KEY`` and ``legacy_base_url`` to
-    ``ARDENT_LEGACY_API_URL`` (default: ``base_url``). Proxies come from ``HTTPS_PROXY``/
+    ``ARDENT_LEGACY_API_URL`` (default: ``base_url`` when one is set, else the host the published
+    ardent-sdk uses for them). Proxies come from ``HTTPS_PROXY``/
     ``HTTP_PROXY``/``NO_PROXY`` unless ``proxy`` is given (or ``trust_env=False``).
 
     ``timeout`` (60 s) bounds each HTTP request, ``max_retries`` (2) counts retries after the
@@ -85,8 +88,16 @@ class ArdentClient:
         clock: Clock | None = None,
     ) -> None:
         token = token if token is not None else os.environ.get("ARDENT_TOKEN") or None
-        base_url = base_url or os.environ.get("ARDENT_API_URL") or DEFAULT_BASE_URL
-        legacy_base_url = legacy_base_url or os.environ.get("ARDENT_LEGACY_API_URL") or base_url
+        base_url = base_url or os.environ.get("ARDENT_API_URL")
+        # A chosen base URL (an emulator, on-prem) serves the legacy calls too; the default
+        # API's legacy calls go where the published ardent-sdk sends them.
+        legacy_base_url = (
+            legacy_base_url
+            or os.environ.get("ARDENT_LEGACY_API_URL")
+            or base_url
+            or DEFAULT_LEGACY_BASE_URL
+        )
+        base_url = base_url or DEFAULT_BASE_URL
         public_key = public_key or os.environ.get("ARDENT_PUBLIC_KEY") or None
         secret_key = secret_key or os.environ.get("ARDENT_SECRET_KEY") or None
         _check_base_url("base_url", base_url, allow_insecure_http)
@@ -135,11 +146,12 @@ class ArdentClient:
             ),
             Pipeline(
                 base_url=legacy_base_url,
-                auth=HmacAuth(public_key, secret_key, self._clock),
+                auth=LegacyAuth(public_key, secret_key, self._clock, token=token),
                 transport=self._transport,
                 retry=retry,
                 timeout=timeout,
                 clock=self._clock,
+                ascii_json=True,
             ),
         )
 

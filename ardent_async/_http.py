@@ -51,9 +51,11 @@ def new_idempotency_key() -> str:
     return f"ardent-async-{uuid.uuid4()}"
 
 
-def encode_json(body: Any) -> bytes:
-    """Compact JSON, byte-identical to what is signed (the legacy signature covers the body)."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+def encode_json(body: Any, *, ascii_only: bool = False) -> bytes:
+    """Compact JSON. ``ascii_only`` (the legacy API): with ASCII escapes, byte-identical to
+    what the published ardent-sdk signs, so a server checking the raw bytes and one checking
+    that re-serialization both agree."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=ascii_only).encode()
 
 
 class _Lifecycle:
@@ -79,8 +81,10 @@ class Pipeline:
         clock: Clock,
         rng: random.Random | None = None,
         headers: Mapping[str, str] | None = None,
+        ascii_json: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.ascii_json = ascii_json
         self.auth = auth
         self.transport = transport
         self.retry = retry
@@ -223,7 +227,7 @@ class Pipeline:
         if json_body is not None:
             if attrs.has(type(json_body)):
                 json_body = converter.body(json_body)
-            body = encode_json(json_body)
+            body = encode_json(json_body, ascii_only=self.ascii_json)
             headers = {**headers, "Content-Type": "application/json"}
         if idempotency_key is not None:
             headers = {**headers, IDEMPOTENCY_HEADER: idempotency_key}

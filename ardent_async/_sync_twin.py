@@ -631,7 +631,8 @@ class SyncJobsService(BlockingService[JobsService]):
         safe_mode: bool = False,
         **options: Unpack[RequestOptions],
     ) -> dict[str, Any]:
-        """Create a job and run it; the result holds the job's fields and the run's reply."""
+        """Create a job and run it: the run's reply with the job's fields over it (as the
+        published client merges them, ``{**run, **job}``: on a clash the job's value wins)."""
         return self._call(self._service.create_and_execute, message, safe_mode=safe_mode, **options)
 
     def delete(
@@ -639,7 +640,16 @@ class SyncJobsService(BlockingService[JobsService]):
         job_id: str,
         **options: Unpack[RequestOptions],
     ) -> dict[str, Any]:
+        """Delete a job: the server's reply, or ``JOB_DELETED`` for a 204 without a body."""
         return self._call(self._service.delete, job_id, **options)
+
+    def files(
+        self,
+        job_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> dict[str, Any]:
+        """The job's file system, as the server describes it."""
+        return self._call(self._service.files, job_id, **options)
 
 
 class SyncConfigsService(BlockingService[ConfigsService]):

@@ -45,6 +45,7 @@ __all__ = [
     "SupabaseConfig",
     "TigerBeetleConfig",
     "build_config",
+    "check_published",
 ]
 
 P = TypeVar("P", bound="_Part")
@@ -54,6 +55,7 @@ P = TypeVar("P", bound="_Part")
 _PORT = {"kind": "port"}
 _TEXT_OR_INT = {"kind": "text_or_int"}
 _UINT = {"kind": "uint"}
+_PUBLISHED_REQUIRED_LIST = {"published": "required list"}
 
 
 class _Part:
@@ -91,9 +93,11 @@ class _Part:
 
     def params(self) -> dict[str, Any]:
         """The part as JSON-ready data, under its wire names."""
+        # An optional parameter left unset is not sent (the server takes its default).
         return {
-            key: _write(getattr(self, field.name))
+            key: _write(value)
             for key, (field, _) in _fields(type(self)).items()
+            if (value := getattr(self, field.name)) is not None
         }
 
 
@@ -158,6 +162,7 @@ class AirflowConfig(BaseConfig):
     host: str
     username: str
     password: str = attrs.field(repr=redacted_repr)
+    requirements_path: str | None = None
 
 
 @attrs.define(frozen=True)
@@ -237,7 +242,8 @@ class SupabaseConfig(BaseConfig):
 
     project_url: str
     api_key: str = attrs.field(repr=redacted_repr)
-    databases: list[Database] = attrs.field(factory=list)
+    # The published client requires the key (``databases=[]`` is fine) and checks no items.
+    databases: list[Database] = attrs.field(factory=list, metadata=_PUBLISHED_REQUIRED_LIST)
 
 
 @attrs.define(frozen=True)
@@ -284,6 +290,53 @@ def build_config(config_type: object, params: Mapping[str, Any]) -> BaseConfig:
     return cls.from_params(params)
 
 
+def check_published(config_type: object, params: Mapping[str, Any]) -> None:
+    """The published ardent-sdk 0.3.5's own checks of ``set_config``, with its messages: a
+    known type, the required parameters present, each known one of the right Python type
+    (strings as ``str``, lists as ``list``; nested items with their required fields). Unknown
+    parameters pass through unchecked. ``ArdentValidationError`` (its ``field`` the path)."""
+    cls = CONFIG_TYPES.get(config_type) if isinstance(config_type, str) else None
+    if cls is None:
+        raise ArdentValidationError(
+            f"Invalid configuration type: {config_type}", field="config_type"
+        )
+    fields = _fields(cls)
+    for key, (field, _) in fields.items():
+        required = field.metadata.get("published") == "required list"
+        if key not in params and (required or field.default is attrs.NOTHING):
+            raise ArdentValidationError(f"Missing required parameter: {key}", field=key)
+    for key, (field, kind) in fields.items():
+        if key in params:
+            plain = field.metadata.get("published") == "required list"
+            _check_published("strings" if plain else kind, params[key], key)
+
+
+def _check_published(kind: Any, value: object, where: str) -> None:
+    expected: type = list if kind == "strings" or isinstance(kind, tuple) else str
+    if not isinstance(value, expected):
+        raise ArdentValidationError(
+            f"Invalid type at {where}. Expected {expected.__name__}, got {type(value).__name__}",
+            field=where,
+        )
+    if not isinstance(kind, tuple):
+        return
+    fields = _fields(kind[1])
+    for index, item in enumerate(cast(list[Any], value)):
+        at = f"{where}[{index}]"
+        if not isinstance(item, Mapping):
+            raise ArdentValidationError(
+                f"Invalid type at {at}. Expected dict, got {type(item).__name__}", field=at
+            )
+        for key, (field, _) in fields.items():
+            if key not in item and field.default is attrs.NOTHING:
+                raise ArdentValidationError(
+                    f"Missing required field '{key}' at {at}", field=f"{at}.{key}"
+                )
+        for key, (_, part_kind) in fields.items():
+            if key in item:
+                _check_published(part_kind, item[key], f"{at}.{key}")
+
+
 _WIRE_FIELDS: dict[type[_Part], dict[str, tuple[attrs.Attribute[Any], Any]]] = {}
 
 
@@ -303,7 +356,7 @@ def _fields(cls: type[_Part]) -> dict[str, tuple[attrs.Attribute[Any], Any]]:
 def _kind(field: attrs.Attribute[Any]) -> Any:
     if "kind" in field.metadata:
         return field.metadata["kind"]
-    if field.type is str:
+    if field.type is str or _optional_of(field.type) is str:
         return "text"
     if get_origin(field.type) is list:
         (item,) = get_args(field.type)
@@ -312,6 +365,14 @@ def _kind(field: attrs.Attribute[Any]) -> Any:
         if isinstance(item, type) and issubclass(item, _Part):
             return ("items", item)
     raise TypeError(f"unsupported config field type {field.type!r}")  # pragma: no cover
+
+
+def _optional_of(annotation: Any) -> Any:
+    """``X`` for ``X | None``, else None."""
+    args = get_args(annotation)
+    if len(args) == 2 and type(None) in args:
+        return next(arg for arg in args if arg is not type(None))
+    return None
 
 
 def _check(kind: Any, value: object, where: str) -> Any:

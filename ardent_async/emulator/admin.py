@@ -14,13 +14,13 @@ from ardent_async.models import QuarantineRow
 
 from .chaos import ChaosConfig
 from .request_log import LoggedRequest
-from .roles import ROLES
+from .roles import LEGACY_SCOPES, ROLES
 from .routes.connectors import add_quarantine
 from .runtime import Runtime
 from .state import LegacyKey, Member, Org, SessionToken, new_id, new_secret, utcnow
 from .teardown import delete_org, drop_everything
 
-LEGACY_SCOPES = frozenset({"job:create", "job:execute", "job:delete", "config:write"})
+__all__ = ["LEGACY_SCOPES", "Admin", "LegacyKeyPair", "TokenGrant"]
 
 
 @dataclasses.dataclass(frozen=True)

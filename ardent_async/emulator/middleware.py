@@ -4,7 +4,8 @@ chaos -> auth -> idempotency -> handler.
 - Every error leaves as ``{"detail": ...}`` JSON, aiohttp's own 404/405 included.
 - Chaos runs before auth: an injected 503/429/drop means the request was not handled at all.
 - Auth: bearer token -> org + role (``/v1``), HMAC signature (legacy ``/v1/jobs``,
-  ``/v1/configs``), admin token (``/_emulator``); a role lacking the route's permission -> 403.
+  ``/v1/configs``; ``/v1/jobs`` also takes a bearer API key, as ardent-sdk 0.8 sends), admin
+  token (``/_emulator``); a role lacking the route's permission -> 403.
 - Idempotency: a replay of the same ``X-Idempotency-Key`` + body returns the original reply
   with ``X-Idempotency-Replay: true``; the same key with another body -> 409.
 """
@@ -12,6 +13,7 @@ chaos -> auth -> idempotency -> handler.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -27,8 +29,8 @@ from .context import Caller
 from .http_errors import ApiError, forbidden, unauthorized
 from .request_log import LoggedRequest
 from .responses import encode
-from .roles import ROLES
-from .routes import ADMIN, BEARER, LEGACY, NO_AUTH, Route
+from .roles import BRANCHES_WRITE, LEGACY_SCOPES, ROLES
+from .routes import ADMIN, BEARER, LEGACY, LEGACY_OR_BEARER, NO_AUTH, Route
 from .routes._base import Handler
 from .runtime import RUNTIME, Runtime
 from .state import IdempotencyRecord, Store, utcnow
@@ -195,6 +197,21 @@ def legacy_signature(secret: str, timestamp: str, method: str, path: str, body: 
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+def signed_bodies(raw: bytes) -> list[bytes]:
+    """The bodies a legacy signature may cover: the raw bytes, or the compact ASCII-escaped
+    re-serialization of the parsed JSON. The published client signs the latter but sends
+    httpx's own encoding (spaces before httpx 0.28, raw UTF-8 since), so a server that serves
+    it verifies both; nothing else is accepted."""
+    if not raw.strip():
+        return [raw]
+    try:
+        parsed = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return [raw]
+    canonical = json.dumps(parsed, separators=(",", ":")).encode()
+    return [raw] if canonical == raw else [raw, canonical]
+
+
 async def legacy_caller(rt: Runtime, request: web.Request) -> Caller:
     invalid = ApiError(401, "Invalid API key or signature")
     public = request.headers.get("X-API-Key", "")
@@ -210,10 +227,24 @@ async def legacy_caller(rt: Runtime, request: web.Request) -> Caller:
     if abs(time.time() - sent_at) > MAX_CLOCK_SKEW:
         raise ApiError(401, "Request timestamp is more than 5 minutes off")
     path = request.raw_path.split("?", 1)[0]
-    expected = legacy_signature(key.secret_key, stamp, request.method, path, await request.read())
-    if not hmac.compare_digest(expected, signature):
+    matched = False
+    for body in signed_bodies(await request.read()):
+        expected = legacy_signature(key.secret_key, stamp, request.method, path, body)
+        # Every candidate is compared (no early exit): the timing says nothing about which.
+        matched |= hmac.compare_digest(expected, signature)
+    if not matched:
         raise invalid
     return Caller(key.org_id, "legacy", key.scopes, legacy_key=key.public_key)
+
+
+def legacy_bearer_caller(store: Store, token: str) -> Caller:
+    """A bearer API key on the legacy jobs API: members and above hold every legacy scope,
+    viewers none (the org comes from the key)."""
+    found = bearer_caller(store, token)
+    if found is None:
+        raise ApiError(401, "Invalid API key")
+    scopes = LEGACY_SCOPES if found.can(BRANCHES_WRITE) else frozenset()
+    return dataclasses.replace(found, permissions=scopes)
 
 
 @web.middleware
@@ -228,8 +259,16 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         if token is None or not secrets.compare_digest(token, rt.admin_token):
             raise unauthorized("Missing or invalid emulator admin token")
         return await handler(request)
-    if route.auth == LEGACY:
-        state.caller = await legacy_caller(rt, request)
+    if route.auth in (LEGACY, LEGACY_OR_BEARER):
+        token = _bearer_token(request)
+        if (
+            route.auth == LEGACY_OR_BEARER
+            and token is not None
+            and "X-API-Key" not in request.headers
+        ):
+            state.caller = legacy_bearer_caller(rt.store, token)
+        else:
+            state.caller = await legacy_caller(rt, request)
         if route.permission and not state.caller.can(route.permission):
             raise forbidden(f"This key lacks the {route.permission} scope")
         return await handler(request)

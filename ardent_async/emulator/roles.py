@@ -21,6 +21,9 @@ BRANCHES_READ = "branches.read"
 BRANCHES_WRITE = "branches.write"
 OPERATIONS_READ = "operations.read"
 
+# Scopes of the legacy jobs/configs API, held by legacy key pairs.
+LEGACY_SCOPES = frozenset({"job:create", "job:execute", "job:delete", "job:read", "config:write"})
+
 _VIEWER = (
     ORG_READ,
     MEMBERS_READ,

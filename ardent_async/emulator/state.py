@@ -194,6 +194,8 @@ class LegacyJob:
     files_share_name: str
     user_id: str
     created_at: datetime
+    # The job's file system (path -> content) as the files endpoint shows it.
+    files: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

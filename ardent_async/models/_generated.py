@@ -362,6 +362,14 @@ class LegacyCreateJobRequest:
 
 
 @attrs.define
+class LegacyDeleteJobRequest:
+    """Body of a legacy job delete."""
+
+    jobID: str
+    """ID of the job."""
+
+
+@attrs.define
 class LegacyExecuteJobRequest:
     """Body of a legacy job execution."""
 
@@ -371,18 +379,18 @@ class LegacyExecuteJobRequest:
     """What the job should do."""
     files_share_name: str | None
     """From the created job."""
-    userID: str | None
-    """From the created job."""
     safeMode: bool
     """Run without side effects."""
+    userID: str | None = None
+    """From the created job (create-and-execute does not send it)."""
 
 
 @attrs.define
 class LegacyIdRequest:
-    """Body naming one legacy job or configuration."""
+    """Body naming one legacy configuration."""
 
     id: str
-    """ID of the job or configuration."""
+    """ID of the configuration."""
 
 
 @attrs.define
@@ -734,6 +742,7 @@ __all__ = [
     "LegacyConfig",
     "LegacyConfigType",
     "LegacyCreateJobRequest",
+    "LegacyDeleteJobRequest",
     "LegacyExecuteJobRequest",
     "LegacyIdRequest",
     "LegacyJob",

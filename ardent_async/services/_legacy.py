@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ardent_async._http import Pipeline, parse_json
@@ -17,15 +18,20 @@ async def send(
     *,
     retry_safe: bool | None = None,
     options: RequestOptions | None = None,
+    no_content: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Send ``body`` and return the reply object.
+    """Send ``body`` (None: no body) and return the reply object.
 
-    The legacy contract (kept from the seed SDK) makes a reply that is not a JSON object an
-    :class:`~ardent_async.errors.ArdentAPIError`, so callers catch one error class for it.
+    ``no_content``: what a 204 (or an empty 2xx body) stands for, as the published client
+    answers it (a delete's ``{"status": "success", ...}``); without it an empty reply is an
+    error. The legacy contract (kept from the seed SDK) makes a reply that is not a JSON object
+    an :class:`~ardent_async.errors.ArdentAPIError`, so callers catch one error class for it.
     """
     response = await http.request(
         method, path, json_body=body, retry_safe=retry_safe, options=options
     )
+    if no_content is not None and (response.status_code == 204 or not response.content.strip()):
+        return dict(no_content)
     try:
         data = parse_json(response)
     except ArdentResponseError as exc:

@@ -1,4 +1,4 @@
-"""``client.configs``: configurations of the legacy API (HMAC-signed)."""
+"""``client.configs``: configurations of the legacy API (HMAC-signed: only the key pair)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from ardent_async._auth import LegacyAuth
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id
 from ardent_async.configs import BaseConfig, build_config
-from ardent_async.errors import ArdentValidationError
+from ardent_async.errors import ArdentAuthError, ArdentValidationError
 from ardent_async.models import LegacyIdRequest
 from ardent_async.services import _legacy
 
@@ -44,6 +45,7 @@ class ConfigsService:
         else:
             config = build_config(config_type, params)
         config_id = str(uuid.uuid4()) if id is None else check_id("id", id)
+        self._require_key_pair()
         body = {"Config": {"type": config.config_type, "id": config_id, **config.params()}}
         # A set with a fixed id replaces the same configuration: safe to repeat.
         reply = await _legacy.send(
@@ -54,6 +56,17 @@ class ConfigsService:
 
     async def delete(self, config_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
         body = LegacyIdRequest(id=check_id("config_id", config_id))
+        self._require_key_pair()
         return await _legacy.send(
             self._http, "DELETE", "/v1/configs/deleteConfig", body, options=options
         )
+
+    def _require_key_pair(self) -> None:
+        # The configs endpoints predate bearer keys (ardent-sdk 0.8 has no configs): a token
+        # alone would only earn a 401 from the server.
+        auth = self._http.auth
+        if isinstance(auth, LegacyAuth) and not auth.signs and auth.secrets():
+            raise ArdentAuthError(
+                "the legacy configs API needs the key pair (public_key and secret_key, or "
+                "ARDENT_PUBLIC_KEY and ARDENT_SECRET_KEY); an API token is not accepted there"
+            )

@@ -1,4 +1,4 @@
-"""``client.jobs``: jobs of the legacy API (HMAC-signed with the public and secret keys)."""
+"""``client.jobs``: jobs of the legacy API (HMAC-signed with the key pair, or a bearer key)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from typing_extensions import Unpack
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id
+from ardent_async._paths import check_id, expand
 from ardent_async.errors import validation_error
-from ardent_async.models import LegacyCreateJobRequest, LegacyIdRequest, LegacyJob
+from ardent_async.models import LegacyCreateJobRequest, LegacyDeleteJobRequest, LegacyJob
 from ardent_async.services import _legacy, _validate
+
+# What the published client returns for a delete answered with 204 No Content.
+JOB_DELETED = {"status": "success", "message": "Job deleted successfully"}
 
 
 class JobsService:
-    """Create, execute and delete jobs for Ardent to run."""
+    """Create, execute and delete jobs for Ardent to run, and read their files."""
 
     def __init__(self, http: Pipeline) -> None:
         self._http = http
@@ -54,15 +57,37 @@ class JobsService:
     async def create_and_execute(
         self, message: str, *, safe_mode: bool = False, **options: Unpack[RequestOptions]
     ) -> dict[str, Any]:
-        """Create a job and run it; the result holds the job's fields and the run's reply."""
+        """Create a job and run it: the run's reply with the job's fields over it (as the
+        published client merges them, ``{**run, **job}``: on a clash the job's value wins)."""
         _validate.flag("safe_mode", safe_mode)
         job = await self.create(message, **options)
-        result = await self.execute(job, message, safe_mode=safe_mode, **options)
-        return {**converter.body(job), **result}
+        # As the published client sends it: the job's share, but no userID (the server knows
+        # the caller).
+        body = {
+            "jobID": job.id,
+            "userMessage": message,
+            "files_share_name": job.files_share_name,
+            "safeMode": safe_mode,
+        }
+        result = await _legacy.send(self._http, "POST", "/v1/jobs/APIChat", body, options=options)
+        return {**result, **converter.body(job)}
 
     async def delete(self, job_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
-        body = LegacyIdRequest(id=check_id("job_id", job_id))
-        return await _legacy.send(self._http, "DELETE", "/v1/jobs/deleteJob", body, options=options)
+        """Delete a job: the server's reply, or ``JOB_DELETED`` for a 204 without a body."""
+        body = LegacyDeleteJobRequest(jobID=check_id("job_id", job_id))
+        return await _legacy.send(
+            self._http,
+            "DELETE",
+            "/v1/jobs/deleteJob",
+            body,
+            no_content=JOB_DELETED,
+            options=options,
+        )
+
+    async def files(self, job_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
+        """The job's file system, as the server describes it."""
+        path = expand("/v1/jobs/{job_id}/files", job_id=job_id)
+        return await _legacy.send(self._http, "GET", path, None, options=options)
 
 
 def _job_fields(job: object) -> Mapping[str, Any]:

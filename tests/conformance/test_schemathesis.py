@@ -223,12 +223,13 @@ def _config(seeded: dict[str, list[str]]) -> Any:
                 "api_key_id": pick("api_keys"),
                 "body.role_id": pick("roles"),
                 "body.jobID": pick("jobs"),
+                "jobID": pick("jobs"),
             },
             "operations": [
                 only("DELETE /v1/orgs/{org_id}", org_id="victim_orgs"),
                 only("DELETE /v1/projects/{project_id}", project_id="victim_projects"),
                 only("DELETE /v1/connectors/{connector_id}", connector_id="victim_connectors"),
-                only("DELETE /v1/jobs/deleteJob", **{"body.id": "jobs"}),
+                only("DELETE /v1/jobs/deleteJob", **{"body.jobID": "jobs"}),
                 only("DELETE /v1/configs/deleteConfig", **{"body.id": "configs"}),
             ],
         }

@@ -155,3 +155,77 @@ def test_reprs_of_clients_and_configs_hide_secrets() -> None:
         }
     )
     _check([repr(client), repr(client._http.auth), repr(client._legacy_http.auth), repr(config)])
+
+
+# -- a server that echoes a request-body secret as bare text ---------------------------------
+# Not inside a URL, not as "password": "..." JSON: nothing but the value itself, so only the
+# pipeline's scrubbing of the secrets it sent (``collect_secrets`` of the request body) hides it.
+
+BODY_SECRET_CALLS: dict[str, Call] = {
+    "configs.set": CALLS["configs.set"],
+    "client.set_config": lambda c: c.set_config(
+        config_type="mysql",
+        host="db.internal",
+        port="3306",
+        username="u",
+        password=CONFIG_PASSWORD,
+        databases=[{"name": "app"}],
+    ),
+    "connectors.create": lambda c: c.connectors.create(
+        "p1", "n", {"host": "db.internal", "user": "replicator", "password": SOURCE_PASSWORD}
+    ),
+}
+
+
+def _echo_bare_secret(request: httpx.Request) -> httpx.Response:
+    body = request.content.decode()
+    secret = CONFIG_PASSWORD if CONFIG_PASSWORD in body else SOURCE_PASSWORD
+    assert secret in body  # the call did send it
+    return httpx.Response(400, json={"detail": f"login failed for u with {secret} at db.internal"})
+
+
+async def _bare_echo_texts(name: str, caplog: pytest.LogCaptureFixture) -> list[str]:
+    caplog.set_level(logging.DEBUG, logger="ardent_async")
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(side_effect=_echo_bare_secret)
+        async with ArdentClient(
+            token=TOKEN,
+            public_key=PUBLIC_KEY,
+            secret_key=SECRET_KEY,
+            base_url="https://api.test",
+            transport=HttpxTransport(),
+            clock=FakeClock(),
+        ) as client:
+            with pytest.raises(ArdentError) as info:
+                await BODY_SECRET_CALLS[name](client)
+    error = info.value
+    assert getattr(error, "status_code", None) == 400
+    return [
+        str(getattr(error, "detail", "")),
+        str(error),
+        repr(error),
+        repr(vars(error)),
+        pickle.dumps(error).decode("latin-1"),
+        caplog.text,
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(BODY_SECRET_CALLS))
+async def test_a_bare_echo_of_a_body_secret_is_scrubbed(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    texts = await _bare_echo_texts(name, caplog)
+    _check(texts)
+    assert texts[0] == "login failed for u with *** at db.internal"
+
+
+async def test_the_bare_echo_test_catches_a_scrubber_that_forgets_the_body(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The planted bug: the request body's secrets no longer reach the error scrubber."""
+    import ardent_async._http
+
+    monkeypatch.setattr(ardent_async._http, "collect_secrets", lambda body: [])
+    texts = await _bare_echo_texts("configs.set", caplog)
+    with pytest.raises(AssertionError, match="secret leaked"):
+        _check(texts)

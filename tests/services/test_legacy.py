@@ -80,7 +80,8 @@ def independent_signature(request: httpx.Request) -> str:
 
 
 def compact(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    """What the published ardent-sdk signs: compact, with ASCII escapes."""
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 def assert_signed(request: httpx.Request, method: str, path: str, body: Any) -> None:
@@ -119,21 +120,26 @@ async def test_create_job_is_signed_over_the_exact_bytes_sent(
     assert job.extra == {"status": "created"}
 
 
-async def test_non_ascii_bodies_are_signed_as_utf8(
+async def test_non_ascii_bodies_are_sent_exactly_as_signed_with_ascii_escapes(
     api: respx.MockRouter, client: ArdentClient
 ) -> None:
+    """The published client signs ``json.dumps(body, separators=(",", ":"))``: sending those
+    very bytes satisfies a server that checks the raw body and one that re-serializes it."""
     api.post("/v1/jobs/createJob").respond(201, json=JOB)
     await client.jobs.create("Répare le pipeline — vite ✓")
     request = only_request(api)
-    assert "Répare".encode() in request.content
+    assert request.content == b'{"userMessage":"R\\u00e9pare le pipeline \\u2014 vite \\u2713"}'
+    assert request.content.isascii()
     assert request.headers["x-signature"] == independent_signature(request)
+    reserialized = compact(json.loads(request.content))
+    assert reserialized == request.content
 
 
 async def test_session_id_is_stable_per_client_and_differs_between_clients(
     api: respx.MockRouter, client: ArdentClient, clock: FakeClock
 ) -> None:
     api.post("/v1/jobs/createJob").respond(201, json=JOB)
-    api.delete("/v1/jobs/deleteJob").respond(200, json={"deleted": True})
+    api.delete("/v1/jobs/deleteJob").respond(204)
     await client.jobs.create("one")
     clock.now += 90
     await client.jobs.delete("job-1")
@@ -262,6 +268,7 @@ async def test_create_and_execute_runs_both_and_merges_the_replies(
     result = await client.create_and_execute_job(message="Fix the failing airflow pipeline")
     create, execute = (call.request for call in api.calls)
     assert create.url.path == "/v1/jobs/createJob"
+    # As the published client: no userID in the run request (the server knows the caller).
     assert_signed(
         execute,
         "POST",
@@ -270,11 +277,12 @@ async def test_create_and_execute_runs_both_and_merges_the_replies(
             "jobID": "job-1",
             "userMessage": "Fix the failing airflow pipeline",
             "files_share_name": "share-1",
-            "userID": "user-1",
             "safeMode": False,
         },
     )
-    assert result == {**JOB, "status": "finished", "response": "fixed"}
+    # {**run, **job}: the job's "status" wins over the run's.
+    assert result == {"status": "created", "response": "fixed", **JOB}
+    assert list(result) == ["status", "response", "id", "files_share_name", "userID"]
 
 
 async def test_create_job_alias_returns_the_job_as_a_dict(
@@ -285,10 +293,121 @@ async def test_create_job_alias_returns_the_job_as_a_dict(
     assert job == {**JOB, "queue": "q1"}
 
 
-async def test_delete_job(api: respx.MockRouter, client: ArdentClient) -> None:
+async def test_delete_job_sends_job_id(api: respx.MockRouter, client: ArdentClient) -> None:
     api.delete("/v1/jobs/deleteJob").respond(200, json={"message": "deleted"})
     assert await client.jobs.delete("job-1") == {"message": "deleted"}
-    assert_signed(only_request(api), "DELETE", "/v1/jobs/deleteJob", {"id": "job-1"})
+    assert_signed(only_request(api), "DELETE", "/v1/jobs/deleteJob", {"jobID": "job-1"})
+
+
+@pytest.mark.parametrize("reply", [httpx.Response(204), httpx.Response(200, content=b"")])
+async def test_delete_job_without_a_body_is_the_published_success_dict(
+    api: respx.MockRouter, client: ArdentClient, reply: httpx.Response
+) -> None:
+    api.delete("/v1/jobs/deleteJob").mock(return_value=reply)
+    deleted = await client.jobs.delete("job-1")
+    assert deleted == {"status": "success", "message": "Job deleted successfully"}
+
+
+async def test_delete_config_answered_204_is_an_error_as_in_the_published_client(
+    api: respx.MockRouter, client: ArdentClient
+) -> None:
+    """0.3.5's delete_config reads the reply as JSON: only the job delete treats 204 as done."""
+    api.delete("/v1/configs/deleteConfig").respond(204)
+    with pytest.raises(ArdentAPIError, match="empty reply body") as info:
+        await client.configs.delete("cfg-1")
+    assert info.value.status_code == 204
+
+
+async def test_job_files_are_read_with_a_signed_get_without_body(
+    api: respx.MockRouter, client: ArdentClient
+) -> None:
+    tree = {"files": [{"path": "/dags/etl.py", "type": "file"}], "root": "share-1"}
+    api.get("/v1/jobs/job%201/files").respond(200, json=tree)
+    assert await client.jobs.files("job 1") == tree
+    request = only_request(api)
+    assert request.content == b""
+    assert "content-type" not in request.headers
+    assert request.url.raw_path == b"/v1/jobs/job%201/files"
+    # Signed over timestamp + GET + the quoted path + an empty body.
+    assert request.headers["x-signature"] == independent_signature(request)
+
+
+async def test_job_files_of_an_unknown_job_is_not_found(
+    api: respx.MockRouter, client: ArdentClient
+) -> None:
+    api.get("/v1/jobs/job-9/files").respond(404, json={"detail": "Job not found"})
+    with pytest.raises(NotFoundError) as info:
+        await client.jobs.files("job-9")
+    assert info.value.status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["", "a/b", 7, None])
+async def test_job_files_refuses_a_bad_id_before_sending(
+    api: respx.MockRouter, client: ArdentClient, bad: Any
+) -> None:
+    with pytest.raises(ArdentValidationError, match="job_id"):
+        await client.jobs.files(bad)
+    assert not api.calls
+
+
+# --- bearer scheme (ardent-sdk 0.8) ---------------------------------------------------------
+
+TOKEN = "sk-ard_test_B3arerTokenValue0123456789"
+
+
+@pytest.fixture
+async def bearer_client(clock: FakeClock) -> AsyncIterator[ArdentClient]:
+    made = ArdentClient(TOKEN, base_url=BASE, transport=HttpxTransport(), clock=clock)
+    yield made
+    await made.close()
+
+
+async def test_without_a_key_pair_the_jobs_api_gets_the_bearer_key(
+    api: respx.MockRouter, bearer_client: ArdentClient
+) -> None:
+    api.post("/v1/jobs/createJob").respond(201, json=JOB)
+    api.get("/v1/jobs/job-1/files").respond(200, json={"files": []})
+    api.delete("/v1/jobs/deleteJob").respond(204)
+    await bearer_client.jobs.create("héllo")
+    await bearer_client.jobs.files("job-1")
+    await bearer_client.jobs.delete("job-1")
+    requests = [call.request for call in api.calls]
+    for request in requests:
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+        assert uuid.UUID(request.headers["x-session-id"]).version == 4
+        assert not {"x-api-key", "x-signature", "x-timestamp"} & set(request.headers)
+    assert len({r.headers["x-session-id"] for r in requests}) == 1
+    assert requests[0].content == compact({"userMessage": "héllo"})
+    assert requests[2].content == compact({"jobID": "job-1"})
+
+
+async def test_a_key_pair_wins_over_the_token(api: respx.MockRouter, clock: FakeClock) -> None:
+    api.post("/v1/jobs/createJob").respond(201, json=JOB)
+    client = ArdentClient(
+        TOKEN,
+        base_url=BASE,
+        public_key=PUBLIC,
+        secret_key=SECRET,
+        transport=HttpxTransport(),
+        clock=clock,
+    )
+    try:
+        await client.jobs.create("x")
+    finally:
+        await client.close()
+    assert_signed(only_request(api), "POST", "/v1/jobs/createJob", {"userMessage": "x"})
+
+
+async def test_a_bearer_key_never_shows_in_errors_or_reprs(
+    api: respx.MockRouter, bearer_client: ArdentClient
+) -> None:
+    api.post("/v1/jobs/createJob").respond(401, json={"detail": f"bad key {TOKEN}"})
+    with pytest.raises(ArdentAuthError) as info:
+        await bearer_client.jobs.create("x")
+    shown = f"{info.value} {info.value!r} {info.value.detail} {info.value.body}"
+    shown += repr(bearer_client._legacy_http.auth)
+    assert TOKEN not in shown
+    assert "B3arerTokenValue" not in shown
 
 
 async def test_a_created_job_without_id_is_a_hard_failure(
@@ -699,3 +818,27 @@ async def test_secrets_never_reach_logs_reprs_or_errors(
     assert SECRET not in shown
     assert DB_PASSWORD not in shown
     assert error.body["Config"]["password"] == "***"
+
+
+async def test_configs_refuse_a_token_alone_before_sending(
+    api: respx.MockRouter, bearer_client: ArdentClient
+) -> None:
+    with pytest.raises(ArdentAuthError, match="needs the key pair"):
+        await bearer_client.configs.set("tigerbeetle", cluster_id="0", replica_addresses=["a:1"])
+    with pytest.raises(ArdentAuthError, match="needs the key pair"):
+        await bearer_client.configs.delete("cfg-1")
+    assert not api.calls
+
+
+def test_the_legacy_default_host_is_the_published_sdks_unless_a_base_url_is_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ARDENT_API_URL", raising=False)
+    default = ArdentClient("sk-ard_test_x")
+    chosen = ArdentClient("sk-ard_test_x", base_url="https://onprem.example")
+    monkeypatch.setenv("ARDENT_API_URL", "https://env.example")
+    from_env = ArdentClient("sk-ard_test_x")
+    assert default._legacy_http.base_url == "https://ardentbackendwebappfinal.azurewebsites.net"
+    assert default.base_url == "https://api.tryardent.com"
+    assert chosen._legacy_http.base_url == "https://onprem.example"
+    assert from_env._legacy_http.base_url == "https://env.example"

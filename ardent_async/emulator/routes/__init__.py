@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import branches, configs, connectors, jobs, operations, orgs, projects
-from ._base import ADMIN, BEARER, LEGACY, NO_AUTH, Route
+from ._base import ADMIN, BEARER, LEGACY, LEGACY_OR_BEARER, NO_AUTH, Route
 
 ROUTES: list[Route] = [
     *projects.ROUTES,
@@ -15,4 +15,4 @@ ROUTES: list[Route] = [
     *configs.ROUTES,
 ]
 
-__all__ = ["ADMIN", "BEARER", "LEGACY", "NO_AUTH", "ROUTES", "Route"]
+__all__ = ["ADMIN", "BEARER", "LEGACY", "LEGACY_OR_BEARER", "NO_AUTH", "ROUTES", "Route"]

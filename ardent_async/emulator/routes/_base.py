@@ -15,12 +15,14 @@ from ..state import Connector, Operation, Project
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 BEARER, LEGACY, ADMIN, NO_AUTH = "bearer", "legacy", "admin", "none"
+# The legacy jobs endpoints: an HMAC key pair (ardent-sdk <= 0.6) or a bearer API key (0.8).
+LEGACY_OR_BEARER = "legacy_or_bearer"
 
 
 @dataclasses.dataclass(frozen=True)
 class Route:
-    """One endpoint: ``permission`` is checked for bearer routes, the legacy ``scope`` for
-    HMAC-signed ones."""
+    """One endpoint: ``permission`` is checked for bearer routes, the legacy scope for
+    legacy ones (HMAC-signed or, on ``LEGACY_OR_BEARER`` routes, a bearer key)."""
 
     method: str
     path: str

@@ -37,7 +37,9 @@ async def set_config(request: web.Request) -> web.Response:
         id=config.id, org_id=who.org_id, type=config.type.value, params=dict(config.extra)
     )
     stored = {"type": config.type.value, "id": config.id, **redact_value(config.extra)}
-    return reply(LegacyResult(extra={"message": "Configuration saved", "Config": stored}))
+    return reply(
+        LegacyResult(extra={"message": "Configuration saved", "id": config.id, "Config": stored})
+    )
 
 
 async def delete_config(request: web.Request) -> web.Response:

@@ -1,4 +1,5 @@
-"""Legacy ``/v1/jobs/*`` (HMAC-signed): create, execute and delete agent jobs."""
+"""Legacy ``/v1/jobs/*`` (HMAC-signed, or a bearer API key): create, execute, delete agent jobs
+and read their files."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from aiohttp import web
 
 from ardent_async.models import (
     LegacyCreateJobRequest,
+    LegacyDeleteJobRequest,
     LegacyExecuteJobRequest,
-    LegacyIdRequest,
     LegacyJob,
     LegacyResult,
 )
@@ -17,11 +18,11 @@ from ardent_async.models import (
 from ..bodies import parse_model, read_json
 from ..context import caller
 from ..http_errors import ApiError, not_found
-from ..responses import reply
+from ..responses import no_content, reply
 from ..runtime import Runtime, runtime
 from ..state import LegacyJob as JobRecord
 from ..state import new_id, utcnow
-from ._base import LEGACY, Route
+from ._base import LEGACY_OR_BEARER, Route
 
 
 def _spend_credit(rt: Runtime) -> None:
@@ -42,16 +43,19 @@ def _job(rt: Runtime, job_id: str) -> JobRecord:
 
 async def create_job(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
-    body = parse_model(await read_json(request), LegacyCreateJobRequest)
+    body = parse_model(
+        await read_json(request), LegacyCreateJobRequest, lengths={"userMessage": (1, 100_000)}
+    )
     _spend_credit(rt)
     job = JobRecord(
         id=new_id("job"),
         org_id=who.org_id,
         user_message=body.userMessage,
         files_share_name=f"share-{secrets.token_hex(6)}",
-        user_id=f"user-{who.org_id}",
+        user_id=who.user_id or f"user-{who.org_id}",
         created_at=utcnow(),
     )
+    job.files["request.md"] = body.userMessage
     rt.store.legacy_jobs[job.id] = job
     created = LegacyJob(
         id=job.id,
@@ -68,12 +72,15 @@ async def execute_job(request: web.Request) -> web.Response:
     job = _job(rt, body.jobID)
     _spend_credit(rt)
     mode = "safe mode (no side effects)" if body.safeMode else "normal mode"
+    response = f"Emulated run of {body.userMessage!r} in {mode}."
+    job.files[f"runs/{len(job.files):03d}.md"] = response
+    # The reply names the job's share and user itself: create-and-execute sends no userID.
     result = LegacyResult(
         extra={
             "jobID": job.id,
             "status": "completed",
             "safeMode": body.safeMode,
-            "response": f"Emulated run of {body.userMessage!r} in {mode}.",
+            "response": response,
             "files_share_name": job.files_share_name,
             "userID": job.user_id,
         }
@@ -83,14 +90,29 @@ async def execute_job(request: web.Request) -> web.Response:
 
 async def delete_job(request: web.Request) -> web.Response:
     rt = runtime(request)
-    body = parse_model(await read_json(request), LegacyIdRequest)
-    job = _job(rt, body.id)
+    body = parse_model(await read_json(request), LegacyDeleteJobRequest)
+    job = _job(rt, body.jobID)
     del rt.store.legacy_jobs[job.id]
-    return reply(LegacyResult(extra={"message": "Job deleted", "id": job.id}))
+    # 204, as the published client expects of a delete (it answers its own success dict).
+    return no_content()
+
+
+async def get_job_files(request: web.Request) -> web.Response:
+    job = _job(runtime(request), request.match_info["jobID"])
+    files = [
+        {"name": path.rsplit("/", 1)[-1], "path": f"/{path}", "type": "file", "size": len(text)}
+        for path, text in sorted(job.files.items())
+    ]
+    return reply(
+        LegacyResult(
+            extra={"jobID": job.id, "files_share_name": job.files_share_name, "files": files}
+        )
+    )
 
 
 ROUTES = [
-    Route("POST", "/v1/jobs/createJob", create_job, "job:create", auth=LEGACY),
-    Route("POST", "/v1/jobs/APIChat", execute_job, "job:execute", auth=LEGACY),
-    Route("DELETE", "/v1/jobs/deleteJob", delete_job, "job:delete", auth=LEGACY),
+    Route("POST", "/v1/jobs/createJob", create_job, "job:create", auth=LEGACY_OR_BEARER),
+    Route("POST", "/v1/jobs/APIChat", execute_job, "job:execute", auth=LEGACY_OR_BEARER),
+    Route("DELETE", "/v1/jobs/deleteJob", delete_job, "job:delete", auth=LEGACY_OR_BEARER),
+    Route("GET", "/v1/jobs/{jobID}/files", get_job_files, "job:read", auth=LEGACY_OR_BEARER),
 ]
