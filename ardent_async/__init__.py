@@ -13,34 +13,48 @@
     asyncio.run(main())
 """
 
+from __future__ import annotations
+
+import importlib
 from typing import TYPE_CHECKING
 
-from ardent_async._client import ArdentClient
-from ardent_async._clock import Clock, SystemClock
-from ardent_async._poller import OperationPoller
-from ardent_async._retry import RetryPolicy
-from ardent_async._transport import AiohttpTransport, Request, Response, Transport
 from ardent_async._version import __version__
-from ardent_async.errors import (
-    ArdentAPIError,
-    ArdentAuthError,
-    ArdentConnectionError,
-    ArdentError,
-    ArdentResponseError,
-    ArdentTimeoutError,
-    ArdentValidationError,
-    ClientClosedError,
-    ConflictError,
-    EmptyBranchURLError,
-    NotFoundError,
-    OperationFailedError,
-    OperationTimeoutError,
-    PreflightFailedError,
-    RateLimitError,
-    ServerError,
-)
-from ardent_async.fanout import BranchOutcome, FanOutProgress
-from ardent_async.models import BranchCreateResult
+
+# Lazy: each public name is imported on first use, so importing a submodule that needs none of
+# them (the pytest plugin, loaded in every pytest run of every project that installs the SDK)
+# pays nothing for the client, aiohttp or the models. ``from ardent_async import X`` works as
+# before; so does ``httpx`` staying optional (only ``HttpxTransport`` imports it).
+_EXPORTS = {
+    "AiohttpTransport": "ardent_async._transport",
+    "ArdentAPIError": "ardent_async.errors",
+    "ArdentAuthError": "ardent_async.errors",
+    "ArdentClient": "ardent_async._client",
+    "ArdentConnectionError": "ardent_async.errors",
+    "ArdentError": "ardent_async.errors",
+    "ArdentResponseError": "ardent_async.errors",
+    "ArdentTimeoutError": "ardent_async.errors",
+    "ArdentValidationError": "ardent_async.errors",
+    "BranchCreateResult": "ardent_async.models",
+    "BranchOutcome": "ardent_async.fanout",
+    "ClientClosedError": "ardent_async.errors",
+    "Clock": "ardent_async._clock",
+    "ConflictError": "ardent_async.errors",
+    "EmptyBranchURLError": "ardent_async.errors",
+    "FanOutProgress": "ardent_async.fanout",
+    "HttpxTransport": "ardent_async._transport._httpx",
+    "NotFoundError": "ardent_async.errors",
+    "OperationFailedError": "ardent_async.errors",
+    "OperationPoller": "ardent_async._poller",
+    "OperationTimeoutError": "ardent_async.errors",
+    "PreflightFailedError": "ardent_async.errors",
+    "RateLimitError": "ardent_async.errors",
+    "Request": "ardent_async._transport",
+    "Response": "ardent_async._transport",
+    "RetryPolicy": "ardent_async._retry",
+    "ServerError": "ardent_async.errors",
+    "SystemClock": "ardent_async._clock",
+    "Transport": "ardent_async._transport",
+}
 
 __all__ = [
     "AiohttpTransport",
@@ -76,13 +90,47 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ardent_async._client import ArdentClient
+    from ardent_async._clock import Clock, SystemClock
+    from ardent_async._poller import OperationPoller
+    from ardent_async._retry import RetryPolicy
+    from ardent_async._transport import (
+        AiohttpTransport,
+        Request,
+        Response,
+        Transport,
+    )
     from ardent_async._transport._httpx import HttpxTransport
+    from ardent_async.errors import (
+        ArdentAPIError,
+        ArdentAuthError,
+        ArdentConnectionError,
+        ArdentError,
+        ArdentResponseError,
+        ArdentTimeoutError,
+        ArdentValidationError,
+        ClientClosedError,
+        ConflictError,
+        EmptyBranchURLError,
+        NotFoundError,
+        OperationFailedError,
+        OperationTimeoutError,
+        PreflightFailedError,
+        RateLimitError,
+        ServerError,
+    )
+    from ardent_async.fanout import BranchOutcome, FanOutProgress
+    from ardent_async.models import BranchCreateResult
 
 
 def __getattr__(name: str) -> object:
-    # httpx is an optional extra: import its transport only when asked for.
-    if name == "HttpxTransport":
-        from ardent_async._transport._httpx import HttpxTransport
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ardent_async' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
-        return HttpxTransport
-    raise AttributeError(f"module 'ardent_async' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
