@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from ardent_async._client import ArdentClient
 from ardent_async._redact import redact_text
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async._version import __version__
 from ardent_async.cli import commands
 from ardent_async.cli._output import Output
@@ -40,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["table", "json"], default="table", help="output format"
     )
     parser.add_argument("--show-secrets", action="store_true", help="print URLs with passwords")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait (waits)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_WAIT_TIMEOUT, help="seconds to wait (waits)"
+    )
     parser.add_argument("--max-retries", type=int, default=2, help="retries per request")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
 
