@@ -31,7 +31,16 @@ def missing_modules(modules: tuple[str, ...]) -> list[str]:
     return [name for name in modules if importlib.util.find_spec(name) is None]
 
 
-def _finish(emulator: Emulator) -> None:
+async def _running(options: dict[str, Any]) -> AsyncIterator[Emulator]:
+    """A started emulator, stopped after; then its reply validator (if on) must be clean."""
+    from ardent_async.emulator import Emulator
+
+    emulator = Emulator(**options)
+    await emulator.start()
+    try:
+        yield emulator
+    finally:
+        await emulator.stop()
     if emulator.validator is not None:
         emulator.validator.assert_clean()
 
@@ -53,15 +62,8 @@ if pytest_asyncio is not None:
     @pytest_asyncio.fixture
     async def ardent_emulator(ardent_emulator_options: dict[str, Any]) -> AsyncIterator[Emulator]:
         """An API-only emulator on a free port, fresh per test."""
-        from ardent_async.emulator import Emulator
-
-        emulator = Emulator(**ardent_emulator_options)
-        await emulator.start()
-        try:
+        async for emulator in _running(ardent_emulator_options):
             yield emulator
-        finally:
-            await emulator.stop()
-        _finish(emulator)
 
     @pytest_asyncio.fixture
     async def ardent_client(ardent_emulator: Emulator) -> AsyncIterator[ArdentClient]:
@@ -84,15 +86,8 @@ if pytest_asyncio is not None:
                 f" is not installed): {EMULATOR_EXTRA}",
                 pytrace=False,
             )
-        from ardent_async.emulator import Emulator
-
-        emulator = Emulator(**ardent_emulator_pg_options)
-        await emulator.start()
-        try:
+        async for emulator in _running(ardent_emulator_pg_options):
             yield emulator
-        finally:
-            await emulator.stop()
-        _finish(emulator)
 
 else:
     # Without pytest-asyncio the fixtures still exist, so a test that asks for one fails with
