@@ -134,11 +134,11 @@ def lowest(session: nox.Session) -> None:
 def package(session: nox.Session) -> None:
     """Build the sdist and the wheel (from the sdist), check their metadata, install the wheel
     into a fresh environment away from the source tree and try it (``wheel_smoke.py``)."""
-    session.install("build", "twine")
+    session.install("build[uv]", "twine")
     tmp = Path(session.create_tmp()).resolve()
     dist = tmp / "dist"
     shutil.rmtree(dist, ignore_errors=True)
-    session.run("python", "-m", "build", "--outdir", str(dist), str(ROOT))
+    session.run("python", "-m", "build", "--installer=uv", "--outdir", str(dist), str(ROOT))
     built = sorted(str(path) for path in dist.iterdir())
     session.run("twine", "check", "--strict", *built)
     wheel = next(path for path in built if path.endswith(".whl"))

@@ -16,9 +16,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from ardent_async._version import __version__
+
+# Not ``typing.TYPE_CHECKING``: importing typing would cost more than the rest of this import
+# (type checkers treat any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
 
 # Lazy: each public name is imported on first use, so importing a submodule that needs none of
 # them (the pytest plugin, loaded in every pytest run of every project that installs the SDK)

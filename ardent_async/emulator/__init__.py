@@ -24,7 +24,10 @@ request log and resets state; the same operations are served under ``/_emulator`
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+
+# Not ``typing.TYPE_CHECKING``: importing typing would cost more than the rest of this import
+# (type checkers treat any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
 
 # Lazy: the pytest plugin lives in this package, and every pytest run of every project that
 # installs ardent-async imports it. Importing the package must not load aiohttp.web, the routes
