@@ -13,40 +13,59 @@
     asyncio.run(main())
 """
 
-from typing import TYPE_CHECKING
+from __future__ import annotations
 
-from ardent_async._client import ArdentClient
-from ardent_async._clock import Clock, SystemClock
-from ardent_async._options import RequestOptions
-from ardent_async._poller import OperationPoller
-from ardent_async._response import ResponseInfo, WithResponse, with_response
-from ardent_async._retry import RetryPolicy
-from ardent_async._transport import AiohttpTransport, Request, Response, Transport
+import importlib
+
 from ardent_async._version import __version__
-from ardent_async.errors import (
-    ArdentAPIError,
-    ArdentAuthError,
-    ArdentConnectionError,
-    ArdentError,
-    ArdentResponseError,
-    ArdentTimeoutError,
-    ArdentValidationError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConflictError,
-    EmptyBranchURLError,
-    NotFoundError,
-    OperationFailedError,
-    OperationTimeoutError,
-    PermissionDeniedError,
-    PreflightFailedError,
-    RateLimitError,
-    ServerError,
-    UnprocessableEntityError,
-)
-from ardent_async.fanout import BranchOutcome, FanOutProgress
-from ardent_async.models import BranchCreateResult
+
+# Not ``typing.TYPE_CHECKING``: importing typing would cost more than the rest of this import
+# (type checkers treat any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
+
+# Lazy: each public name is imported on first use, so importing a submodule that needs none of
+# them (the pytest plugin, loaded in every pytest run of every project that installs the SDK)
+# pays nothing for the client, aiohttp or the models. ``from ardent_async import X`` works as
+# before; so does ``httpx`` staying optional (only ``HttpxTransport`` imports it).
+_EXPORTS = {
+    "AiohttpTransport": "ardent_async._transport",
+    "ArdentAPIError": "ardent_async.errors",
+    "ArdentAuthError": "ardent_async.errors",
+    "ArdentClient": "ardent_async._client",
+    "ArdentConnectionError": "ardent_async.errors",
+    "ArdentError": "ardent_async.errors",
+    "ArdentResponseError": "ardent_async.errors",
+    "ArdentTimeoutError": "ardent_async.errors",
+    "ArdentValidationError": "ardent_async.errors",
+    "AuthenticationError": "ardent_async.errors",
+    "BadRequestError": "ardent_async.errors",
+    "BranchCreateResult": "ardent_async.models",
+    "BranchOutcome": "ardent_async.fanout",
+    "ClientClosedError": "ardent_async.errors",
+    "Clock": "ardent_async._clock",
+    "ConflictError": "ardent_async.errors",
+    "EmptyBranchURLError": "ardent_async.errors",
+    "FanOutProgress": "ardent_async.fanout",
+    "HttpxTransport": "ardent_async._transport._httpx",
+    "NotFoundError": "ardent_async.errors",
+    "OperationFailedError": "ardent_async.errors",
+    "OperationPoller": "ardent_async._poller",
+    "OperationTimeoutError": "ardent_async.errors",
+    "PermissionDeniedError": "ardent_async.errors",
+    "PreflightFailedError": "ardent_async.errors",
+    "RateLimitError": "ardent_async.errors",
+    "Request": "ardent_async._transport",
+    "RequestOptions": "ardent_async._options",
+    "Response": "ardent_async._transport",
+    "ResponseInfo": "ardent_async._response",
+    "RetryPolicy": "ardent_async._retry",
+    "ServerError": "ardent_async.errors",
+    "SystemClock": "ardent_async._clock",
+    "Transport": "ardent_async._transport",
+    "UnprocessableEntityError": "ardent_async.errors",
+    "WithResponse": "ardent_async._response",
+    "with_response": "ardent_async._response",
+}
 
 __all__ = [
     "AiohttpTransport",
@@ -90,13 +109,53 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ardent_async._client import ArdentClient
+    from ardent_async._clock import Clock, SystemClock
+    from ardent_async._options import RequestOptions
+    from ardent_async._poller import OperationPoller
+    from ardent_async._response import ResponseInfo, WithResponse, with_response
+    from ardent_async._retry import RetryPolicy
+    from ardent_async._transport import (
+        AiohttpTransport,
+        Request,
+        Response,
+        Transport,
+    )
     from ardent_async._transport._httpx import HttpxTransport
+    from ardent_async.errors import (
+        ArdentAPIError,
+        ArdentAuthError,
+        ArdentConnectionError,
+        ArdentError,
+        ArdentResponseError,
+        ArdentTimeoutError,
+        ArdentValidationError,
+        AuthenticationError,
+        BadRequestError,
+        ClientClosedError,
+        ConflictError,
+        EmptyBranchURLError,
+        NotFoundError,
+        OperationFailedError,
+        OperationTimeoutError,
+        PermissionDeniedError,
+        PreflightFailedError,
+        RateLimitError,
+        ServerError,
+        UnprocessableEntityError,
+    )
+    from ardent_async.fanout import BranchOutcome, FanOutProgress
+    from ardent_async.models import BranchCreateResult
 
 
 def __getattr__(name: str) -> object:
-    # httpx is an optional extra: import its transport only when asked for.
-    if name == "HttpxTransport":
-        from ardent_async._transport._httpx import HttpxTransport
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ardent_async' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
-        return HttpxTransport
-    raise AttributeError(f"module 'ardent_async' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator
 from ardent_async._http import Pipeline
 from ardent_async._paths import expand
 from ardent_async._retry import parse_retry_after
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, GET_OPERATION_WAIT_MAXIMUM
 from ardent_async.errors import (
     ArdentAPIError,
     ArdentConnectionError,
@@ -53,7 +54,7 @@ __all__ = ["MAX_SERVER_WAIT", "OperationPoller"]
 
 logger = logging.getLogger("ardent_async")
 
-MAX_SERVER_WAIT = 10.0
+MAX_SERVER_WAIT = GET_OPERATION_WAIT_MAXIMUM
 """The longest hold the server grants (``wait=`` on ``GET /v1/operations/{id}``)."""
 
 DEFAULT_POLL_INTERVAL = 0.5
@@ -108,7 +109,7 @@ class OperationPoller:
         self,
         operation_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
     ) -> AsyncOperationResponse:
         """Poll until the operation is terminal; return it when ``completed``.
@@ -140,7 +141,7 @@ class OperationPoller:
         self,
         operation_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         update_every: float = WATCH_HOLD,
     ) -> AsyncIterator[AsyncOperationResponse]:
         """Iterate over the operation's states, each change of status, progress or stage once.

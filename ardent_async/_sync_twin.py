@@ -26,6 +26,7 @@ from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
 from ardent_async.fanout import BranchOutcome, ProgressCallback
@@ -121,7 +122,7 @@ class SyncOperationsService(BlockingService[OperationsService]):
         self,
         operation_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
     ) -> AsyncOperationResponse:
         """Wait until the operation is terminal and return it when ``completed``.
@@ -139,7 +140,7 @@ class SyncOperationsService(BlockingService[OperationsService]):
         self,
         operation_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         update_every: float = WATCH_HOLD,
     ) -> BlockingIterator[AsyncOperationResponse]:
         """Each change of the operation's status, progress or stage, once, until it ends::

@@ -1,7 +1,9 @@
 """``python -m codegen [--check]``: regenerate the attrs models from the OpenAPI spec.
 
 It also writes a JSON copy of the spec into the package (``ardent_async/_spec/ardent.json``), so
-the installed SDK can read the spec (agent tool schemas) without PyYAML.
+the installed SDK can read the spec (agent tool schemas) without PyYAML, and the spec's enums,
+limits and defaults as Python constants (``ardent_async/_spec/constants.py``, see
+``codegen/constants.py``).
 
 datamodel-code-generator has no attrs output type, so it runs with the dataclass model type and
 the templates in ``codegen/templates``, which emit ``@attrs.define`` classes and open enums. The
@@ -23,11 +25,14 @@ from pathlib import Path
 
 import yaml
 
+from codegen import constants
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "ardent.yaml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TARGET = ROOT / "ardent_async" / "models" / "_generated.py"
 SPEC_COPY = ROOT / "ardent_async" / "_spec" / "ardent.json"
+CONSTANTS = ROOT / "ardent_async" / "_spec" / "constants.py"
 
 HEADER = '''\
 """Attrs models of the Ardent API, generated from ``openapi/ardent.yaml``.
@@ -159,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         help="exit 1 with a diff when the committed models differ from a fresh generation",
     )
     args = parser.parse_args(argv)
-    outputs = {TARGET: generate(), SPEC_COPY: spec_json()}
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    outputs = {TARGET: generate(), SPEC_COPY: spec_json(), CONSTANTS: constants.generate(spec)}
     if args.check:
         stale = [target for target, fresh in outputs.items() if _stale(target, fresh)]
         return 1 if stale else 0

@@ -3,7 +3,8 @@
 Models produce arguments; a wrong one should come back as a message that names the argument and
 says what was expected, so the model can correct itself. Only the keywords in
 ``VALIDATION_KEYWORDS`` are used by the tool schemas, and all of them are enforced here (a small
-checker: JSON Schema libraries are not a runtime dependency of the SDK).
+checker: JSON Schema libraries are not a runtime dependency of the SDK). The checks themselves
+(types, lengths, refusals that hide secrets) are the services' own, from ``services._validate``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ardent_async.errors import ArdentValidationError, validation_error
+from ardent_async.services import _validate
 
 __all__ = ["check_arguments", "parse_arguments"]
 
@@ -78,10 +80,12 @@ def _check(
         for index, item in enumerate(value):
             _check(schema["items"], item, f"{path}[{index}]", hide=hide, secret=secret)
     elif isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            raise _refuse(path, f"at least {schema['minLength']} characters", value, hide)
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            raise _refuse(path, f"at most {schema['maxLength']} characters", value, hide=True)
+        _validate.length(
+            path or "arguments",
+            value,
+            minimum=schema.get("minLength"),
+            maximum=schema.get("maxLength"),
+        )
     elif _is_type(value, "number"):
         if "minimum" in schema and value < schema["minimum"]:
             raise _refuse(path, f"a number >= {schema['minimum']:g}", value, hide)
@@ -129,10 +133,9 @@ def _is_type(value: Any, json_type: str) -> bool:
     if json_type == "boolean":
         return isinstance(value, bool)
     if json_type == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return _validate.is_integer(value)
     if json_type == "number":
-        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return numeric and math.isfinite(value)
+        return _validate.is_number(value) and math.isfinite(value)
     if json_type == "null":
         return value is None
     raise ValueError(f"unsupported JSON Schema type {json_type!r}")
@@ -143,9 +146,4 @@ def _join(path: str, name: str) -> str:
 
 
 def _refuse(path: str, expected: str, value: Any, hide: bool) -> ArdentValidationError:
-    field = path or "arguments"
-    if hide:
-        return ArdentValidationError(
-            f"{field}: expected {expected}, got {type(value).__name__}", field=field
-        )
-    return validation_error(field, expected, value)
+    return _validate.refusal(path or "arguments", expected, value, hide=hide)

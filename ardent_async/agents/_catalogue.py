@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, MAX_WAIT_TIMEOUT
 from ardent_async.agents._spec_schemas import operation_arguments
 
 if TYPE_CHECKING:
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["CATALOGUE", "ToolDefinition", "ToolPlan", "build_definition"]
 
 Handler = Callable[["ArdentClient", dict[str, Any]], Awaitable[Any]]
-
-DEFAULT_WAIT_TIMEOUT = 600.0
-MAX_WAIT_TIMEOUT = 3600.0
 
 
 @attrs.define(frozen=True)

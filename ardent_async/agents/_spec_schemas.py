@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ardent_async._spec import load_spec
+from ardent_async._spec import load_spec, ref_target
 
 __all__ = [
     "ANNOTATION_KEYWORDS",
@@ -44,8 +44,6 @@ VALIDATION_KEYWORDS = frozenset(
 # Keywords that only describe.
 ANNOTATION_KEYWORDS = frozenset({"description", "default", "format", "title"})
 
-_REF_PREFIX = "#/components/schemas/"
-
 
 @attrs.define
 class Argument:
@@ -61,14 +59,6 @@ def _spec() -> dict[str, Any]:
     return load_spec()
 
 
-def _component(name: str) -> dict[str, Any]:
-    schemas: dict[str, Any] = _spec()["components"]["schemas"]
-    if name not in schemas:
-        raise KeyError(f"the spec has no schema {name!r}")
-    schema: dict[str, Any] = schemas[name]
-    return schema
-
-
 def resolve(schema: dict[str, Any], *, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
     """A copy of ``schema`` with every ``$ref`` inlined and the spec's ``x-`` extensions dropped.
 
@@ -78,12 +68,9 @@ def resolve(schema: dict[str, Any], *, _seen: tuple[str, ...] = ()) -> dict[str,
     out: dict[str, Any] = {}
     ref = schema.get("$ref")
     if isinstance(ref, str):
-        if not ref.startswith(_REF_PREFIX):
-            raise ValueError(f"unsupported $ref {ref!r} (only {_REF_PREFIX}... refs are used)")
-        name = ref[len(_REF_PREFIX) :]
-        if name in _seen:
-            raise ValueError(f"recursive schema {' -> '.join((*_seen, name))} cannot be inlined")
-        out.update(resolve(_component(name), _seen=(*_seen, name)))
+        if ref in _seen:
+            raise ValueError(f"recursive schema {' -> '.join((*_seen, ref))} cannot be inlined")
+        out.update(resolve(ref_target(ref, _spec()), _seen=(*_seen, ref)))
     for key, value in schema.items():
         if key == "$ref" or key.startswith("x-"):
             continue

@@ -7,14 +7,13 @@ import os
 import shlex
 
 from ardent_async._client import ArdentClient
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.cli import _context
 from ardent_async.cli._failure import EXIT_USAGE, CliError, Resume
 from ardent_async.cli._output import Output
 from ardent_async.cli._progress import progress
 from ardent_async.errors import OperationTimeoutError
 from ardent_async.models import AsyncOperationResponse
-
-DEFAULT_WAIT_TIMEOUT = 600.0
 
 
 class Invocation:

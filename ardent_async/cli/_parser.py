@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async._version import __version__
 from ardent_async.cli import commands, setup
-from ardent_async.cli._invocation import DEFAULT_WAIT_TIMEOUT
 from ardent_async.services.connectors import REPLICA_IDENTITY_DECISIONS as DECISION_CHOICES
 
 DEFAULT_REQUEST_TIMEOUT = 60.0

@@ -7,11 +7,12 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Protocol
 
 import attrs
 
 from ardent_async._client import ArdentClient
+from ardent_async.connector_state import replica_identity
 from ardent_async.errors import ArdentError
 from ardent_async.fanout import FanOutProgress
 from ardent_async.models import AsyncOperationResponse, PreflightReport
@@ -130,7 +131,8 @@ async def run(
         await _follow(client, view, "discovery", accepted.operation_id, timeout)
         await client.connectors.set_selection(connector.id, ["*"])
         connector = await client.connectors.get(connector.id)
-        needing = _tables_needing_decision(connector.extra)
+        state = replica_identity(connector)
+        needing = list(state.undecided) if state is not None else []
         if needing:
             view.stage(
                 f"Replica identity FULL for tables without a primary key: {', '.join(needing)}"
@@ -226,17 +228,6 @@ async def _cleanup(
         await client.projects.delete(project_id)
     except ArdentError as exc:
         view.stage(f"cleanup incomplete: {_one_line(exc)}")
-
-
-def _tables_needing_decision(extra: dict[str, Any]) -> list[str]:
-    for key in ("tables_needing_replica_identity_decision", "tables_needing_decision"):
-        value = extra.get(key)
-        if isinstance(value, list):
-            return [str(v) for v in value]
-    preflight = extra.get("replica_identity_preflight")
-    if isinstance(preflight, dict) and isinstance(preflight.get("tables_needing_decision"), list):
-        return [str(v) for v in preflight["tables_needing_decision"]]
-    return []
 
 
 def _one_line(error: BaseException | None) -> str:

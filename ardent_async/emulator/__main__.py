@@ -11,8 +11,8 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from . import API_ONLY_NOTE, DEFAULT_OP_DURATION, Emulator
 from .chaos import ChaosConfig
+from .server import API_ONLY_NOTE, DEFAULT_OP_DURATION, Emulator
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from aiohttp import web
 
 from ardent_async._converter import converter
+from ardent_async._spec.constants import STRING_LENGTHS
 from ardent_async.errors import ArdentResponseError
 
 from .http_errors import ApiError, invalid, issue
@@ -42,11 +42,11 @@ def parse_model(
     data: Any,
     model: type[T],
     *,
-    lengths: Mapping[str, tuple[int, int]] | None = None,
     missing_status: int = 422,
 ) -> T:
-    """Validate ``data`` as ``model``. ``lengths`` bounds string fields (min, max characters);
-    ``missing_status`` 400 answers a missing required field with a plain ``detail`` string."""
+    """Validate ``data`` as ``model``, string lengths included (the spec's bounds for the schema
+    of that name); ``missing_status`` 400 answers a missing required field with a plain
+    ``detail`` string."""
     if not isinstance(data, dict):
         raise invalid(
             ["body"], "Input should be a valid dictionary or object", "model_attributes_type"
@@ -64,8 +64,8 @@ def parse_model(
             raise ApiError(422, [issue(loc, "Field required", "missing")]) from None
         message = str(exc).rpartition(": ")[2] or "invalid value"
         raise ApiError(422, [issue(loc, message.capitalize(), "type_error")]) from None
-    for field, (low, high) in (lengths or {}).items():
-        text = data.get(field)
+    for (schema, field), (low, high) in STRING_LENGTHS.items():
+        text = data.get(field) if schema == model.__name__ else None
         if isinstance(text, str) and not low <= len(text) <= high:
             kind = "string_too_short" if len(text) < low else "string_too_long"
             bound = f"at least {low}" if len(text) < low else f"at most {high}"

@@ -1,9 +1,9 @@
 """Names both emulator backends (API-only and Postgres) report by: preflight checks, their
-statuses, and the replica-identity decisions (the SDK's own list, so client and server agree)."""
+statuses, and the replica-identity decisions (the spec's, from the generated constants)."""
 
 from __future__ import annotations
 
-from ardent_async.services.connectors import REPLICA_IDENTITY_DECISIONS
+from ardent_async._spec.constants import REPLICA_IDENTITY_DECISIONS_REQUEST_DECISIONS_VALUES
 
 #: Preflight checks, in report order.
 CHECK_NAMES = (
@@ -21,5 +21,5 @@ CHECK_NAMES = (
 #: Checks that must pass for Ardent to branch from the source at all.
 BRANCHING_PREREQUISITES = CHECK_NAMES[:7]
 PASS, FAIL, WARN = "pass", "fail", "warn"
-EXCLUDE, ADD_PK, REPLICA_IDENTITY_FULL = REPLICA_IDENTITY_DECISIONS
-DECISIONS = REPLICA_IDENTITY_DECISIONS
+DECISIONS = REPLICA_IDENTITY_DECISIONS_REQUEST_DECISIONS_VALUES
+EXCLUDE, ADD_PK, REPLICA_IDENTITY_FULL = DECISIONS

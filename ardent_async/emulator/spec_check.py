@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._spec import load_published_spec, load_spec
+from ardent_async._spec import dereference, load_published_spec, load_spec
 
 from . import context
 from .routes._base import Handler
@@ -54,14 +54,6 @@ class SpecValidator:
             return None
         op: dict[str, Any] | None = item.get(method.lower())
         return op
-
-    def _resolve(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self.spec
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            node = target
-        return node
 
     def _validator(self, schema: dict[str, Any]) -> Any:
         from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
@@ -136,7 +128,7 @@ class SpecValidator:
         op = self.operation(method, template) if template else None
         if template is not None and op is None:
             return [f"{where}: the operation is not in the spec"]
-        documented = self._resolve(op["responses"].get(str(status))) if op else None
+        documented = dereference(op["responses"].get(str(status)), self.spec) if op else None
         if documented is None:
             if status not in GENERIC_ERROR_STATUSES:
                 return [f"{where}: status {status} is not documented for this operation"]

@@ -3,20 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from ardent_async.errors import ArdentValidationError, validation_error
 
 T = TypeVar("T")
 
 
+def refusal(
+    name: str, expected: str, value: object, *, hide: bool = False
+) -> ArdentValidationError:
+    """The error refusing ``value``; with ``hide`` it names only the value's type (secrets)."""
+    if hide:
+        return ArdentValidationError(
+            f"{name}: expected {expected}, got {type(value).__name__}", field=name
+        )
+    return validation_error(name, expected, value)
+
+
+def is_integer(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> TypeGuard[float]:
+    """An int or float, not a bool and not NaN (infinities pass; callers bound them)."""
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return numeric and value == value
+
+
+def length(name: str, value: str, *, minimum: int | None = None, maximum: int | None = None) -> str:
+    """``value`` if its length is within the bounds (the refusal gives the length, not the text)."""
+    if minimum is not None and len(value) < minimum:
+        raise validation_error(name, f"at least {minimum} characters", f"{len(value)} characters")
+    if maximum is not None and len(value) > maximum:
+        raise validation_error(name, f"at most {maximum} characters", f"{len(value)} characters")
+    return value
+
+
 def text(name: str, value: object, *, max_length: int | None = None) -> str:
     """A non-empty string (optionally at most ``max_length`` characters)."""
     if not isinstance(value, str) or not value.strip():
         raise validation_error(name, "a non-empty string", value)
-    if max_length is not None and len(value) > max_length:
-        raise validation_error(name, f"at most {max_length} characters", f"{len(value)} characters")
-    return value
+    return length(name, value, maximum=max_length)
 
 
 def optional_text(name: str, value: object, *, max_length: int | None = None) -> str | None:
@@ -32,7 +60,7 @@ def flag(name: str, value: object) -> bool:
 def number(
     name: str, value: object, *, minimum: float | None = None, maximum: float | None = None
 ) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if not is_number(value):
         raise validation_error(name, "a number", value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         lo = "-inf" if minimum is None else f"{minimum:g}"
@@ -61,7 +89,7 @@ def choice(name: str, value: object, allowed: Collection[str]) -> str:
 def integer(
     name: str, value: object, *, minimum: int | None = None, maximum: int | None = None
 ) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_integer(value):
         raise validation_error(name, "an integer", value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         lo = "-inf" if minimum is None else str(minimum)
@@ -73,9 +101,7 @@ def integer(
 def mapping(name: str, value: object) -> dict[str, Any]:
     """A non-empty mapping with string keys. The value is never echoed: it may hold secrets."""
     if not isinstance(value, Mapping):
-        raise ArdentValidationError(
-            f"{name}: expected a mapping, got {type(value).__name__}", field=name
-        )
+        raise refusal(name, "a mapping", value, hide=True)
     if not value:
         raise ArdentValidationError(f"{name}: expected a non-empty mapping, got {{}}", field=name)
     for key in value:

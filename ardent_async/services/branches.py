@@ -17,6 +17,7 @@ from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
 from ardent_async._poller import OperationPoller
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.errors import EmptyBranchURLError, NotFoundError, validation_error
 from ardent_async.fanout import BranchOutcome, FanOutProgress, ProgressCallback
 from ardent_async.models import (
@@ -30,9 +31,8 @@ from ardent_async.services import _validate
 
 __all__ = ["BranchesService", "branch_result", "derived_idempotency_key"]
 
-MAX_NAME_LENGTH = 255
 MAX_CONCURRENCY = 1000
-DEFAULT_TIMEOUT = 600.0
+DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 
 # Namespace of the keys create_many derives; changing it would break resuming earlier runs.
 _KEY_NAMESPACE = uuid.UUID("5b0d3c1e-6f2a-4c8e-9a77-2d4e1f0b8a13")
@@ -239,7 +239,7 @@ def derived_idempotency_key(body: BranchCreateRequest, scope: str | None = None)
 def _create_body(connector_id: str, name: str, service_type: str) -> BranchCreateRequest:
     return BranchCreateRequest(
         connector_id=check_id("connector_id", connector_id),
-        name=_validate.text("name", name, max_length=MAX_NAME_LENGTH),
+        name=_validate.text("name", name),
         service_type=_service_type(service_type),
     )
 
@@ -267,7 +267,7 @@ def _check_names(names: object) -> builtins.list[str]:
     checked = _validate.string_list("names", names)
     first_seen: dict[str, int] = {}
     for index, name in enumerate(checked):
-        _validate.text(f"names[{index}]", name, max_length=MAX_NAME_LENGTH)
+        _validate.text(f"names[{index}]", name)
         earlier = first_seen.setdefault(name, index)
         if earlier != index:
             raise validation_error(

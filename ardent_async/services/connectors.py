@@ -13,6 +13,7 @@ from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
+from ardent_async._spec import constants
 from ardent_async.errors import (
     ArdentResponseError,
     ArdentValidationError,
@@ -40,8 +41,8 @@ from ardent_async.services import _validate
 
 __all__ = ["REPLICA_IDENTITY_DECISIONS", "ConnectorsService", "EngineSetupResult"]
 
-REPLICA_IDENTITY_DECISIONS = ("exclude", "add_pk", "replica_identity_full")
-MAX_LOCK_REASON = 500
+REPLICA_IDENTITY_DECISIONS = constants.REPLICA_IDENTITY_DECISIONS_REQUEST_DECISIONS_VALUES
+MAX_LOCK_REASON = constants.CONNECTOR_DELETION_LOCK_REQUEST_REASON_MAX_LENGTH
 
 
 @attrs.define(frozen=True)

@@ -10,6 +10,7 @@ from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import expand
 from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.models import AsyncOperationResponse
 from ardent_async.services import _validate
 
@@ -45,7 +46,7 @@ class OperationsService:
         self,
         operation_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
     ) -> AsyncOperationResponse:
         """Wait until the operation is terminal and return it when ``completed``.
@@ -61,7 +62,7 @@ class OperationsService:
         self,
         operation_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         update_every: float = WATCH_HOLD,
     ) -> AsyncIterator[AsyncOperationResponse]:
         """Each change of the operation's status, progress or stage, once, until it ends::

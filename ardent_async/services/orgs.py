@@ -9,6 +9,7 @@ from typing_extensions import Unpack
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
+from ardent_async._spec import constants
 from ardent_async.models import (
     APIKeyCreateResponse,
     APIKeyListItem,
@@ -26,7 +27,7 @@ from ardent_async.services import _validate
 __all__ = ["ROLE_KEYS", "OrgsService"]
 
 ROLE_KEYS = frozenset({"owner", "admin", "member", "viewer"})
-MAX_API_KEY_NAME = 100
+MAX_API_KEY_NAME = constants.CREATE_API_KEY_REQUEST_NAME_MAX_LENGTH
 
 
 class OrgsService:

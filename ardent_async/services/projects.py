@@ -7,6 +7,7 @@ from typing_extensions import Unpack
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
+from ardent_async._spec import constants
 from ardent_async.models import (
     CreateProjectRequest,
     MessageResponse,
@@ -39,7 +40,9 @@ class ProjectsService:
     ) -> ProjectRow:
         """Create a project (``name``: 1-100 characters). ``org_id`` defaults to the token's org."""
         body = CreateProjectRequest(
-            name=_validate.text("name", name, max_length=100),
+            name=_validate.text(
+                "name", name, max_length=constants.CREATE_PROJECT_REQUEST_NAME_MAX_LENGTH
+            ),
             org_id=None if org_id is None else check_id("org_id", org_id),
         )
         return await self._http.send(
@@ -59,7 +62,11 @@ class ProjectsService:
     ) -> ProjectRow:
         """Rename a project."""
         path = expand("/v1/projects/{project_id}", project_id=project_id)
-        body = UpdateProjectRequest(name=_validate.text("name", name, max_length=100))
+        body = UpdateProjectRequest(
+            name=_validate.text(
+                "name", name, max_length=constants.UPDATE_PROJECT_REQUEST_NAME_MAX_LENGTH
+            )
+        )
         # A rename is a set: repeating it is harmless, so it may be retried.
         return await self._http.send(
             "PATCH", path, ProjectRow, json_body=body, retry_safe=True, options=options

@@ -121,7 +121,6 @@ async def test_create_sends_other_service_types(client: ArdentClient, api: FakeB
     [
         ((CONNECTOR, ""), {}, "name"),
         ((CONNECTOR, "   "), {}, "name"),
-        ((CONNECTOR, "x" * 256), {}, "name"),
         ((CONNECTOR, 42), {}, "name"),
         ((CONNECTOR, None), {}, "name"),
         (("", "pr-1"), {}, "connector_id"),

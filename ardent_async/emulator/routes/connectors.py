@@ -40,7 +40,6 @@ from ..state import Connector, Operation, Quarantine, new_id, utcnow
 from ._base import Route, check_org, connector_of, project_of
 
 SERVICE_NAME = "postgresql"
-LOCK_REASON_LENGTH = {"reason": (0, 500)}
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -482,9 +481,7 @@ def _lockable(rt: Runtime, connector: Connector) -> None:
 async def lock_deletion(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
     connector = connector_of(rt, who, request.match_info["connector_id"])
-    body = parse_model(
-        await read_json(request), ConnectorDeletionLockRequest, lengths=LOCK_REASON_LENGTH
-    )
+    body = parse_model(await read_json(request), ConnectorDeletionLockRequest)
     _lockable(rt, connector)
     connector.deletion_lock_reason = body.reason
     connector.deletion_locked_at = connector.updated_at = utcnow()

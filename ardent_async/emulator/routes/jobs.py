@@ -43,9 +43,7 @@ def _job(rt: Runtime, job_id: str) -> JobRecord:
 
 async def create_job(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
-    body = parse_model(
-        await read_json(request), LegacyCreateJobRequest, lengths={"userMessage": (1, 100_000)}
-    )
+    body = parse_model(await read_json(request), LegacyCreateJobRequest)
     _spend_credit(rt)
     job = JobRecord(
         id=new_id("job"),

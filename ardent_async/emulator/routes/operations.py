@@ -6,6 +6,7 @@ import math
 
 from aiohttp import web
 
+from ardent_async._spec.constants import GET_OPERATION_WAIT_MAXIMUM
 from ardent_async.models import AsyncOperationResponse, OperationStatus, OperationType
 
 from .. import roles
@@ -16,7 +17,7 @@ from ..runtime import runtime
 from ..state import Operation
 from ._base import Route, operation_of
 
-MAX_WAIT = 10.0
+MAX_WAIT = GET_OPERATION_WAIT_MAXIMUM
 
 
 def operation_reply(op: Operation) -> AsyncOperationResponse:

@@ -29,7 +29,6 @@ from ..state import ApiKey, Invite, Member, new_id, new_secret, utcnow
 from ..teardown import delete_org as drop_org
 from ._base import Route, check_org
 
-NAME_LENGTH = {"name": (1, 100)}
 INVITE_DAYS = 7
 
 
@@ -77,7 +76,7 @@ async def get_org(request: web.Request) -> web.Response:
 async def update_org(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
     org_id = _org_id(request, who)
-    body = parse_model(await read_json(request), UpdateOrgRequest, lengths=NAME_LENGTH)
+    body = parse_model(await read_json(request), UpdateOrgRequest)
     if not body.name.strip():
         raise invalid(["body", "name"], "Organization name must not be blank")
     rt.store.orgs[org_id].name = body.name.strip()
@@ -256,7 +255,7 @@ async def list_api_keys(request: web.Request) -> web.Response:
 async def create_api_key(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
     org_id = _org_id(request, who)
-    body = parse_model(await read_json(request), CreateAPIKeyRequest, lengths=NAME_LENGTH)
+    body = parse_model(await read_json(request), CreateAPIKeyRequest)
     role = roles.ROLES_BY_ID.get(body.role_id)
     if role is None:
         if body.role_id.startswith("role_") and not body.role_id.startswith("role_org_"):

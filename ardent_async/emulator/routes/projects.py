@@ -21,8 +21,6 @@ from ..runtime import runtime
 from ..state import Project, new_id, utcnow
 from ._base import Route, check_org, project_of
 
-NAME_LENGTH = {"name": (1, 100)}
-
 
 def row(project: Project) -> ProjectRow:
     return ProjectRow(
@@ -41,7 +39,7 @@ async def list_projects(request: web.Request) -> web.Response:
 
 async def create_project(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
-    body = parse_model(await read_json(request), CreateProjectRequest, lengths=NAME_LENGTH)
+    body = parse_model(await read_json(request), CreateProjectRequest)
     org_id = body.org_id or who.org_id
     check_org(who, org_id)
     name = body.name.strip()
@@ -62,7 +60,7 @@ async def get_project(request: web.Request) -> web.Response:
 async def update_project(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
     project = project_of(rt, who, request.match_info["project_id"])
-    body = parse_model(await read_json(request), UpdateProjectRequest, lengths=NAME_LENGTH)
+    body = parse_model(await read_json(request), UpdateProjectRequest)
     if body.name is None:
         raise bad_request("No fields to update")
     name = body.name.strip()
