@@ -39,7 +39,7 @@ from ardent_async.errors import (
     RateLimitError,
     ServerError,
 )
-from ardent_async.fanout import BranchOutcome, FanOutProgress
+from ardent_async.fanout import BranchOutcome, FanOutProgress, OperationOutcome
 from ardent_async.models import BranchCreateResult
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "HttpxTransport",
     "NotFoundError",
     "OperationFailedError",
+    "OperationOutcome",
     "OperationPoller",
     "OperationTimeoutError",
     "PreflightFailedError",

@@ -108,7 +108,8 @@ class ArdentClient:
         self._closed = False
 
         self.projects = ProjectsService(self._http)
-        poller = OperationPoller(self._http)
+        # Waiting never takes more than a quarter of the pool: the rest stays for requests.
+        poller = OperationPoller(self._http, connections=max(2, min(64, connection_limit // 4)))
         self.operations = OperationsService(self._http, poller)
         self.branches = BranchesService(self._http, poller)
         self.connectors = ConnectorsService(self._http)
