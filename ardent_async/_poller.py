@@ -153,6 +153,7 @@ class OperationPoller:
         except BaseException:
             await self.waiter.withdraw(subs.values())  # cancelled: nothing is left polling
             raise
+        await self.waiter.stop_if_idle()
         return [outcome_of(op_id, futures[op_id], subs[op_id]) for op_id in ids]
 
     def watch(

@@ -67,6 +67,8 @@ _HELD_ENOUGH = 1.0
 # Time a poll may take beyond the deadline (the answer to a hold that ends at the deadline).
 _DEADLINE_GRACE = 1.0
 _MIN_PAUSE = 0.001
+# The sweep looks this far past its cursor for an operation due for it.
+_SWEEP_SCAN = 64
 # Rate-limited polls may come in a burst of this many before the rate applies.
 _BURST = 4
 
@@ -102,6 +104,7 @@ class Subscription:
         "rank",
         "seq",
         "started",
+        "sweep_due",
         "task",
         "timeout",
     )
@@ -131,6 +134,7 @@ class Subscription:
         self.every_answer = every_answer
         self.polls = 0
         self.due = now
+        self.sweep_due = now
         self.last: AsyncOperationResponse | None = None
         self.last_error: ArdentError | None = None
         self.task: asyncio.Task[None] | None = None
@@ -251,6 +255,16 @@ class OperationWaiter:
         except asyncio.CancelledError:
             await self.withdraw([sub])
             raise
+        finally:
+            await self.stop_if_idle()
+
+    async def stop_if_idle(self) -> None:
+        """End the waiter's task now if nothing is pending (so a finished wait leaves none)."""
+        scheduler = self._task
+        if not self._pending and scheduler is not None and not scheduler.done():
+            self._stopping = True
+            scheduler.cancel()
+            await asyncio.wait([scheduler])
 
     async def withdraw(self, subs: Iterable[Subscription]) -> None:
         """Stop waiting for these subscriptions; return once their polls in flight ended."""
@@ -263,15 +277,11 @@ class OperationWaiter:
                 polls.append(sub.task)
             if sub.future is not None:
                 sub.future.cancel()
-        scheduler = self._task
-        if not self._pending and scheduler is not None and not scheduler.done():
-            self._stopping = True  # nothing left to wait for: end its pause now
-            scheduler.cancel()
-            polls.append(scheduler)
-        elif self._wake is not None:
+        if self._wake is not None:
             self._wake.set()
         if polls:
             await asyncio.wait(polls)
+        await self.stop_if_idle()
 
     # -- the scheduler -------------------------------------------------------------------------
 
@@ -345,12 +355,11 @@ class OperationWaiter:
                 if not self._server_holds and not self._take_token(now, wait_for):
                     break
                 self._launch(self._ready.pop(0)[1], now, held=True)
-            if self._ready and self._sweeping < 1 and self._take_token(now, wait_for):
-                index = bisect.bisect_right(self._ready, self._sweep_cursor)
-                if index == len(self._ready):
-                    index = 0
-                self._sweep_cursor = self._ready.pop(index)
-                self._launch(self._sweep_cursor[1], now, held=False)
+            if self._ready and self._sweeping < 1:
+                index = self._next_to_sweep(now, wait_for)
+                if index is not None and self._take_token(now, wait_for):
+                    self._sweep_cursor = self._ready.pop(index)
+                    self._launch(self._sweep_cursor[1], now, held=False)
         while self._resting:
             due, seq = self._resting[0]
             sub = self._pending.get(seq)
@@ -366,6 +375,21 @@ class OperationWaiter:
                 break
             heapq.heappop(self._deadlines)
         return min(wait_for) if wait_for else None
+
+    def _next_to_sweep(self, now: float, wait_for: list[float]) -> int | None:
+        """Where in ``_ready`` the sweep goes on (round-robin), or None if none is due yet."""
+        ready = self._ready
+        start = bisect.bisect_right(ready, self._sweep_cursor)
+        earliest = math.inf
+        for step in range(min(len(ready), _SWEEP_SCAN)):
+            index = (start + step) % len(ready)
+            due = self._pending[ready[index][1]].sweep_due
+            if due <= now:
+                return index
+            earliest = min(earliest, due)
+        if earliest < math.inf:
+            wait_for.append(earliest - now)
+        return None
 
     def _take_token(self, now: float, wait_for: list[float]) -> bool:
         interval = 1.0 / self.max_poll_rate
@@ -458,8 +482,11 @@ class OperationWaiter:
         if held:
             self._server_holds = not quick
         # A sweep (wait=0) always answers at once; only a held poll answered fast says the
-        # server is not holding. Either way the next poll of this operation is paced.
-        pause = self._backoff(sub, now) if quick or not held else 0.0
+        # server is not holding: then the next poll of this operation is paced. A swept one
+        # stays ready for a held poll; only the sweep waits before polling it again.
+        pause = self._backoff(sub, now) if quick and held else 0.0
+        if not held:
+            sub.sweep_due = now + self._backoff(sub, now)
         if held and not quick:
             # A full hold and still running: go behind the others in line, so operations that
             # run long take turns with the rest instead of keeping the held polls to themselves.

@@ -6,6 +6,7 @@ import asyncio
 import builtins
 import inspect
 import json
+import random
 import uuid
 from collections.abc import Iterable, Mapping
 
@@ -15,7 +16,7 @@ from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._paths import check_id, expand
 from ardent_async._poller import OperationPoller, completed
 from ardent_async._waiter import Subscription
-from ardent_async.errors import EmptyBranchURLError, NotFoundError, validation_error
+from ardent_async.errors import ConflictError, EmptyBranchURLError, NotFoundError, validation_error
 from ardent_async.fanout import BranchOutcome, FanOutProgress, ProgressCallback
 from ardent_async.models import (
     AsyncOperationResponse,
@@ -33,6 +34,8 @@ MAX_CONCURRENCY = 1000
 DEFAULT_CONCURRENCY = 16
 DEFAULT_TIMEOUT = 600.0
 
+# Pauses before retrying a derived-key create answered 409 (a race with the same key).
+_CONFLICT_PAUSES = (0.2, 0.5, 1.0, 2.0)
 # Namespace of the keys create_many derives; changing it would break resuming earlier runs.
 _KEY_NAMESPACE = uuid.UUID("5b0d3c1e-6f2a-4c8e-9a77-2d4e1f0b8a13")
 
@@ -43,6 +46,7 @@ class BranchesService:
     def __init__(self, http: Pipeline, poller: OperationPoller) -> None:
         self._http = http
         self._poller = poller
+        self._rng = random.Random()
 
     async def create(
         self,
@@ -225,6 +229,30 @@ class BranchesService:
             timeout=_timeout(timeout),
         )
 
+    async def _send_derived_create(
+        self, body: BranchCreateRequest, key: str, deadline: float
+    ) -> OperationHandle:
+        """A create under a derived key, resolving a race with the same key elsewhere.
+
+        Another process creating the same name under the same derived key makes the server
+        answer 409 ("still in flight") until its request is done; then the same key is a
+        replay and answers with that create's operation. So a 409 is retried a few times
+        (jittered, within the deadline): a race resolves to the same branch, and a real
+        conflict (the name taken without this key) still ends as ConflictError, a little later.
+        """
+        clock = self._http.clock
+        for pause in (*_CONFLICT_PAUSES, None):
+            try:
+                return await self._send_create(body, key)
+            except ConflictError:
+                if pause is None:
+                    raise
+                wait = pause * self._rng.uniform(0.5, 1.0)
+                if clock.monotonic() + wait >= deadline:
+                    raise
+                await clock.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def _send_create(self, body: BranchCreateRequest, key: str) -> OperationHandle:
         # POST is retried by the pipeline only because the key makes the retry a replay.
         return await self._http.send(
@@ -287,6 +315,8 @@ class BranchStream:
         if isinstance(outcome, BaseException):
             raise outcome
         self._yielded += 1
+        if self._yielded == self.total:
+            await self._service._poller.waiter.stop_if_idle()
         return outcome
 
     async def __aenter__(self) -> BranchStream:
@@ -335,7 +365,9 @@ class BranchStream:
             await self._building.acquire()
         started = service._http.clock.monotonic()
         try:
-            handle = await service._send_create(body, self._keys[index])
+            handle = await service._send_derived_create(
+                body, self._keys[index], started + self._timeout
+            )
         except Exception as exc:
             self._done(BranchOutcome(body.name, error=exc))
             return

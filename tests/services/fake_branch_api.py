@@ -161,7 +161,10 @@ class FakeBranchApi:
         self.max_creates_in_flight = 0
         self.polls_in_flight = 0
         self.max_polls_in_flight = 0
-        self.poll_times: list[float] = []  # the clock's time at each poll's arrival
+        # Each poll's answer: (the clock's time, the status answered, or "error").
+        self.poll_log: list[tuple[float, str]] = []
+        # Polls of these operations lose their connection (ConnectError) this many times.
+        self.poll_drops: dict[str, int] = {}
         self.hanging = 0
         self._changed = asyncio.Condition()
 
@@ -213,7 +216,6 @@ class FakeBranchApi:
             kind = "creates"
         elif request.url.path.startswith("/v1/operations/"):
             kind = "polls"
-            self.poll_times.append(self.clock.now)
         if kind:
             now = getattr(self, f"{kind}_in_flight") + 1
             setattr(self, f"{kind}_in_flight", now)
@@ -279,9 +281,14 @@ class FakeBranchApi:
         return httpx.Response(202, json=handle)
 
     async def _poll(self, request: httpx.Request, op_id: str) -> httpx.Response:
+        if self.poll_drops.get(op_id):
+            self.poll_drops[op_id] -= 1
+            self.poll_log.append((self.clock.now, "error"))
+            raise httpx.ConnectError("connection reset by peer", request=request)
         errors = self.poll_errors.get(op_id)
         if errors:
             status, headers = errors.popleft()
+            self.poll_log.append((self.clock.now, "error"))
             return httpx.Response(status, json={"detail": "try again"}, headers=headers)
         op = self.operations.get(op_id)
         if op is None:
@@ -302,6 +309,7 @@ class FakeBranchApi:
             else:
                 self.clock.now = max(self.clock.now, until)
         reply = op.json(self.clock.now)
+        self.poll_log.append((self.clock.now, reply["status"]))
         if reply["status"] in ("completed", "failed"):
             self.active.discard(op_id)
         return httpx.Response(200, json=reply)

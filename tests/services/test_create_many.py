@@ -45,7 +45,7 @@ async def test_200_names_with_failures_give_200_outcomes_in_input_order(
     for i, name in enumerate(names):
         match i % 10:
             case 1:
-                api.create_errors[name].append((409, {}))
+                api.create_errors[name].extend([(409, {})] * 5)  # taken: stays 409
                 kinds[name] = ConflictError
             case 2:
                 api.create_errors[name].append((400, {}))
@@ -107,7 +107,7 @@ async def test_max_building_caps_branches_being_built(
 ) -> None:
     names = [f"n{i}" for i in range(30)]
     api.fail_names.add("n4")
-    api.create_errors["n7"].append((409, {}))
+    api.create_errors["n7"].extend([(409, {})] * 5)
     outcomes = await client.branches.create_many(CONNECTOR, names, concurrency=8, max_building=3)
     assert [o.ok for o in outcomes].count(False) == 2
     assert api.max_active == 3  # never more, also when some failed (their slot is given back)
@@ -147,7 +147,7 @@ async def test_without_waiting_outcomes_carry_handles(
     client: ArdentClient, api: FakeBranchApi
 ) -> None:
     names = ["a", "b", "c"]
-    api.create_errors["b"].append((409, {}))
+    api.create_errors["b"].extend([(409, {})] * 5)
     outcomes = await client.branches.create_many(CONNECTOR, names, wait=False)
     assert [o.name for o in outcomes] == names
     assert [o.ok for o in outcomes] == [True, False, True]
