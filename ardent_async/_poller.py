@@ -147,6 +147,8 @@ class OperationPoller:
         for operation_id in ids:
             if operation_id not in subs:
                 subs[operation_id] = self._subscribe(operation_id, timeout=timeout)
+        if not subs:
+            return []
         futures = {op_id: self.waiter.start(sub) for op_id, sub in subs.items()}
         try:
             await asyncio.wait(futures.values())

@@ -339,10 +339,13 @@ class BranchStream:
 
     def __del__(self) -> None:
         # An abandoned iteration: stop what is left (best effort, without awaiting).
-        if self._sender is not None and not self._sender.done():
-            self._sender.cancel()
-        for future in self._waits:
-            future.cancel()
+        try:
+            if self._sender is not None and not self._sender.done():
+                self._sender.cancel()
+            for future in self._waits:
+                future.cancel()
+        except RuntimeError:  # its event loop is closed already: nothing runs any more
+            pass
 
     def _start(self) -> None:
         self._finished = asyncio.Queue()

@@ -317,6 +317,11 @@ async def test_a_name_taken_without_the_key_still_ends_as_a_conflict(
     assert clock.now - started < 4  # jittered 0.2-2 s pauses
 
 
+async def test_wait_many_of_nothing_sends_nothing(client: ArdentClient, api: FakeBranchApi) -> None:
+    assert await client.operations.wait_many([]) == []
+    assert api.requests == []
+
+
 def test_waiter_settings_are_checked() -> None:
     from ardent_async import ArdentValidationError, OperationPoller
 
