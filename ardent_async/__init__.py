@@ -49,6 +49,7 @@ _EXPORTS = {
     "HttpxTransport": "ardent_async._transport._httpx",
     "NotFoundError": "ardent_async.errors",
     "OperationFailedError": "ardent_async.errors",
+    "OperationOutcome": "ardent_async.fanout",
     "OperationPoller": "ardent_async._poller",
     "OperationTimeoutError": "ardent_async.errors",
     "PermissionDeniedError": "ardent_async.errors",
@@ -89,6 +90,7 @@ __all__ = [
     "HttpxTransport",
     "NotFoundError",
     "OperationFailedError",
+    "OperationOutcome",
     "OperationPoller",
     "OperationTimeoutError",
     "PermissionDeniedError",
@@ -144,7 +146,7 @@ if TYPE_CHECKING:
         ServerError,
         UnprocessableEntityError,
     )
-    from ardent_async.fanout import BranchOutcome, FanOutProgress
+    from ardent_async.fanout import BranchOutcome, FanOutProgress, OperationOutcome
     from ardent_async.models import BranchCreateResult
 
 

@@ -135,15 +135,19 @@ class ArdentClient:
             trust_env=True if trust_env is None else trust_env,
             ssl_context=ssl_context,
         )
+        http = Pipeline(
+            base_url=base_url,
+            auth=BearerAuth(token),
+            transport=self._transport,
+            retry=retry,
+            timeout=timeout,
+            clock=self._clock,
+        )
+        connections = DEFAULT_CONNECTIONS if connection_limit is None else connection_limit
+        # Waiting never takes more than a quarter of the pool: the rest stays for requests.
+        poller = OperationPoller(http, connections=max(2, min(64, connections // 4)))
         self._setup(
-            Pipeline(
-                base_url=base_url,
-                auth=BearerAuth(token),
-                transport=self._transport,
-                retry=retry,
-                timeout=timeout,
-                clock=self._clock,
-            ),
+            http,
             Pipeline(
                 base_url=legacy_base_url,
                 auth=LegacyAuth(public_key, secret_key, self._clock, token=token),
@@ -153,14 +157,15 @@ class ArdentClient:
                 clock=self._clock,
                 ascii_json=True,
             ),
+            poller,
         )
 
-    def _setup(self, http: Pipeline, legacy_http: Pipeline) -> None:
+    def _setup(self, http: Pipeline, legacy_http: Pipeline, poller: OperationPoller) -> None:
         """The services over these pipelines (shared by ``__init__`` and ``with_options``)."""
         self._http = http
         self._legacy_http = legacy_http
+        self._poller = poller
         self.projects = ProjectsService(self._http)
-        poller = OperationPoller(self._http)
         self.operations = OperationsService(self._http, poller)
         self.branches = BranchesService(self._http, poller)
         self.connectors = ConnectorsService(self._http)
@@ -184,9 +189,10 @@ class ArdentClient:
             await patient.branches.create_and_wait(connector_id, "ci-42")
 
         ``timeout`` (``None``: no limit), ``max_retries`` or ``retry_policy`` (not both) and
-        ``extra_headers`` (added to every request) apply to all of the copy's calls, waits
-        included. The copy and the original share the connections: closing either closes
-        both, so close the one you created (``async with`` on the original).
+        ``extra_headers`` (added to every request) apply to all of the copy's requests. Waits
+        go through the client's one shared waiter, whose polls keep the original's settings.
+        The copy and the original share the connections: closing either closes both, so close
+        the one you created (``async with`` on the original).
         """
         if timeout is not KEEP:
             timeout = check_timeout(timeout)
@@ -197,16 +203,18 @@ class ArdentClient:
         copy = object.__new__(ArdentClient)
         copy._clock = self._clock
         copy._transport = self._transport
-        copy._setup(
-            *(
-                pipeline.with_options(
-                    timeout=timeout,
-                    max_retries=max_retries,
-                    extra_headers=headers,
-                    retry=retry_policy,
-                )
-                for pipeline in (self._http, self._legacy_http)
+        http, legacy_http = (
+            pipeline.with_options(
+                timeout=timeout, max_retries=max_retries, extra_headers=headers, retry=retry_policy
             )
+            for pipeline in (self._http, self._legacy_http)
+        )
+        copy._setup(
+            http,
+            legacy_http,
+            # One waiter per client, copies included, so the wait budget stays bounded; its
+            # polls keep the original's request settings.
+            self._poller,
         )
         return copy
 

@@ -1,5 +1,10 @@
 """Waiting for long-running operations: the one place for deadlines, pacing and poll retries.
 
+``OperationPoller`` is the front of the client's one shared waiter (``_waiter``): ``wait``,
+``wait_many`` and ``watch`` all subscribe there, so however many waits run at once (a
+``create_many``, a thousand gathered ``create_and_wait`` calls), their polls share one bounded
+budget of connections and one bounded rate.
+
 How a wait is paced:
 
 - Every poll asks the server to hold the request (``GET /v1/operations/{id}?wait=N``, N up to
@@ -14,80 +19,60 @@ How a wait is paced:
   doubling ceiling of up to 8 s) while bounding the number of polls (at most 19 for a 60 s
   operation); the jitter spreads many pollers apart. Each poll keeps asking for the hold, so a
   server that starts holding is noticed.
+- Past the waiter's budget of held polls, pending operations are polled round-robin at a
+  bounded rate (see ``_waiter``).
 
 Poll retries and the pipeline's retries: polls are sent with the pipeline's own retries off
-(``retry_safe=False``), so that a poll is retried in exactly one place, here. The pipeline would
-retry ``max_retries`` times without knowing the deadline; the poller retries a transient failure
-(5xx, 429, connection error, request timeout) for as long as the deadline allows, honouring
-Retry-After and never sleeping past the deadline. Errors that will not heal by waiting (401,
-403, 404, a malformed reply, a closed client) end the wait at once.
+(``retry_safe=False``), so that a poll is retried in exactly one place, the waiter. The
+pipeline would retry ``max_retries`` times without knowing the deadline; the waiter retries a
+transient failure (5xx, 429, connection error, request timeout) for as long as the deadline
+allows, honouring Retry-After (capped at the retry policy's ``max_retry_after``) and never
+sleeping past the deadline. Errors that will not heal by waiting (401, 403, 404, a malformed
+reply, a closed client) end the wait at once.
 
-Cancellation: the poller starts no tasks; cancelling the task that waits cancels the poll or
-sleep in progress and nothing is left behind.
+Cancellation: cancelling the task that waits withdraws its subscriptions and cancels their
+polls in flight; the waiter's own task ends when nothing is pending.
 """
 
 from __future__ import annotations
 
-import logging
-import math
+import asyncio
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 from ardent_async._http import Pipeline
-from ardent_async._paths import expand
-from ardent_async._retry import parse_retry_after
+from ardent_async._paths import check_id
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, GET_OPERATION_WAIT_MAXIMUM
-from ardent_async.errors import (
-    ArdentAPIError,
-    ArdentConnectionError,
-    ArdentError,
-    ArdentTimeoutError,
-    OperationFailedError,
-    OperationTimeoutError,
-    RateLimitError,
-    ServerError,
-    validation_error,
+from ardent_async._waiter import (
+    DEFAULT_CONNECTIONS,
+    DEFAULT_MAX_POLL_RATE,
+    OperationWaiter,
+    Subscription,
+    is_terminal,
 )
+from ardent_async.errors import OperationFailedError, validation_error
+from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse, OperationStatus
 
-__all__ = ["MAX_SERVER_WAIT", "OperationPoller"]
-
-logger = logging.getLogger("ardent_async")
+__all__ = ["MAX_SERVER_WAIT", "OperationPoller", "is_terminal"]
 
 MAX_SERVER_WAIT = GET_OPERATION_WAIT_MAXIMUM
 """The longest hold the server grants (``wait=`` on ``GET /v1/operations/{id}``)."""
 
 DEFAULT_POLL_INTERVAL = 0.5
 MAX_POLL_INTERVAL = 10.0
-# The pause on the backoff path, as a share of the time waited so far (drawn uniformly).
-BACKOFF_SHARE = (0.25, 0.40)
 WATCH_HOLD = 2.0
 """``watch`` asks for shorter holds than ``wait``: the server only ends a hold early on a
 terminal state, so a shorter hold is what lets progress changes show up in between."""
 
-# A non-terminal answer that came back in under this fraction of the hold asked for (or under
-# _HELD_ENOUGH seconds) means the server is not holding requests. A server that holds for less
-# than asked (its own cap) still counts as holding: it paces the polls, so no pause is added.
-_HELD_FRACTION = 0.5
-_HELD_ENOUGH = 1.0
-# Time a poll may take beyond the deadline (the answer to a hold that ends at the deadline).
-_DEADLINE_GRACE = 1.0
-
-_TRANSIENT = (ServerError, RateLimitError, ArdentConnectionError, ArdentTimeoutError)
-_TERMINAL = frozenset({OperationStatus.COMPLETED, OperationStatus.FAILED})
-
-
-def is_terminal(operation: AsyncOperationResponse) -> bool:
-    """True once the operation is ``completed`` or ``failed`` (it never changes after that)."""
-    return operation.status in _TERMINAL
-
 
 class OperationPoller:
-    """Waits for operations through one request pipeline, on the pipeline's clock.
+    """Waits for operations through the client's one shared waiter, on the pipeline's clock.
 
     ``poll_interval`` is the first pause between polls when the server does not hold requests;
-    later pauses are a share of the time waited, up to ``max_poll_interval``. ``rng`` makes the
-    jitter reproducible.
+    later pauses are a share of the time waited, up to ``max_poll_interval``. ``connections``
+    (>= 2) bounds the polls in flight for all waits together; ``max_poll_rate`` the polls per
+    second the server does not hold. ``rng`` makes the jitter reproducible.
     """
 
     def __init__(
@@ -96,6 +81,8 @@ class OperationPoller:
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
+        connections: int = DEFAULT_CONNECTIONS,
+        max_poll_rate: float = DEFAULT_MAX_POLL_RATE,
         rng: random.Random | None = None,
     ) -> None:
         self._http = http
@@ -103,7 +90,10 @@ class OperationPoller:
         self.max_poll_interval = _seconds(
             "max_poll_interval", max_poll_interval, self.poll_interval, 3600
         )
-        self._rng = rng or random.Random()
+        if isinstance(connections, bool) or not isinstance(connections, int) or connections < 2:
+            raise validation_error("connections", "an integer >= 2", connections)
+        rate = _seconds("max_poll_rate", max_poll_rate, 0.01, 10_000)
+        self.waiter = OperationWaiter(http, connections=connections, max_poll_rate=rate, rng=rng)
 
     async def wait(
         self,
@@ -118,24 +108,56 @@ class OperationPoller:
         OperationTimeoutError when ``timeout`` seconds pass first (``.operation`` is the last
         state seen, or None if no poll got an answer). At least one poll is always made.
         """
+        sub = self._subscribe(operation_id, timeout=timeout, poll_interval=poll_interval)
+        return completed(await self.waiter.next(sub))
+
+    def _subscribe(
+        self,
+        operation_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+    ) -> Subscription:
+        """A wait on ``operation_id`` that ``waiter.start`` / ``waiter.next`` runs (checked now)."""
+        check_id("operation_id", operation_id)
+        seconds = _seconds("timeout", timeout, 0.001, None)
         first = (
             self.poll_interval
             if poll_interval is None
             else _seconds("poll_interval", poll_interval, 0.001, 3600)
         )
-        polling = self._start(
+        return self.waiter.subscribe(
             operation_id,
-            timeout,
+            timeout=seconds,
             hold=MAX_SERVER_WAIT,
             first_pause=first,
             max_pause=max(first, self.max_poll_interval),
         )
-        while True:
-            operation = await polling.next()
-            if operation.status == OperationStatus.COMPLETED:
-                return operation
-            if operation.status == OperationStatus.FAILED:
-                raise failed_error(operation)
+
+    async def wait_many(
+        self, operation_ids: Iterable[str], *, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> list[OperationOutcome]:
+        """Wait for every operation at once; one outcome per id, in the order given.
+
+        Never raises for one operation: a failed one has ``.error`` OperationFailedError, one
+        not finished after ``timeout`` seconds (the same deadline for all) OperationTimeoutError.
+        An id given twice is polled once. Arguments are checked before any request.
+        """
+        ids = _operation_ids(operation_ids)
+        subs: dict[str, Subscription] = {}
+        for operation_id in ids:
+            if operation_id not in subs:
+                subs[operation_id] = self._subscribe(operation_id, timeout=timeout)
+        if not subs:
+            return []
+        futures = {op_id: self.waiter.start(sub) for op_id, sub in subs.items()}
+        try:
+            await asyncio.wait(futures.values())
+        except BaseException:
+            await self.waiter.withdraw(subs.values())  # cancelled: nothing is left polling
+            raise
+        await self.waiter.stop_if_idle()
+        return [outcome_of(op_id, futures[op_id], subs[op_id]) for op_id in ids]
 
     def watch(
         self,
@@ -151,149 +173,31 @@ class OperationPoller:
         ``update_every`` (0.1-10 s) is the longest the server holds each poll: how soon a
         progress change is seen. Arguments are checked here, before any request.
         """
+        check_id("operation_id", operation_id)
+        seconds = _seconds("timeout", timeout, 0.001, None)
         hold = _seconds("update_every", update_every, 0.1, MAX_SERVER_WAIT)
         # Client-side pauses are capped at the hold too, so no change goes unseen for longer.
         cap = min(hold, self.max_poll_interval)
-        polling = self._start(
+        sub = self.waiter.subscribe(
             operation_id,
-            timeout,
+            timeout=seconds,
             hold=hold,
             first_pause=min(self.poll_interval, cap),
             max_pause=cap,
+            every_answer=True,
         )
-        return _Watch(polling)
-
-    def _start(
-        self,
-        operation_id: str,
-        timeout: float,
-        *,
-        hold: float,
-        first_pause: float,
-        max_pause: float,
-    ) -> _Polling:
-        path = expand("/v1/operations/{operation_id}", operation_id=operation_id)
-        seconds = _seconds("timeout", timeout, 0.001, None)
-        return _Polling(self, operation_id, path, seconds, hold, first_pause, max_pause)
-
-    async def _fetch(self, path: str, hold: float, remaining: float) -> AsyncOperationResponse:
-        """One poll, held by the server for up to ``hold`` seconds."""
-        # The request must outlast the hold, but not the deadline by more than a little.
-        # Whole seconds: transports cache one timeout object per distinct value.
-        limit = remaining + _DEADLINE_GRACE
-        base = self._http.timeout
-        bound = limit if base is None else min(base + hold, limit)
-        timeout = None if math.isinf(bound) else float(math.ceil(bound))
-        return await self._http.send(
-            "GET",
-            path,
-            AsyncOperationResponse,
-            params={"wait": f"{round(hold, 3):g}"},
-            retry_safe=False,  # retried by the poller, against the deadline (module docstring)
-            timeout=timeout,
-        )
-
-    def _share(self) -> float:
-        return self._rng.uniform(*BACKOFF_SHARE)
-
-    def _retry_after(self, error: ArdentError) -> float | None:
-        if not isinstance(error, ArdentAPIError):
-            return None
-        hinted = parse_retry_after(error.headers.get("retry-after"), self._http.clock.time())
-        if hinted is None:
-            return None
-        return min(hinted, self._http.retry.max_retry_after)
-
-
-class _Polling:
-    """One wait on one operation: its deadline, its pace and the last state seen."""
-
-    def __init__(
-        self,
-        poller: OperationPoller,
-        operation_id: str,
-        path: str,
-        timeout: float,
-        hold: float,
-        first_pause: float,
-        max_pause: float,
-    ) -> None:
-        self._poller = poller
-        self._clock = poller._http.clock
-        self.operation_id = operation_id
-        self._path = path
-        self._timeout = timeout
-        self._deadline = self._clock.monotonic() + timeout
-        self._hold = hold
-        self._started = self._clock.monotonic()
-        self._first_pause = first_pause
-        self._max_pause = max_pause
-        self._pause = 0.0
-        self._polls = 0
-        self._last_error: ArdentError | None = None
-        self.last: AsyncOperationResponse | None = None
-
-    async def next(self) -> AsyncOperationResponse:
-        """The next state: pause as paced, then poll, retrying transient failures."""
-        clock = self._clock
-        while True:
-            if self._pause > 0:
-                await clock.sleep(min(self._pause, max(0.0, self._deadline - clock.monotonic())))
-                self._pause = 0.0
-            remaining = self._deadline - clock.monotonic()
-            if remaining <= 0 and self._polls:
-                raise self._timed_out()
-            hold = min(self._hold, max(remaining, 0.0))
-            started = clock.monotonic()
-            self._polls += 1
-            try:
-                operation = await self._poller._fetch(self._path, hold, remaining)
-            except _TRANSIENT as exc:
-                self._last_error = exc
-                hinted = self._poller._retry_after(exc)
-                self._pause = self._backoff() if hinted is None else hinted
-                logger.debug(
-                    "polling operation %s: %s; next poll in %.2f s",
-                    self.operation_id,
-                    exc.message,
-                    self._pause,
-                )
-                continue
-            self.last = operation
-            self._last_error = None
-            held = clock.monotonic() - started >= min(hold * _HELD_FRACTION, _HELD_ENOUGH)
-            if not held and not is_terminal(operation):
-                self._pause = self._backoff()
-            return operation
-
-    def _backoff(self) -> float:
-        waited = self._clock.monotonic() - self._started
-        share = waited * self._poller._share()
-        return min(self._max_pause, max(self._first_pause, share))
-
-    def _timed_out(self) -> OperationTimeoutError:
-        last = self.last
-        if last is None:
-            seen = "no poll got an answer"
-        else:
-            seen = f"last status {last.status}"
-            if last.stage_label or last.stage:
-                seen += f", stage {last.stage_label or last.stage!s}"
-            if last.progress is not None:
-                seen += f", {last.progress}%"
-        if self._last_error is not None:
-            seen += f"; last poll failed: {self._last_error.message}"
-        return OperationTimeoutError(
-            f"operation {self.operation_id} was not finished after {self._timeout:g} s ({seen})",
-            operation=last,
-        )
+        return _Watch(self.waiter, sub)
 
 
 class _Watch:
-    """Async iterator over an operation's distinct states, ending after the terminal one."""
+    """Async iterator over an operation's distinct states, ending after the terminal one.
 
-    def __init__(self, polling: _Polling) -> None:
-        self._polling = polling
+    Polls only while a step is awaited, so an iteration left unfinished costs nothing.
+    """
+
+    def __init__(self, waiter: OperationWaiter, sub: Subscription) -> None:
+        self._waiter = waiter
+        self._sub = sub
         self._seen: tuple[object, ...] | None = None
         self._final: AsyncOperationResponse | None = None
         self._done = False
@@ -309,7 +213,7 @@ class _Watch:
         if self._done:
             raise StopAsyncIteration
         while True:
-            operation = await self._polling.next()
+            operation = await self._waiter.next(self._sub)
             key = (
                 operation.status,
                 operation.progress,
@@ -323,6 +227,37 @@ class _Watch:
                 if is_terminal(operation):
                     self._final = operation
                 return operation
+
+
+def completed(operation: AsyncOperationResponse) -> AsyncOperationResponse:
+    """The terminal ``operation`` if it completed; OperationFailedError if it failed."""
+    if operation.status == OperationStatus.FAILED:
+        raise failed_error(operation)
+    return operation
+
+
+def outcome_of(
+    operation_id: str, future: asyncio.Future[AsyncOperationResponse], sub: Subscription
+) -> OperationOutcome:
+    """The outcome of a finished wait (its future is done)."""
+    error = future.exception()
+    if error is None:
+        operation = future.result()
+        if operation.status == OperationStatus.FAILED:
+            return OperationOutcome(operation_id, operation, failed_error(operation))
+        return OperationOutcome(operation_id, operation)
+    if not isinstance(error, Exception):
+        raise error
+    return OperationOutcome(operation_id, sub.last, error)
+
+
+def _operation_ids(values: object) -> list[str]:
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise validation_error("operation_ids", "an iterable of operation ids", values)
+    ids = list(values)
+    for index, value in enumerate(ids):
+        check_id(f"operation_ids[{index}]", value)
+    return ids
 
 
 def _seconds(name: str, value: object, minimum: float, maximum: float | None) -> float:

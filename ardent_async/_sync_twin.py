@@ -29,7 +29,7 @@ from ardent_async._retry import RetryPolicy
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
-from ardent_async.fanout import BranchOutcome, ProgressCallback
+from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
 from ardent_async.models import (
     APIKeyCreateResponse,
     APIKeyListItem,
@@ -49,7 +49,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import DEFAULT_TIMEOUT, BranchesService
+from ardent_async.services.branches import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, BranchesService
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -135,6 +135,21 @@ class SyncOperationsService(BlockingService[OperationsService]):
         return self._call(
             self._service.wait, operation_id, timeout=timeout, poll_interval=poll_interval
         )
+
+    def wait_many(
+        self,
+        operation_ids: Iterable[str],
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+    ) -> list[OperationOutcome]:
+        """Wait for many operations at once; one OperationOutcome per id, in the order given.
+
+        Never raises halfway: ``.operation`` is the final (or last seen) state and ``.error``
+        is OperationFailedError, OperationTimeoutError (after ``timeout`` seconds, one deadline
+        for all) or whatever else ended that wait. All waits share the client's bounded budget
+        of polls, so 10 or 10,000 ids cost the server about the same per second.
+        """
+        return self._call(self._service.wait_many, operation_ids, timeout=timeout)
 
     def watch(
         self,
@@ -234,41 +249,85 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         names: Iterable[str],
         *,
-        concurrency: int = 16,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
-        """Create many branches, at most ``concurrency`` at a time; one outcome per name.
+        """Create many branches; one outcome per name, in the order of ``names``.
 
-        Returns a :class:`~ardent_async.fanout.BranchOutcome` per name, in the order of
-        ``names``: ``.branch`` (the ready branch; with ``wait=False`` only ``.handle``) or
-        ``.error``. One branch failing never stops the others. ``timeout`` bounds each
-        branch's create and wait.
+        Returns a :class:`~ardent_async.fanout.BranchOutcome` per name: ``.branch`` (the ready
+        branch; with ``wait=False`` only ``.handle``) or ``.error``. One branch failing never
+        stops the others. ``timeout`` bounds each branch's create and wait.
+
+        Sending and waiting are separate stages: at most ``concurrency`` creates are in flight,
+        and every accepted create is waited for by the client's shared waiter (a bounded budget
+        of held polls, then round-robin polls at a bounded rate), so N branches take about the
+        server's build time plus the time to send N creates. ``max_building`` (off by default)
+        caps how many of these branches are being built on the server at once.
 
         Each create's idempotency key is derived from (connector, service type, name[,
         ``idempotency_scope``]), so running the same call again after a crash resumes the
-        creates the server still remembers instead of duplicating them. A replayed create also
-        replays its outcome, failures included: pass a new ``idempotency_scope`` (a CI run id,
-        say) to make fresh requests, e.g. to retry names that failed or were deleted since.
+        creates the server still remembers instead of duplicating them (also across processes:
+        a create racing the same key elsewhere resolves to the same branch). A replayed create
+        also replays its outcome, failures included: pass a new ``idempotency_scope`` (a CI run
+        id, say) to make fresh requests, e.g. to retry names that failed or were deleted since.
 
         ``on_progress`` (a function or coroutine function) gets a FanOutProgress after each
-        name finishes; an exception it raises cancels the rest and propagates. Cancelling the
-        call cancels every create and wait in flight. Arguments are all checked first: bad
-        ones raise ArdentValidationError before any request.
+        name finishes; an exception it raises stops sending, cancels the rest and propagates.
+        Cancelling the call cancels every create and wait in flight. Arguments are all checked
+        first: bad ones raise ArdentValidationError before any request.
         """
         return self._call(
             self._service.create_many,
             connector_id,
             names,
             concurrency=concurrency,
+            max_building=max_building,
             wait=wait,
             timeout=timeout,
             service_type=service_type,
             idempotency_scope=idempotency_scope,
             on_progress=on_progress,
+        )
+
+    def create_iter(
+        self,
+        connector_id: str,
+        names: Iterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_building: int | None = None,
+        wait: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        service_type: str = "postgres",
+        idempotency_scope: str | None = None,
+    ) -> BlockingIterator[BranchOutcome]:
+        """``create_many``, with each outcome yielded as soon as it is known::
+
+            async with client.branches.create_iter(conn_id, names) as outcomes:
+                async for outcome in outcomes:      # in completion order
+                    if outcome.ok:
+                        start_work(outcome.branch)
+
+        One outcome per name, whatever happens to the others. Leaving the ``async with`` (or
+        ``await outcomes.aclose()``) early stops sending and cancels the waits still pending;
+        an iteration simply abandoned stops when it is garbage-collected. Arguments are the
+        same as ``create_many``'s and are checked here, before any request.
+        """
+        return self._iterate(
+            self._service.create_iter,
+            connector_id,
+            names,
+            concurrency=concurrency,
+            max_building=max_building,
+            wait=wait,
+            timeout=timeout,
+            service_type=service_type,
+            idempotency_scope=idempotency_scope,
         )
 
 

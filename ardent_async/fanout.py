@@ -1,4 +1,4 @@
-"""Results of fan-out calls such as ``client.branches.create_many``: one outcome per input."""
+"""Results of fan-out calls (``branches.create_many``, ``operations.wait_many``)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 
 import attrs
 
-from ardent_async.models import BranchCreateResult, OperationHandle
+from ardent_async.models import AsyncOperationResponse, BranchCreateResult, OperationHandle
 
-__all__ = ["BranchOutcome", "FanOutProgress", "ProgressCallback"]
+__all__ = ["BranchOutcome", "FanOutProgress", "OperationOutcome", "ProgressCallback"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -23,6 +23,24 @@ class BranchOutcome:
     name: str
     branch: BranchCreateResult | None = None
     handle: OperationHandle | None = None
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@attrs.define(frozen=True, slots=True)
+class OperationOutcome:
+    """What waiting for one operation ended with (``operations.wait_many``).
+
+    ``operation`` is the final state when it completed or failed, else the last state seen
+    (None if no poll got an answer). ``error`` is OperationFailedError, OperationTimeoutError
+    or the error that ended the wait; None when the operation completed.
+    """
+
+    operation_id: str
+    operation: AsyncOperationResponse | None = None
     error: Exception | None = None
 
     @property

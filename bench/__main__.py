@@ -1,5 +1,6 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
-write it to BENCHMARKS.md. Sections: overhead, fanout, decoding, imports, poller, branches.
+write it to BENCHMARKS.md. Sections: overhead, fanout, buildtime, decoding, imports, poller,
+branches.
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -15,12 +16,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import branches, decoding, fanout, imports, overhead, poller
+from bench import branches, buildtime, decoding, fanout, imports, overhead, poller
 from bench._stats import Figure
 
 SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "overhead": lambda: asyncio.run(overhead.run()),
     "fanout": lambda: asyncio.run(fanout.run()),
+    "buildtime": lambda: asyncio.run(buildtime.run()),
     "decoding": decoding.run,
     "imports": imports.run,
     "poller": lambda: asyncio.run(poller.run()),
@@ -36,6 +38,11 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("import ratio", lambda m: m <= 0.5, "≤ 0.5"),
     ("long-poll path: end→return delay", lambda m: m <= 0.05, "≤ 10 % + 50 ms"),
     ("60 s operation, backoff path: polls", lambda m: m <= 20, "≤ 20"),
+    ("build 5 s, N=1,000: ratio SDK/naive", lambda m: m <= 1.10, "≤ 1.10"),
+    ("build 5 s, N=1,000: ratio SDK/floor", lambda m: m <= 1.2, "≤ 1.2"),
+    ("build 5 s, N=1,000: ratio gathered/create_many", lambda m: m <= 1.2, "≤ 1.2"),
+    ("SDK create_many: requests per branch", lambda m: m <= 3, "≤ 3"),
+    ("N=5,000: SDK create_many: peak RSS growth per branch", lambda m: m <= 50, "≤ 50 KiB"),
 ]
 
 

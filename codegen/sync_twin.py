@@ -142,6 +142,20 @@ def _is_iterator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return name in _ITERATORS
 
 
+def _iterator_base(module: Module, function: ast.FunctionDef) -> ast.expr | None:
+    """``AsyncIterator[X]`` when ``function`` returns a class of ``module`` based on it (a
+    stream object such as ``BranchStream``), else None."""
+    returns = function.returns
+    if not isinstance(returns, ast.Name):
+        return None
+    for node in module.tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == returns.id:
+            for base in node.bases:
+                if isinstance(base, ast.Subscript) and getattr(base.value, "id", "") in _ITERATORS:
+                    return base
+    return None
+
+
 def _parameters(
     module: Module, function: ast.FunctionDef | ast.AsyncFunctionDef, imports: Imports
 ) -> tuple[str, str]:
@@ -207,12 +221,13 @@ def _methods(
             continue
         if node.name.startswith("_") or node.name in skip or node.decorator_list:
             continue
-        iterator = _is_iterator(node)
+        stream = _iterator_base(module, node) if isinstance(node, ast.FunctionDef) else None
+        iterator = _is_iterator(node) or stream is not None
         if isinstance(node, ast.FunctionDef) and not iterator:
             continue  # a plain helper, not a call to the API
         params, forward = _parameters(module, node, imports)
         assert node.returns is not None, f"{cls.name}.{node.name} has no return annotation"
-        returns = module.text(node.returns, imports)
+        returns = module.text(stream or node.returns, imports)
         if iterator:
             inner = returns.partition("[")[2].rpartition("]")[0] or "Any"
             inner = inner.split(",")[0].strip()

@@ -322,6 +322,11 @@ async def idempotency(request: web.Request, handler: Handler) -> web.StreamRespo
         )
     record = store.idempotency[slot] = IdempotencyRecord(fingerprint)
     try:
+        latency = request.app[RUNTIME].chaos.latency
+        if latency:
+            # A real server takes a while to handle a create; meanwhile the same key is "in
+            # flight" and answers 409 (what clients racing one key from many processes meet).
+            await asyncio.sleep(latency)
         response = await handler(request)
     except BaseException:
         store.idempotency.pop(slot, None)

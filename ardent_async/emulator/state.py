@@ -226,6 +226,9 @@ class Store:
     projects: dict[str, Project] = dataclasses.field(default_factory=dict)
     connectors: dict[str, Connector] = dataclasses.field(default_factory=dict)
     branches: dict[str, Branch] = dataclasses.field(default_factory=dict)
+    # (connector id, name) -> branch id, for branch_named; entries of removed branches are
+    # checked against ``branches`` on lookup, so removals need not update it.
+    _branch_names: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
     quarantines: dict[str, Quarantine] = dataclasses.field(default_factory=dict)
     operations: dict[str, Operation] = dataclasses.field(default_factory=dict)
     legacy_keys: dict[str, LegacyKey] = dataclasses.field(default_factory=dict)
@@ -250,6 +253,18 @@ class Store:
 
     def branches_of(self, connector_id: str) -> list[Branch]:
         return [b for b in self.branches.values() if b.connector_id == connector_id]
+
+    def branch_named(self, connector_id: str, name: str) -> Branch | None:
+        """The connector's branch called ``name``, without scanning every branch (a create
+        checks this; fan-outs of thousands of creates would otherwise be quadratic)."""
+        found = self.branches.get(self._branch_names.get((connector_id, name), ""))
+        if found is not None and (found.connector_id, found.name) == (connector_id, name):
+            return found
+        return None
+
+    def add_branch(self, branch: Branch) -> None:
+        self.branches[branch.id] = branch
+        self._branch_names[(branch.connector_id, branch.name)] = branch.id
 
     def forget_org(self, org_id: str) -> None:
         """Remove the org and everything in it (its connectors' backend data is dropped by

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import inspect
 import json
+import random
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import cast
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 from typing_extensions import Unpack
 
@@ -16,9 +17,10 @@ from ardent_async._converter import converter
 from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
-from ardent_async._poller import OperationPoller
+from ardent_async._poller import OperationPoller, completed
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
-from ardent_async.errors import EmptyBranchURLError, NotFoundError, validation_error
+from ardent_async._waiter import Subscription
+from ardent_async.errors import ConflictError, EmptyBranchURLError, NotFoundError, validation_error
 from ardent_async.fanout import BranchOutcome, FanOutProgress, ProgressCallback
 from ardent_async.models import (
     AsyncOperationResponse,
@@ -29,11 +31,14 @@ from ardent_async.models import (
 )
 from ardent_async.services import _validate
 
-__all__ = ["BranchesService", "branch_result", "derived_idempotency_key"]
+__all__ = ["BranchStream", "BranchesService", "branch_result", "derived_idempotency_key"]
 
 MAX_CONCURRENCY = 1000
+DEFAULT_CONCURRENCY = 16
 DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 
+# Pauses before retrying a derived-key create answered 409 (a race with the same key).
+_CONFLICT_PAUSES = (0.2, 0.5, 1.0, 2.0)
 # Namespace of the keys create_many derives; changing it would break resuming earlier runs.
 _KEY_NAMESPACE = uuid.UUID("5b0d3c1e-6f2a-4c8e-9a77-2d4e1f0b8a13")
 
@@ -44,6 +49,7 @@ class BranchesService:
     def __init__(self, http: Pipeline, poller: OperationPoller) -> None:
         self._http = http
         self._poller = poller
+        self._rng = random.Random()
 
     async def create(
         self,
@@ -128,68 +134,132 @@ class BranchesService:
         connector_id: str,
         names: Iterable[str],
         *,
-        concurrency: int = 16,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
-        """Create many branches, at most ``concurrency`` at a time; one outcome per name.
+        """Create many branches; one outcome per name, in the order of ``names``.
 
-        Returns a :class:`~ardent_async.fanout.BranchOutcome` per name, in the order of
-        ``names``: ``.branch`` (the ready branch; with ``wait=False`` only ``.handle``) or
-        ``.error``. One branch failing never stops the others. ``timeout`` bounds each
-        branch's create and wait.
+        Returns a :class:`~ardent_async.fanout.BranchOutcome` per name: ``.branch`` (the ready
+        branch; with ``wait=False`` only ``.handle``) or ``.error``. One branch failing never
+        stops the others. ``timeout`` bounds each branch's create and wait.
+
+        Sending and waiting are separate stages: at most ``concurrency`` creates are in flight,
+        and every accepted create is waited for by the client's shared waiter (a bounded budget
+        of held polls, then round-robin polls at a bounded rate), so N branches take about the
+        server's build time plus the time to send N creates. ``max_building`` (off by default)
+        caps how many of these branches are being built on the server at once.
 
         Each create's idempotency key is derived from (connector, service type, name[,
         ``idempotency_scope``]), so running the same call again after a crash resumes the
-        creates the server still remembers instead of duplicating them. A replayed create also
-        replays its outcome, failures included: pass a new ``idempotency_scope`` (a CI run id,
-        say) to make fresh requests, e.g. to retry names that failed or were deleted since.
+        creates the server still remembers instead of duplicating them (also across processes:
+        a create racing the same key elsewhere resolves to the same branch). A replayed create
+        also replays its outcome, failures included: pass a new ``idempotency_scope`` (a CI run
+        id, say) to make fresh requests, e.g. to retry names that failed or were deleted since.
 
         ``on_progress`` (a function or coroutine function) gets a FanOutProgress after each
-        name finishes; an exception it raises cancels the rest and propagates. Cancelling the
-        call cancels every create and wait in flight. Arguments are all checked first: bad
-        ones raise ArdentValidationError before any request.
+        name finishes; an exception it raises stops sending, cancels the rest and propagates.
+        Cancelling the call cancels every create and wait in flight. Arguments are all checked
+        first: bad ones raise ArdentValidationError before any request.
+        """
+        if on_progress is not None and not callable(on_progress):
+            raise validation_error("on_progress", "a callable or None", on_progress)
+        stream = self.create_iter(
+            connector_id,
+            names,
+            concurrency=concurrency,
+            max_building=max_building,
+            wait=wait,
+            timeout=timeout,
+            service_type=service_type,
+            idempotency_scope=idempotency_scope,
+        )
+        outcomes: dict[str, BranchOutcome] = {}
+        failed = 0
+        async with stream:
+            async for outcome in stream:
+                outcomes[outcome.name] = outcome
+                failed += outcome.error is not None
+                if on_progress is not None:
+                    progress = FanOutProgress(
+                        stream.total, len(outcomes), failed, outcome.name, outcome
+                    )
+                    reply = on_progress(progress)
+                    if inspect.isawaitable(reply):
+                        await reply
+        return [outcomes[name] for name in stream.names]
+
+    def create_iter(
+        self,
+        connector_id: str,
+        names: Iterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_building: int | None = None,
+        wait: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        service_type: str = "postgres",
+        idempotency_scope: str | None = None,
+    ) -> BranchStream:
+        """``create_many``, with each outcome yielded as soon as it is known::
+
+            async with client.branches.create_iter(conn_id, names) as outcomes:
+                async for outcome in outcomes:      # in completion order
+                    if outcome.ok:
+                        start_work(outcome.branch)
+
+        One outcome per name, whatever happens to the others. Leaving the ``async with`` (or
+        ``await outcomes.aclose()``) early stops sending and cancels the waits still pending;
+        an iteration simply abandoned stops when it is garbage-collected. Arguments are the
+        same as ``create_many``'s and are checked here, before any request.
         """
         check_id("connector_id", connector_id)
         checked = _check_names(names)
         bodies = [_create_body(connector_id, name, service_type) for name in checked]
         limit = _validate.integer("concurrency", concurrency, minimum=1, maximum=MAX_CONCURRENCY)
-        waiting = _validate.flag("wait", wait)
-        seconds = _timeout(timeout)
+        building = (
+            None
+            if max_building is None
+            else _validate.integer("max_building", max_building, minimum=1, maximum=None)
+        )
         scope = _validate.optional_text("idempotency_scope", idempotency_scope)
-        if on_progress is not None and not callable(on_progress):
-            raise validation_error("on_progress", "a callable or None", on_progress)
+        return BranchStream(
+            self,
+            bodies,
+            keys=[derived_idempotency_key(body, scope) for body in bodies],
+            concurrency=limit,
+            max_building=building,
+            wait=_validate.flag("wait", wait),
+            timeout=_timeout(timeout),
+        )
 
-        total = len(bodies)
-        outcomes: builtins.list[BranchOutcome | None] = [None] * total
-        done = failed = 0
+    async def _send_derived_create(
+        self, body: BranchCreateRequest, key: str, deadline: float
+    ) -> OperationHandle:
+        """A create under a derived key, resolving a race with the same key elsewhere.
+
+        Another process creating the same name under the same derived key makes the server
+        answer 409 ("still in flight") until its request is done; then the same key is a
+        replay and answers with that create's operation. So a 409 is retried a few times
+        (jittered, within the deadline): a race resolves to the same branch, and a real
+        conflict (the name taken without this key) still ends as ConflictError, a little later.
+        """
         clock = self._http.clock
-
-        async def create_one(index: int) -> None:
-            nonlocal done, failed
-            body = bodies[index]
-            started = clock.monotonic()
-            handle = None
+        for pause in (*_CONFLICT_PAUSES, None):
             try:
-                handle = await self._send_create(body, derived_idempotency_key(body, scope))
-                branch = await self._finish(handle, started + seconds) if waiting else None
-                outcome = BranchOutcome(body.name, branch=branch, handle=handle)
-            except Exception as exc:
-                outcome = BranchOutcome(body.name, handle=handle, error=exc)
-            outcomes[index] = outcome
-            done += 1
-            failed += outcome.error is not None
-            if on_progress is not None:
-                reply = on_progress(FanOutProgress(total, done, failed, body.name, outcome))
-                if inspect.isawaitable(reply):
-                    await reply
-
-        await run_bounded(total, create_one, limit)
-        # run_bounded returned normally, so every index was worked on and every slot is filled.
-        return cast("builtins.list[BranchOutcome]", outcomes)
+                return await self._send_create(body, key)
+            except ConflictError:
+                if pause is None:
+                    raise
+                wait = pause * self._rng.uniform(0.5, 1.0)
+                if clock.monotonic() + wait >= deadline:
+                    raise
+                await clock.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send_create(
         self, body: BranchCreateRequest, key: str, options: RequestOptions | None = None
@@ -205,10 +275,150 @@ class BranchesService:
         )
 
     async def _finish(self, handle: OperationHandle, deadline: float) -> BranchCreateResult:
-        # At least one poll, even if the create itself used up the time.
-        remaining = max(deadline - self._http.clock.monotonic(), 0.001)
-        operation = await self._poller.wait(handle.operation_id, timeout=remaining)
+        operation = await self._poller.wait(handle.operation_id, timeout=self._left(deadline))
         return branch_result(operation)
+
+    def _left(self, deadline: float) -> float:
+        # At least one poll, even if the create itself used up the time.
+        return max(deadline - self._http.clock.monotonic(), 0.001)
+
+
+class BranchStream(AsyncIterator[BranchOutcome]):
+    """The outcomes of a fan-out of branch creates, in completion order (``create_iter``).
+
+    Work starts at the first step (or ``async with``). ``names`` is the input order and
+    ``total`` its length. One stream is iterated once.
+    """
+
+    def __init__(
+        self,
+        service: BranchesService,
+        bodies: builtins.list[BranchCreateRequest],
+        *,
+        keys: builtins.list[str],
+        concurrency: int,
+        max_building: int | None,
+        wait: bool,
+        timeout: float,
+    ) -> None:
+        self._service = service
+        self._bodies = bodies
+        self._keys = keys
+        self._concurrency = concurrency
+        self._max_building = max_building
+        self._wait = wait
+        self._timeout = timeout
+        self.names = [body.name for body in bodies]
+        self.total = len(bodies)
+        self._yielded = 0
+        self._finished: asyncio.Queue[BranchOutcome | BaseException] | None = None
+        self._building: asyncio.Semaphore | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self._waits: dict[asyncio.Future[AsyncOperationResponse], Subscription] = {}
+        self._closed = False
+
+    def __aiter__(self) -> BranchStream:
+        return self
+
+    async def __anext__(self) -> BranchOutcome:
+        if self._yielded >= self.total or self._closed:
+            raise StopAsyncIteration
+        if self._finished is None:
+            self._start()
+        assert self._finished is not None
+        outcome = await self._finished.get()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        self._yielded += 1
+        if self._yielded == self.total:
+            await self._service._poller.waiter.stop_if_idle()
+        return outcome
+
+    async def __aenter__(self) -> BranchStream:
+        if self._finished is None and self.total:
+            self._start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop sending and cancel every wait still pending (idempotent)."""
+        self._closed = True
+        sender = self._sender
+        if sender is not None and not sender.done():
+            sender.cancel()
+            await asyncio.wait([sender])
+        waits, self._waits = self._waits, {}
+        await self._service._poller.waiter.withdraw(waits.values())
+
+    def __del__(self) -> None:
+        # An abandoned iteration: stop what is left (best effort, without awaiting).
+        try:
+            if self._sender is not None and not self._sender.done():
+                self._sender.cancel()
+            for future in self._waits:
+                future.cancel()
+        except RuntimeError:  # its event loop is closed already: nothing runs any more
+            pass
+
+    def _start(self) -> None:
+        self._finished = asyncio.Queue()
+        self._building = (
+            None if self._max_building is None else asyncio.Semaphore(self._max_building)
+        )
+        self._sender = asyncio.get_running_loop().create_task(
+            run_bounded(self.total, self._send_one, self._concurrency)
+        )
+        self._sender.add_done_callback(self._sender_done)
+
+    def _sender_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None and self._finished is not None:
+            self._finished.put_nowait(task.exception() or RuntimeError())
+
+    async def _send_one(self, index: int) -> None:
+        service = self._service
+        body = self._bodies[index]
+        if self._building is not None:
+            await self._building.acquire()
+        started = service._http.clock.monotonic()
+        try:
+            handle = await service._send_derived_create(
+                body, self._keys[index], started + self._timeout
+            )
+        except Exception as exc:
+            self._done(BranchOutcome(body.name, error=exc))
+            return
+        if not self._wait:
+            self._done(BranchOutcome(body.name, handle=handle))
+            return
+        poller = service._poller
+        sub = poller._subscribe(handle.operation_id, timeout=service._left(started + self._timeout))
+        future = poller.waiter.start(sub)
+        self._waits[future] = sub
+        future.add_done_callback(lambda done: self._waited(body.name, handle, done))
+
+    def _waited(
+        self, name: str, handle: OperationHandle, future: asyncio.Future[AsyncOperationResponse]
+    ) -> None:
+        self._waits.pop(future, None)
+        if future.cancelled():
+            return
+        error = future.exception()
+        try:
+            if error is not None:
+                raise error
+            branch = branch_result(completed(future.result()))
+        except Exception as exc:
+            self._done(BranchOutcome(name, handle=handle, error=exc))
+            return
+        self._done(BranchOutcome(name, branch=branch, handle=handle))
+
+    def _done(self, outcome: BranchOutcome) -> None:
+        if self._building is not None:
+            self._building.release()
+        assert self._finished is not None
+        self._finished.put_nowait(outcome)
 
 
 def branch_result(operation: AsyncOperationResponse) -> BranchCreateResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 
 from typing_extensions import Unpack
 
@@ -11,6 +11,7 @@ from ardent_async._options import RequestOptions
 from ardent_async._paths import expand
 from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
+from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse
 from ardent_async.services import _validate
 
@@ -57,6 +58,18 @@ class OperationsService:
         is the first pause between polls should the server answer without holding.
         """
         return await self.poller.wait(operation_id, timeout=timeout, poll_interval=poll_interval)
+
+    async def wait_many(
+        self, operation_ids: Iterable[str], *, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> list[OperationOutcome]:
+        """Wait for many operations at once; one OperationOutcome per id, in the order given.
+
+        Never raises halfway: ``.operation`` is the final (or last seen) state and ``.error``
+        is OperationFailedError, OperationTimeoutError (after ``timeout`` seconds, one deadline
+        for all) or whatever else ended that wait. All waits share the client's bounded budget
+        of polls, so 10 or 10,000 ids cost the server about the same per second.
+        """
+        return await self.poller.wait_many(operation_ids, timeout=timeout)
 
     def watch(
         self,

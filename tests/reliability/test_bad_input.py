@@ -135,6 +135,9 @@ DECISIONS = Kind(
     "decisions",
     (*MAPPING.refused, {"public.t": "drop"}, {"public.t": ""}, {"public.t": 3}, {"t": None}),
 )
+OPERATION_IDS = Kind(
+    "operation ids", (None, "abc", b"ab", 5, {"a": 1}, [""], ["a/b"], [5], [None], ["ok", ".."])
+)
 SERVICE_TYPE = Kind("service_type", (*text(max_length=64).refused, "postgresql"))
 JOB = Kind(
     "job",
@@ -298,11 +301,25 @@ PARAMETERS: dict[str, Method] = {
             "connector_id": ID,
             "names": NAMES,
             "concurrency": integer(1, 1000),
+            "max_building": integer(1, optional=True),
             "wait": FLAG,
             "timeout": number(0, None, exclusive_low=True),
             "service_type": SERVICE_TYPE,
             "idempotency_scope": OPTIONAL_TEXT,
             "on_progress": CALLBACK,
+        },
+    ),
+    "branches.create_iter": Method(
+        {"names": ["b"], **_ids("connector_id")},
+        {
+            "connector_id": ID,
+            "names": NAMES,
+            "concurrency": integer(1, 1000),
+            "max_building": integer(1, optional=True),
+            "wait": FLAG,
+            "timeout": number(0, None, exclusive_low=True),
+            "service_type": SERVICE_TYPE,
+            "idempotency_scope": OPTIONAL_TEXT,
         },
     ),
     "branches.list": Method(
@@ -327,6 +344,12 @@ PARAMETERS: dict[str, Method] = {
     "operations.poller.wait": Method(
         _ids("operation_id"),
         {**WAIT, "operation_id": ID, "poll_interval": number(0.001, 3600, optional=True)},
+    ),
+    "operations.wait_many": Method(
+        {"operation_ids": [IDS["operation_id"]]}, {**WAIT, "operation_ids": OPERATION_IDS}
+    ),
+    "operations.poller.wait_many": Method(
+        {"operation_ids": [IDS["operation_id"]]}, {**WAIT, "operation_ids": OPERATION_IDS}
     ),
     "operations.poller.watch": Method(
         _ids("operation_id"), {**WAIT, "operation_id": ID, "update_every": number(0.1, 10)}

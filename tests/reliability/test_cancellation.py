@@ -189,19 +189,24 @@ async def test_cancelled_fan_out_leaves_nothing_and_a_rerun_resumes(
             connector.id, names, concurrency=8, on_progress=lambda p: done.append(p.name)
         )
     )
-    # 10 finished, 8 waiting on held creates (long-polls in flight), 22 not started.
-    await until(lambda: len(done) == 10 and transport.in_flight == 8, "the fan-out to stall")
-    await until(lambda: server.read(lambda: server.backend.waiting == 8), "8 held creates")
+    # Sending does not wait for waiting: all 40 creates are sent; 10 finished, 30 held, and
+    # their polls fill the client's waiting budget (24 long-polls + 1 sweep), no more.
+    await until(
+        lambda: len(done) == 10 and transport.sent_to("POST", "/v1/branch/create") == 40,
+        "the fan-out to stall",
+    )
+    await until(lambda: server.read(lambda: server.backend.waiting == 30), "30 held creates")
+    await until(lambda: transport.in_flight == 24, "24 long-polls in flight")
     fan_out.cancel()
     with pytest.raises(asyncio.CancelledError):
         await fan_out
     assert asyncio.all_tasks() == before
     assert transport.in_flight == 0
-    assert transport.sent_to("POST", "/v1/branch/create") == 18
-    assert await server.read(creates_processed(server)) == 18
+    assert transport.sent_to("POST", "/v1/branch/create") == 40
+    assert await server.read(creates_processed(server)) == 40
 
-    # Same client, same names: the 18 sent are replayed (keys derived from the names), the
-    # other 22 are created; nothing twice.
+    # Same client, same names: the 40 sent are replayed (keys derived from the names), none
+    # created twice.
     server.release()
     outcomes = await client.branches.create_many(connector.id, names, concurrency=8)
     assert [(o.name, o.error) for o in outcomes] == [(name, None) for name in names]
@@ -306,8 +311,9 @@ async def test_close_ends_calls_in_flight_with_client_closed_error(
             )
         ),
     }
-    # wait + get + create_and_wait's poll + create_many's 4 polls: all held by the server.
-    await until(lambda: transport.in_flight == 7, "7 requests in flight")
+    # wait + get + create_and_wait's poll + a poll for each of create_many's 10 (sending does
+    # not wait for waiting): all held by the server.
+    await until(lambda: transport.in_flight == 13, "13 requests in flight")
 
     started = time.monotonic()
     await client.close()

@@ -4,28 +4,34 @@ branches, operations, poller and fan-out tests. Modules that mock with respx def
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
 from ardent_async import ArdentClient
-from tests.fakes import FakeClock
+from tests.fakes import VirtualClock
 from tests.services.fake_branch_api import FakeBranchApi, make_client, running_api
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+async def clock() -> AsyncIterator[VirtualClock]:
+    """Virtual time: concurrent holds, pauses and deadlines on one consistent timeline."""
+    clock = VirtualClock()
+    runner = asyncio.ensure_future(clock.run())
+    yield clock
+    runner.cancel()
+    await asyncio.wait([runner])
 
 
 @pytest.fixture
-async def api(clock: FakeClock) -> AsyncIterator[FakeBranchApi]:
+async def api(clock: VirtualClock) -> AsyncIterator[FakeBranchApi]:
     async with running_api(FakeBranchApi(clock)) as server:
         yield server
 
 
 @pytest.fixture
-async def client(clock: FakeClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
+async def client(clock: VirtualClock, api: FakeBranchApi) -> AsyncIterator[ArdentClient]:
     client = make_client(clock)
     yield client
     await client.close()

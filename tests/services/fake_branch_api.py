@@ -2,8 +2,9 @@
 
 Operations advance with the fake clock: each has a timeline of states by elapsed time. The
 long-poll is simulated the way a real server holds a request: a ``wait=N`` poll answers at the
-terminal moment or after N seconds, whichever comes first, by moving the fake clock there
-(``holds=False`` plays a server that ignores ``wait=`` and answers at once).
+terminal moment or after N seconds, whichever comes first, by moving the fake clock there (a
+VirtualClock: by sleeping until then, so concurrent holds overlap as they would for real;
+``holds=False`` plays a server that ignores ``wait=`` and answers at once).
 
 Every request is recorded; requests in flight are counted (each handler yields to the loop a
 few times so concurrent calls really overlap).
@@ -25,7 +26,7 @@ import respx
 
 from ardent_async import ArdentClient
 from ardent_async._transport._httpx import HttpxTransport
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, VirtualClock
 
 BASE_URL = "https://api.ardent.test"
 TOKEN = "sk-ard_test_BranchesTestToken123"
@@ -129,7 +130,9 @@ def simple_timeline(duration: float, final: str = "completed") -> list[Step]:
 
 
 class FakeBranchApi:
-    def __init__(self, clock: FakeClock, *, holds: bool = True, duration: float = 5.0) -> None:
+    def __init__(
+        self, clock: FakeClock | VirtualClock, *, holds: bool = True, duration: float = 5.0
+    ) -> None:
         self.clock = clock
         self.holds = holds
         self.max_hold = 10.0  # the longest this server holds a poll, whatever it is asked
@@ -153,6 +156,15 @@ class FakeBranchApi:
         self.fixed: dict[tuple[str, str], httpx.Response] = {}
         self.in_flight = 0
         self.max_in_flight = 0
+        # The same, by kind: creates (POST) and polls (GET of an operation).
+        self.creates_in_flight = 0
+        self.max_creates_in_flight = 0
+        self.polls_in_flight = 0
+        self.max_polls_in_flight = 0
+        # Each poll's answer: (the clock's time, the status answered, or "error").
+        self.poll_log: list[tuple[float, str]] = []
+        # Polls of these operations lose their connection (ConnectError) this many times.
+        self.poll_drops: dict[str, int] = {}
         self.hanging = 0
         self._changed = asyncio.Condition()
 
@@ -199,12 +211,23 @@ class FakeBranchApi:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         await self._notify()
+        kind = ""
+        if request.method == "POST":
+            kind = "creates"
+        elif request.url.path.startswith("/v1/operations/"):
+            kind = "polls"
+        if kind:
+            now = getattr(self, f"{kind}_in_flight") + 1
+            setattr(self, f"{kind}_in_flight", now)
+            setattr(self, f"max_{kind}_in_flight", max(now, getattr(self, f"max_{kind}_in_flight")))
         try:
             for _ in range(3):  # let concurrent calls pile up, as on a real network
                 await asyncio.sleep(0)
             return await self._dispatch(request)
         finally:
             self.in_flight -= 1
+            if kind:
+                setattr(self, f"{kind}_in_flight", getattr(self, f"{kind}_in_flight") - 1)
 
     async def _dispatch(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -258,9 +281,14 @@ class FakeBranchApi:
         return httpx.Response(202, json=handle)
 
     async def _poll(self, request: httpx.Request, op_id: str) -> httpx.Response:
+        if self.poll_drops.get(op_id):
+            self.poll_drops[op_id] -= 1
+            self.poll_log.append((self.clock.now, "error"))
+            raise httpx.ConnectError("connection reset by peer", request=request)
         errors = self.poll_errors.get(op_id)
         if errors:
             status, headers = errors.popleft()
+            self.poll_log.append((self.clock.now, "error"))
             return httpx.Response(status, json={"detail": "try again"}, headers=headers)
         op = self.operations.get(op_id)
         if op is None:
@@ -275,8 +303,13 @@ class FakeBranchApi:
         wait = float(parse_qs(request.url.query.decode()).get("wait", ["0"])[0])
         if self.holds and wait > 0 and self.clock.now < op.ends_at:
             hold = min(wait, self.max_hold)
-            self.clock.now = max(self.clock.now, min(self.clock.now + hold, op.ends_at))
+            until = min(self.clock.now + hold, op.ends_at)
+            if isinstance(self.clock, VirtualClock):
+                await self.clock.sleep_until(until)
+            else:
+                self.clock.now = max(self.clock.now, until)
         reply = op.json(self.clock.now)
+        self.poll_log.append((self.clock.now, reply["status"]))
         if reply["status"] in ("completed", "failed"):
             self.active.discard(op_id)
         return httpx.Response(200, json=reply)
@@ -289,7 +322,7 @@ async def running_api(api: FakeBranchApi) -> AsyncIterator[FakeBranchApi]:
         yield api
 
 
-def make_client(clock: FakeClock, **options: Any) -> ArdentClient:
+def make_client(clock: FakeClock | VirtualClock, **options: Any) -> ArdentClient:
     settings: dict[str, Any] = {
         "token": TOKEN,
         "base_url": BASE_URL,

@@ -46,7 +46,7 @@ async def test_200_names_with_failures_give_200_outcomes_in_input_order(
     for i, name in enumerate(names):
         match i % 10:
             case 1:
-                api.create_errors[name].append((409, {}))
+                api.create_errors[name].extend([(409, {})] * 5)  # taken: stays 409
                 kinds[name] = ConflictError
             case 2:
                 api.create_errors[name].append((400, {}))
@@ -87,18 +87,31 @@ async def test_200_names_with_failures_give_200_outcomes_in_input_order(
             created = expected not in (ConflictError, BadRequestError)
             assert (outcome.handle is not None) == created
     assert sum(not o.ok for o in outcomes) == 100  # five failing kinds, 20 names each
-    # Requests in flight reached the bound (so it was the bound that held) and never passed it.
-    assert api.max_in_flight == 8
+    # Creates in flight reached the bound (so it was the bound that held) and never passed it;
+    # the polls stayed within the waiter's budget (a quarter of the 100 connections).
+    assert api.max_creates_in_flight == 8
+    assert 1 < api.max_polls_in_flight <= 25
 
 
-async def test_concurrency_bound_holds_for_small_limits(
+async def test_concurrency_bounds_creates_in_flight_not_branches_being_built(
     client: ArdentClient, api: FakeBranchApi
 ) -> None:
     names = [f"n{i}" for i in range(30)]
     outcomes = await client.branches.create_many(CONNECTOR, names, concurrency=3)
     assert all(o.ok for o in outcomes)
-    assert api.max_in_flight <= 3
-    assert api.max_active == 3  # branches being created at once, from create to its end
+    assert api.max_creates_in_flight == 3
+    assert api.max_active > 3  # branches being created at once, from create to its end
+
+
+async def test_max_building_caps_branches_being_built(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    names = [f"n{i}" for i in range(30)]
+    api.fail_names.add("n4")
+    api.create_errors["n7"].extend([(409, {})] * 5)
+    outcomes = await client.branches.create_many(CONNECTOR, names, concurrency=8, max_building=3)
+    assert [o.ok for o in outcomes].count(False) == 2
+    assert api.max_active == 3  # never more, also when some failed (their slot is given back)
 
 
 async def test_keys_are_derived_from_connector_service_and_name(
@@ -135,7 +148,7 @@ async def test_without_waiting_outcomes_carry_handles(
     client: ArdentClient, api: FakeBranchApi
 ) -> None:
     names = ["a", "b", "c"]
-    api.create_errors["b"].append((409, {}))
+    api.create_errors["b"].extend([(409, {})] * 5)
     outcomes = await client.branches.create_many(CONNECTOR, names, wait=False)
     assert [o.name for o in outcomes] == names
     assert [o.ok for o in outcomes] == [True, False, True]
@@ -195,14 +208,15 @@ async def test_cancelling_create_many_cancels_everything_in_flight(
     api.hang_names.update(names[3:])
     before = asyncio.all_tasks()
     task = asyncio.ensure_future(client.branches.create_many(CONNECTOR, names, concurrency=6))
-    await api.until(lambda: api.hanging == 6)
+    # Sending does not wait for waiting: every create goes out, and the polls of the 47 that
+    # hang fill the waiter's whole budget (24 held + 1 sweep), no more.
+    await api.until(lambda: api.hanging == 25 and len(api.seen("POST", "/v1/branch/create")) == 50)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert asyncio.all_tasks() == before
     assert api.hanging == 0
     assert api.in_flight == 0
-    assert len(api.seen("POST", "/v1/branch/create")) == 9  # 3 finished, 6 stuck: none more
     # The client still works.
     branch = await client.branches.create_and_wait(CONNECTOR, "after-cancel")
     assert branch.name == "after-cancel"

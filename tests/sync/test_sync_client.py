@@ -337,3 +337,22 @@ def test_module_exports() -> None:
         "BlockingService",
         "with_response",
     }
+
+
+def test_fan_out_through_the_blocking_client_uses_the_shared_waiter(
+    served: ServedEmulator,
+) -> None:
+    with _client(served) as client:
+        connector = _ready_connector(client)
+        names = [f"f{i}" for i in range(30)]
+        # create_iter gives a plain iterator of outcomes as they finish; wait_many a list.
+        seen = [outcome.name for outcome in client.branches.create_iter(connector.id, names)]
+        assert sorted(seen) == sorted(names)
+        handles = [client.branches.create(connector.id, f"w{i}") for i in range(5)]
+        outcomes = client.operations.wait_many([h.operation_id for h in handles], timeout=30)
+        assert [o.operation_id for o in outcomes] == [h.operation_id for h in handles]
+        assert all(o.ok for o in outcomes)
+        stream = client.branches.create_iter(connector.id, [f"s{i}" for i in range(20)])
+        first = next(stream)
+        stream.close()  # stops sending and waiting, on the client's loop
+        assert first.ok

@@ -20,6 +20,8 @@ def use(client: ArdentClient) -> None:
     reveal_type(client.connectors.engine_setup("conn_1", max_retries=0))
     reveal_type(client.with_options(timeout=10))
     reveal_type(with_response_sync(client.orgs.get, "org_1"))
+    reveal_type(client.branches.create_iter("conn_1", ["a", "b"]))
+    reveal_type(client.operations.wait_many(["op_1", "op_2"], timeout=60))
 
 
 async def use_async(client: ArdentClient) -> None:

@@ -70,9 +70,8 @@ async def create_branch(request: web.Request) -> web.Response:
             f"The connector's engine isn't ready to branch (engine status: {connector.engine});"
             " run engine setup and wait for it to complete",
         )
-    for existing in rt.store.branches_of(connector.id):
-        if existing.name != body.name:
-            continue
+    existing = rt.store.branch_named(connector.id, body.name)
+    if existing is not None:
         if existing.status == "creating":
             raise conflict(f"A create of branch {body.name!r} is already in flight")
         if existing.status != "failed":
@@ -89,7 +88,7 @@ async def create_branch(request: web.Request) -> web.Response:
         created_at=utcnow(),
         operation_id=op.id,
     )
-    rt.store.branches[branch.id] = branch
+    rt.store.add_branch(branch)
     backend = rt.backend
 
     async def work(steps: Steps) -> dict[str, Any]:
