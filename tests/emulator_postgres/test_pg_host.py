@@ -56,7 +56,11 @@ async def test_from_url_cleans_up_what_it_created(pg_host: BranchHost) -> None:
     result = await preflight(source_url, selected_schemas=None, already_connected=False)
     assert result.branching_prerequisites_pass
     store = ConnectorStore(external, "conn-ext")
-    await store.setup(source_url=source_url, selected_paths=None, decisions={})
+    await store.setup(
+        source_url=source_url,
+        selected_paths=None,
+        decisions={"public.audit_events": "replica_identity_full"},
+    )
     branch = await store.create_branch("main")
     async with connect(branch.url) as conn:
         assert await conn.fetchval("SELECT count(*) FROM public.audit_events") == 30

@@ -181,6 +181,13 @@ class BranchHost:
         if cleanup in self._cleanups:
             self._cleanups.remove(cleanup)
 
+    def recent_log_lines(self, containing: str, *, limit: int = 5) -> list[str]:
+        """The embedded server's latest ERROR log lines mentioning *containing* (an external
+        host's log is not readable from here: ``[]``)."""
+        if self._server is None:
+            return []
+        return self._server.recent_log_lines(containing, limit=limit)
+
     async def create_sample_source(self, dbname: str = "ardent_sample") -> str:
         """Create a demo source database on this host; return its URL (see ``sample``)."""
         from .sample import create_sample_source
