@@ -425,6 +425,14 @@ class ConnectorStore:
             for table in drift.dropped_tables:
                 await replica.execute(f"DROP TABLE IF EXISTS {quote_qualified(*table)} CASCADE")
                 self._tables.remove(table)
+            # A change that needed the new schema may have stopped the apply worker
+            # (disable_on_error): with the schema in place it can go on.
+            enabled = await replica.fetchval(
+                "SELECT subenabled FROM pg_subscription WHERE subname = $1",
+                self.names.subscription,
+            )
+            if enabled is False and not self._paused:
+                await replication.set_enabled(replica, self.names, True)
         if drift.new_tables:
             target = self.host.admin_dsn(self.replica_database)
             await self._own_replica(True)
