@@ -1,5 +1,6 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
-write it to BENCHMARKS.md. Sections: overhead, fanout, decoding, imports, poller, branches.
+write it to BENCHMARKS.md. Sections: overhead, fanout, decoding, imports, poller, branches,
+replication.
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import branches, decoding, fanout, imports, overhead, poller
+from bench import branches, decoding, fanout, imports, overhead, poller, replication
 from bench._stats import Figure
 
 SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
@@ -25,6 +26,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "imports": imports.run,
     "poller": lambda: asyncio.run(poller.run()),
     "branches": lambda: asyncio.run(branches.run()),
+    "replication": lambda: asyncio.run(replication.run()),
 }
 
 # (substring of a figure's name, predicate on its median, the target as text)
@@ -36,6 +38,7 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("import ratio", lambda m: m <= 0.5, "≤ 0.5"),
     ("long-poll path: end→return delay", lambda m: m <= 0.05, "≤ 10 % + 50 ms"),
     ("60 s operation, backoff path: polls", lambda m: m <= 20, "≤ 20"),
+    ("replicated 100 MB source: one branch create, idle", lambda m: m <= 0.4, "≤ 0.4 s"),
 ]
 
 
