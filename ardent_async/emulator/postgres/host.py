@@ -1,4 +1,4 @@
-"""``BranchHost``: the Postgres server on which golden copies and branch databases live."""
+"""``BranchHost``: the Postgres server on which replicas and branch databases live."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class HostError(RuntimeError):
 
 
 class BranchHost:
-    """A Postgres server (embedded or existing) hosting golden and branch databases.
+    """A Postgres server (embedded or existing) hosting replica and branch databases.
 
     Create with :meth:`start_embedded` or :meth:`from_url`; :meth:`close` when done.
     At most ``max_admin_connections`` admin connections are open at once.
