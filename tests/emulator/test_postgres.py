@@ -229,6 +229,19 @@ async def _whole_flow_after_setup(
         roles = {r["rolname"] for r in await conn.fetch("SELECT rolname FROM pg_roles")}
     assert not owned & after
     assert not {urlsplit(url).username for url in urls.values()} & roles
+    async with connect(sample) as conn:  # nothing of the connector's is left on the source
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", store.names.slot
+            )
+            == 0
+        )
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_publication WHERE pubname = $1", store.names.publication
+            )
+            == 0
+        )
     with pytest.raises(asyncpg.PostgresError):
         async with connect(first):
             pass
