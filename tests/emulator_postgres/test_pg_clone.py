@@ -70,7 +70,7 @@ async def test_parallel_branches_are_distinct(
     assert len({b.database for b in branches}) == BRANCH_COUNT
     assert len({b.role for b in branches}) == BRANCH_COUNT
     assert len({b.password for b in branches}) == BRANCH_COUNT
-    assert set(store.branches) == {b.branch_name for b in branches}
+    assert {b.branch_name for b in branches} <= set(store.branches)  # other tests add their own
     assert store.tables == ("billing.invoices", "public.customers", "public.orders")
     for branch in branches:
         assert branch.url == (
