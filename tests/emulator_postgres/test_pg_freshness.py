@@ -140,6 +140,9 @@ async def test_a_vanished_table_fails_the_creates_then_recovers(
             assert isinstance(outcome, CloneError), outcome
             assert "public.orders" in str(outcome)
         assert store.branches == {}
+        status = await store.replication_status()  # reported, not raised
+        assert status["health"] == "blocked"
+        assert "public.orders" in status["error"]
 
         async with connect(source) as conn:
             await conn.execute("ALTER TABLE public.orders_gone RENAME TO orders")

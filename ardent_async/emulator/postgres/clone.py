@@ -279,7 +279,12 @@ class ConnectorStore:
 
     async def _build(self, source: PostgresUrl, plan: CopyPlan, full: list[Table]) -> None:
         replica, owner = quote_ident(self.replica_database), quote_ident(self.owner_role)
-        lease = self._lease = Lease.new(self.names, source)
+        # A source on our own embedded server dies with it: its lease needs no reaping.
+        with_host = self.host.is_embedded and (source.host, source.port) == (
+            self.host.host,
+            self.host.port,
+        )
+        lease = self._lease = Lease.new(self.names, source, dies_with_owner=with_host)
         await asyncio.to_thread(lease.write)
         try:
             async with pgconn.connection(source) as conn:
@@ -638,6 +643,10 @@ class ConnectorStore:
                     status.update(
                         await replication.subscription_health(conn, self._subscription_oid)
                     )
+        except CloneError as exc:  # e.g. a selected table vanished from the source
+            status["health"] = "blocked"
+            status["error"] = str(exc)
+            return status
         except (OSError, asyncio.TimeoutError, pgconn.PostgresError, ToolError) as exc:
             status["health"] = "unknown"
             status["error"] = self._scrub(f"{type(exc).__name__}: {exc}")

@@ -48,6 +48,8 @@ class Lease:
     source: PostgresUrl = dataclasses.field(repr=False)
     owner: str
     subscription_oid: int | None = None
+    dies_with_owner: bool = False
+    """The source lives on the owner's embedded server: nothing to drop once the owner died."""
 
     @property
     def path(self) -> Path:
@@ -64,6 +66,7 @@ class Lease:
             "slot": self.names.slot,
             "subscription": self.names.subscription,
             "subscription_oid": self.subscription_oid,
+            "dies_with_owner": self.dies_with_owner,
         }
         scratch = self.path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -76,8 +79,10 @@ class Lease:
             self.path.unlink()
 
     @classmethod
-    def new(cls, names: ReplicationNames, source: PostgresUrl) -> Lease:
-        return cls(names=names, source=source, owner=own_token())
+    def new(
+        cls, names: ReplicationNames, source: PostgresUrl, *, dies_with_owner: bool = False
+    ) -> Lease:
+        return cls(names=names, source=source, owner=own_token(), dies_with_owner=dies_with_owner)
 
     @classmethod
     def read(cls, path: Path) -> Lease | None:
@@ -89,6 +94,7 @@ class Lease:
                 source=PostgresUrl.parse(body["source"]),
                 owner=str(body["owner"]),
                 subscription_oid=body.get("subscription_oid"),
+                dies_with_owner=bool(body.get("dies_with_owner", False)),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -114,6 +120,9 @@ async def reap_orphans(*, timeout: float = 10.0) -> list[str]:
     """
     reaped = []
     for lease in await asyncio.to_thread(orphaned_leases):
+        if lease.dies_with_owner:
+            await asyncio.to_thread(lease.remove)
+            continue
         try:
             async with pgconn.connection(lease.source, timeout=timeout) as conn:
                 await drop_source_side(conn, lease.names, lease.subscription_oid, timeout=timeout)
