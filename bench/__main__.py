@@ -1,6 +1,6 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
 write it to BENCHMARKS.md. Sections: overhead, fanout, buildtime, decoding, imports, poller,
-branches.
+branches, replication.
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import branches, buildtime, decoding, fanout, imports, overhead, poller
+from bench import branches, buildtime, decoding, fanout, imports, overhead, poller, replication
 from bench._stats import Figure
 
 SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
@@ -27,6 +27,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "imports": imports.run,
     "poller": lambda: asyncio.run(poller.run()),
     "branches": lambda: asyncio.run(branches.run()),
+    "replication": lambda: asyncio.run(replication.run()),
 }
 
 # (substring of a figure's name, predicate on its median, the target as text)
@@ -43,6 +44,7 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("build 5 s, N=1,000: ratio gathered/create_many", lambda m: m <= 1.2, "≤ 1.2"),
     ("SDK create_many: requests per branch", lambda m: m <= 3, "≤ 3"),
     ("N=5,000: SDK create_many: peak RSS growth per branch", lambda m: m <= 50, "≤ 50 KiB"),
+    ("replicated 100 MB source: one branch create, idle", lambda m: m <= 0.4, "≤ 0.4 s"),
 ]
 
 

@@ -59,7 +59,7 @@ API_ONLY_SOURCE = "postgresql://bench:bench@127.0.0.1:1/ardent_sample"
 class ReadyConnector:
     id: str
     setup_seconds: float
-    """How long engine setup (the golden copy, on a real backend) took."""
+    """How long engine setup (replication and its initial copy, on a real backend) took."""
 
 
 async def ready_connector(

@@ -12,8 +12,9 @@ Command line: ``python -m ardent_async.emulator --port 8080`` (or ``ardent-emula
 
 Two backends: API-only (default; no database, branch URLs are well-formed but not connectable)
 and real Postgres (``postgres="embedded"`` or a superuser URL; needs the ``emulator`` extra):
-preflight runs real checks, discovery reads the source, engine setup builds a golden copy and
-every branch is a real database with its own role.
+preflight runs real checks, discovery reads the source, engine setup replicates the source by
+logical replication into a replica, and every branch is a real database cloned from it (caught
+up to the source at the create) with its own role.
 
 ``emulator.admin`` creates orgs and tokens with roles, legacy key pairs, sets chaos, reads the
 request log and resets state; the same operations are served under ``/_emulator`` with

@@ -108,13 +108,17 @@ class BranchBackend(Protocol):
         selected_paths: Sequence[str] | None,
         decisions: Mapping[str, str],
     ) -> None:
-        """Build the connector's golden copy (``selected_paths`` None: everything)."""
+        """Set the connector's engine up (``selected_paths`` None: everything)."""
         ...
 
     async def create_branch(self, connector_id: str, branch_name: str) -> BranchAddress: ...
 
+    async def replication_status(self, connector_id: str) -> dict[str, Any] | None:
+        """Replication health for the connector row (``None``: nothing replicates)."""
+        ...
+
     async def drop_connector(self, connector_id: str) -> None:
-        """Drop the connector's branches and golden copy. Idempotent."""
+        """Drop the connector's branches and engine state. Idempotent."""
         ...
 
     async def close(self) -> None: ...
@@ -322,6 +326,9 @@ class ApiOnlyBackend:
         password = secrets.token_urlsafe(18)
         url = f"postgresql://{database}:{password}@{self.host}:{self.port}/{database}"
         return BranchAddress(url=url, database=database, role=database)
+
+    async def replication_status(self, connector_id: str) -> dict[str, Any] | None:
+        return None
 
     async def drop_connector(self, connector_id: str) -> None:
         self._branches.pop(connector_id, None)

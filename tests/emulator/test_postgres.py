@@ -11,7 +11,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import pytest_asyncio
 
-from ardent_async import ArdentClient, ArdentValidationError, PreflightFailedError
+from ardent_async import (
+    ArdentClient,
+    ArdentValidationError,
+    OperationFailedError,
+    PreflightFailedError,
+)
 from ardent_async.emulator import Emulator
 
 asyncpg = pytest.importorskip("asyncpg")
@@ -134,9 +139,36 @@ async def test_whole_flow_with_real_branches(
     await client.connectors.set_replica_identity_decisions(
         connector.id, {"public.audit_events": "add_pk"}
     )
+    # add_pk invents nothing: until the source table has a key, setup fails naming it.
+    blocked = await client.connectors.engine_setup(connector.id)
+    assert blocked.operation is not None
+    with pytest.raises(OperationFailedError, match=r"public\.audit_events"):
+        await client.operations.wait(blocked.operation.operation_id, timeout=120)
+    assert (await client.connectors.get(connector.id)).extra["engine_status"] == "failed"
+    # The shared sample keeps its schema: opt into REPLICA IDENTITY FULL instead (undone below).
+    await client.connectors.set_replica_identity_decisions(
+        connector.id, {"public.audit_events": "replica_identity_full"}
+    )
+    try:
+        await _whole_flow_after_setup(ardent_emulator_pg, client, connector.id)
+    finally:
+        async with connect(sample) as conn:
+            await conn.execute("ALTER TABLE public.audit_events REPLICA IDENTITY DEFAULT")
+
+
+async def _whole_flow_after_setup(
+    ardent_emulator_pg: Emulator, client: ArdentClient, connector_id: str
+) -> None:
+    sample = ardent_emulator_pg.sample_source_url
+    assert sample is not None
+    connector = await client.connectors.get(connector_id)
     setup = await client.connectors.engine_setup(connector.id)
     assert setup.operation is not None
     await client.operations.wait(setup.operation.operation_id, timeout=120)
+    replication = (await client.connectors.get(connector.id)).extra["replication"]
+    assert replication["health"] == "streaming", replication
+    assert replication["slot_lag_bytes"] >= 0
+    assert replication["last_applied_lsn"]
 
     names = [f"feature-{i}" for i in range(BRANCHES)]
     outcomes = await client.branches.create_many(connector.id, names, concurrency=BRANCHES)
@@ -149,12 +181,15 @@ async def test_whole_flow_with_real_branches(
     read = await asyncio.gather(*(counts(url) for url in urls.values()))
     assert read == [SAMPLE_COUNTS] * BRANCHES
     first, second = urls[names[0]], urls[names[1]]
+    shape = (
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name = 'audit_events' ORDER BY ordinal_position"
+    )
+    async with connect(sample) as conn:
+        source_columns = [row[0] for row in await conn.fetch(shape)]
     async with connect(first) as conn:
-        # add_pk gave the table without a primary key a surrogate key.
-        assert await conn.fetchval(
-            "SELECT count(*) FROM information_schema.columns"
-            " WHERE table_name = 'audit_events' AND column_name = 'ardent_row_id'"
-        )
+        # Nothing invented: the branch has exactly the source's columns.
+        assert [row[0] for row in await conn.fetch(shape)] == source_columns
         await conn.execute(
             "INSERT INTO public.customers (email, name, signed_up_at)"
             " VALUES ('branch-only@example.com', 'Branch Only', now())"
@@ -179,7 +214,7 @@ async def test_whole_flow_with_real_branches(
 
     store = backend_of(ardent_emulator_pg).store(connector.id)
     assert store is not None
-    owned = {urlsplit(url).path.strip("/") for url in urls.values()} | {store.golden_database}
+    owned = {urlsplit(url).path.strip("/") for url in urls.values()} | {store.replica_database}
     host = backend_of(ardent_emulator_pg).host
     async with host.admin_connection() as conn:
         before = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
@@ -194,6 +229,19 @@ async def test_whole_flow_with_real_branches(
         roles = {r["rolname"] for r in await conn.fetch("SELECT rolname FROM pg_roles")}
     assert not owned & after
     assert not {urlsplit(url).username for url in urls.values()} & roles
+    async with connect(sample) as conn:  # nothing of the connector's is left on the source
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", store.names.slot
+            )
+            == 0
+        )
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_publication WHERE pubname = $1", store.names.publication
+            )
+            == 0
+        )
     with pytest.raises(asyncpg.PostgresError):
         async with connect(first):
             pass

@@ -30,3 +30,17 @@ async def table_digest(url: str, table: str) -> tuple[int, str]:
 
 def sqlstate_of(exc: BaseException) -> str | None:
     return getattr(exc, "sqlstate", None)
+
+
+async def replication_objects(url: str, prefix: str = "ardent_") -> list[str]:
+    """Replication slots (of the source's database) and publications on the source at *url*
+    whose names start with *prefix* (``slot:name`` / ``publication:name``)."""
+    async with connect(url) as conn:
+        rows = await conn.fetch(
+            "SELECT 'slot:' || slot_name AS name FROM pg_replication_slots"
+            " WHERE starts_with(slot_name::text, $1) AND database = current_database()"
+            " UNION ALL SELECT 'publication:' || pubname FROM pg_publication"
+            " WHERE starts_with(pubname::text, $1) ORDER BY 1",
+            prefix,
+        )
+    return [row["name"] for row in rows]

@@ -1,4 +1,5 @@
-"""A branch holds the source's rows as of its creation: golden-copy refreshes (real Postgres)."""
+"""A branch holds the source's rows as of its creation: the replica is caught up to the source's
+WAL position read at the create, then cloned (real Postgres)."""
 
 from __future__ import annotations
 
@@ -43,11 +44,11 @@ async def _digests(url: str) -> dict[str, tuple[int, str]]:
     return {path: await table_digest(url, path) for path in COPIED}
 
 
-async def _golden_databases(host: BranchHost, store: ConnectorStore) -> list[str]:
+async def _replica_databases(host: BranchHost, store: ConnectorStore) -> list[str]:
     async with host.admin_connection() as conn:
         rows = await conn.fetch(
             "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
-            f"{store.prefix}_golden",
+            f"{store.prefix}_replica",
         )
     return sorted(row["datname"] for row in rows)
 
@@ -87,7 +88,7 @@ async def test_branch_sees_changes_made_before_its_creation(
         # Excluded tables stay excluded; the view came along again.
         assert await conn.fetchval("SELECT to_regclass('public.audit_events')") is None
         assert await conn.fetchval("SELECT count(*) FROM public.customer_order_totals") == 26
-        # The branch role owns what the refreshed copy holds (and the sequence moved on).
+        # The branch role owns what the replica holds (and the sequence moved on).
         owners = await conn.fetch(
             "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('public', 'billing')"
         )
@@ -100,7 +101,7 @@ async def test_branch_sees_changes_made_before_its_creation(
     assert store.tables == ("billing.invoices", "public.customers", "public.orders")
 
 
-async def test_parallel_creates_share_a_refresh(
+async def test_parallel_creates_share_a_round(
     pg_host: BranchHost, store: ConnectorStore, fresh_url: str
 ) -> None:
     async with connect(fresh_url) as conn:
@@ -109,22 +110,21 @@ async def test_parallel_creates_share_a_refresh(
             " VALUES ('burst@example.com', 'Burst', now())"
         )
     expected = await _digests(fresh_url)
-    refreshes = store.refreshes
+    rounds = store.rounds
 
     branches: list[BranchDatabase] = list(
         await asyncio.gather(*(store.create_branch(f"burst/{i}") for i in range(10)))
     )
 
-    assert 1 <= store.refreshes - refreshes <= 2
+    assert 1 <= store.rounds - rounds <= 2
     for branch in branches:
         assert await _digests(branch.url) == expected, branch
         async with connect(branch.url) as conn:
             assert await conn.fetchval("SELECT to_regclass('public.audit_events')") is None
-    # The current generation plus, at most, ones still being dropped in the background.
-    assert store.golden_database in await _golden_databases(pg_host, store)
+    assert await _replica_databases(pg_host, store) == [store.replica_database]
 
 
-async def test_refresh_failure_fails_the_creates_then_recovers(
+async def test_a_vanished_table_fails_the_creates_then_recovers(
     pg_host: BranchHost,
 ) -> None:
     source = await pg_host.create_sample_source("ardent_fresh_fail")
@@ -137,9 +137,12 @@ async def test_refresh_failure_fails_the_creates_then_recovers(
             *(store.create_branch(f"doomed-{i}") for i in range(3)), return_exceptions=True
         )
         for outcome in outcomes:
-            assert isinstance(outcome, CloneError)
+            assert isinstance(outcome, CloneError), outcome
             assert "public.orders" in str(outcome)
         assert store.branches == {}
+        status = await store.replication_status()  # reported, not raised
+        assert status["health"] == "blocked"
+        assert "public.orders" in status["error"]
 
         async with connect(source) as conn:
             await conn.execute("ALTER TABLE public.orders_gone RENAME TO orders")
@@ -148,21 +151,20 @@ async def test_refresh_failure_fails_the_creates_then_recovers(
         assert (await table_digest(branch.url, "public.orders"))[0] == 50
     finally:
         await store.drop()
-    assert await _golden_databases(pg_host, store) == []
+    assert await _replica_databases(pg_host, store) == []
 
 
-async def test_drop_removes_every_generation(pg_host: BranchHost, fresh_url: str) -> None:
+async def test_drop_removes_the_replica(pg_host: BranchHost, fresh_url: str) -> None:
     store = ConnectorStore(pg_host, "conn-fresh-drop")
     await store.setup(source_url=fresh_url, selected_paths=["billing"], decisions={})
-    assert await _golden_databases(pg_host, store) == [store.golden_database]
+    assert await _replica_databases(pg_host, store) == [store.replica_database]
     await asyncio.gather(*(store.create_branch(f"g{i}") for i in range(3)))
     await store.create_branch("later")
-    assert store.refreshes >= 2
-    assert await _golden_databases(pg_host, store) != []
+    assert store.rounds >= 2
 
     await store.drop()
 
-    assert await _golden_databases(pg_host, store) == []
+    assert await _replica_databases(pg_host, store) == []
     assert await _owner_roles(pg_host, store) == []
     async with pg_host.admin_connection() as conn:
         left = await conn.fetchval(
@@ -173,19 +175,19 @@ async def test_drop_removes_every_generation(pg_host: BranchHost, fresh_url: str
         await store.create_branch("too-late")
 
 
-async def test_drop_during_a_refresh_fails_the_create_and_cleans_up(
+async def test_drop_during_a_round_fails_the_create_and_cleans_up(
     pg_host: BranchHost, fresh_url: str
 ) -> None:
     store = ConnectorStore(pg_host, "conn-fresh-race")
     await store.setup(source_url=fresh_url, selected_paths=["public.customers"], decisions={})
     create = asyncio.ensure_future(store.create_branch("racing"))
-    for _ in range(3):  # let the create start its refresh (no waiting on time)
+    for _ in range(3):  # let the create start its round (no waiting on time)
         await asyncio.sleep(0)
-    assert store.refreshes == 1
+    assert store.rounds == 1
 
     await store.drop()
 
     with pytest.raises(CloneError):
         await create
-    assert await _golden_databases(pg_host, store) == []
+    assert await _replica_databases(pg_host, store) == []
     assert await _owner_roles(pg_host, store) == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -56,7 +58,11 @@ async def test_from_url_cleans_up_what_it_created(pg_host: BranchHost) -> None:
     result = await preflight(source_url, selected_schemas=None, already_connected=False)
     assert result.branching_prerequisites_pass
     store = ConnectorStore(external, "conn-ext")
-    await store.setup(source_url=source_url, selected_paths=None, decisions={})
+    await store.setup(
+        source_url=source_url,
+        selected_paths=None,
+        decisions={"public.audit_events": "replica_identity_full"},
+    )
     branch = await store.create_branch("main")
     async with connect(branch.url) as conn:
         assert await conn.fetchval("SELECT count(*) FROM public.audit_events") == 30
@@ -84,3 +90,38 @@ async def test_from_url_requires_a_reachable_superuser(
     with pytest.raises(HostError) as info:
         await BranchHost.from_url(wrong)
     assert "Wr0ng-Secret-Value" not in str(info.value)
+
+
+async def test_a_start_reaps_the_server_of_a_dead_owner(tmp_path: Path) -> None:
+    from ardent_async.emulator.postgres.embedded import (
+        OWNER_FILE,
+        EmbeddedServer,
+        reap_orphaned_servers,
+    )
+
+    workdir = tmp_path / "servers"
+    workdir.mkdir()
+    workdir.chmod(0o1777)  # the server may run as another OS user
+    server = await EmbeddedServer.start(workdir)
+    try:
+        pid = int((server.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+        assert reap_orphaned_servers(workdir) == []  # its owner (we) is alive
+        assert server.root.exists()
+        # As if the owner had died with its watchdog: a PID that cannot exist.
+        (server.root / OWNER_FILE).write_text(f"{2**22 + 7}:1")
+        assert reap_orphaned_servers(workdir) == [server.root]
+        assert not server.root.exists()
+        deadline = time.monotonic() + 10  # the postmaster may take a moment to be reaped
+        while _alive(pid) and time.monotonic() < deadline:
+            await asyncio.to_thread(time.sleep, 0.05)
+        assert not _alive(pid)
+    finally:
+        await server.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

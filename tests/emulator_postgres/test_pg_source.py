@@ -11,6 +11,7 @@ from ardent_async.emulator.postgres import (
     CHECK_NAMES,
     SAMPLE_ROW_COUNTS,
     BranchHost,
+    ConnectorStore,
     PostgresUrl,
     SourceError,
     discover,
@@ -139,6 +140,10 @@ async def test_role_without_replication_gets_a_working_grant_script(
         assert fixed.preflight_pass
         assert fixed.branching_prerequisites_pass
         assert fixed.grant_script == ""
+        # ...and what it grants is all replication needs.
+        store = ConnectorStore(pg_host, "conn-plain-reader")
+        await store.setup(source_url=url, selected_paths=["billing"], decisions={})
+        await store.drop()
     finally:
         async with pg_host.admin_connection("ardent_sample") as conn:
             await conn.execute(f"DROP OWNED BY {role}")

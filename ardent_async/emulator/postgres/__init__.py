@@ -16,7 +16,7 @@ its own superuser and password) or an existing server given by a superuser URL::
                       decisions={"public.audit_events": "exclude"})
     branch = await store.create_branch("feature-x")     # BranchDatabase(...); branch.url
     await store.drop_branch("feature-x")
-    await store.drop()
+    await store.drop()                                  # also drops the slot + publication
     await host.close()                                  # stops and deletes an embedded server
 
 Public API
@@ -31,24 +31,26 @@ Public API
 ``discover(url, *, database=None, timeout=10.0) -> list[TableInfo]``
 ``ConnectorStore(host, connector_id)``
     ``setup(*, source_url, selected_paths, decisions)``, ``create_branch(name) ->
-    BranchDatabase``, ``drop_branch(name)``, ``drop()``; ``tables``, ``branches``,
-    ``golden_database``, ``golden_databases``, ``refreshes``. A branch holds the source's rows
-    as of its creation: a create waits for a golden-copy refresh that starts after it (one
-    refresh serves every create waiting when it starts; see ``clone``).
+    BranchDatabase``, ``drop_branch(name)``, ``drop()``, ``replication_status()``; ``tables``,
+    ``branches``, ``replica_database``, ``names`` (publication, slot, subscription),
+    ``rounds``, ``schema_changes``. The source is replicated (publication + slot on the
+    source, subscription into a replica database on the host); a branch is a clone of the
+    replica once it has applied the source's WAL position read at the create (see ``clone``).
+``reap_orphans()``
+    Drops the slots and publications a crashed process left on its sources (see ``leases``).
 ``BranchDatabase``
     ``branch_name``, ``database``, ``role``, ``password``, ``host``, ``port``, ``url``,
     ``masked_url``.
 
 Errors: ``HostError``, ``EmbeddedServerError``, ``SourceError``, ``CloneError``
-(``BranchExistsError``). Passwords never appear in messages, exceptions or reprs; URL-bearing
-objects render masked (``***``).
+(``BranchExistsError``), ``ReplicationError``. Passwords never appear in messages, exceptions
+or reprs; URL-bearing objects render masked (``***``).
 """
 
 from __future__ import annotations
 
 from ..checks import BRANCHING_PREREQUISITES, CHECK_NAMES, DECISIONS
 from .clone import (
-    ADD_PK_COLUMN,
     BranchDatabase,
     BranchExistsError,
     CloneError,
@@ -57,6 +59,8 @@ from .clone import (
 from .dsn import PostgresUrl
 from .embedded import EmbeddedServerError
 from .host import BranchHost, HostError
+from .leases import reap_orphans
+from .replication import ReplicationError
 from .sample import SAMPLE_ROW_COUNTS, SAMPLE_TABLES_WITHOUT_PK
 from .source import (
     ColumnInfo,
@@ -68,7 +72,6 @@ from .source import (
 )
 
 __all__ = [
-    "ADD_PK_COLUMN",
     "BRANCHING_PREREQUISITES",
     "CHECK_NAMES",
     "DECISIONS",
@@ -84,8 +87,10 @@ __all__ = [
     "HostError",
     "PostgresUrl",
     "PreflightResult",
+    "ReplicationError",
     "SourceError",
     "TableInfo",
     "discover",
     "preflight",
+    "reap_orphans",
 ]

@@ -1,48 +1,64 @@
-"""Per-connector golden copy of a source, and branch databases cloned from it.
+"""Per-connector replica of a source (kept current by logical replication), and branch
+databases cloned from it.
 
-Layout on the host, for one :class:`ConnectorStore` (names derived, never user text)::
+Layout, for one :class:`ConnectorStore` (names derived, never user text)::
 
-    <prefix>_owner_<n>  NOLOGIN role owning the objects of golden generation n
-    <prefix>_golden_<n> golden database, generation n: IS_TEMPLATE, ALLOW_CONNECTIONS false,
-                        no PUBLIC access
-    <prefix>_b_<..>     one database per branch, owned by a LOGIN role of the same name whose
-                        random password is known only to the returned BranchDatabase
+    source:  <prefix>_pub   publication FOR TABLE the replicated tables
+             <prefix>_slot  pgoutput logical replication slot
+    host:    <prefix>_owner   NOLOGIN role owning the replica's objects
+             <prefix>_replica replica database (no PUBLIC access), written only by
+                              <prefix>_sub, the subscription streaming from the slot
+             <prefix>_b_<..>  one database per branch, owned by a LOGIN role of the same name
+                              whose random password is known only to the returned BranchDatabase
 
-A branch is ``CREATE DATABASE ... TEMPLATE <golden>`` followed by ``REASSIGN OWNED`` so the
-branch role owns every copied object (it can write, migrate, drop). Nobody ever connects to a
-golden database once it is built, so any number of branches can be cloned from it concurrently.
+Setup: the source's schema (the selection, minus tables decided ``exclude``) is restored into
+the replica without rows; tables decided ``replica_identity_full`` get ``REPLICA IDENTITY FULL``
+on the source; tables decided ``add_pk`` must have a primary key or a replica identity index on
+the source (nothing is invented: until they do, setup fails naming them); then the publication,
+slot and subscription are created and setup waits for the initial copy and catch-up.
 
-Freshness: a branch holds the source's rows as of its creation. Each create takes a ticket; if
-the current golden generation's snapshot began before that ticket, the create waits for a
-refresh that *starts* after it (single flight: one refresh at a time, and one refresh serves
-every create waiting when it starts). A refresh re-plans the selection, builds generation n+1
-from the source with the same decisions, then switches to it; clones in progress keep the old
-generation, which is dropped once no clone uses it. Each generation has its own owner role so
-that a branch's ``REASSIGN OWNED`` never touches a generation being built.
+Branch creates run in rounds (one at a time; a round serves every create waiting when it
+starts): read the source's WAL position, bring the replica's schema to the source's (see
+``schema_sync``), wait until the subscriber has applied that position, read the source's
+sequence values, pause the subscription, set the sequences, ``CREATE DATABASE ... TEMPLATE``
+the replica for each branch (``REASSIGN OWNED`` to the branch role), resume. So a branch holds
+the source as of its creation, and its cost is a file copy of the replica, not a dump.
+
+Every slot and publication is recorded in a lease (``leases``) before it is created, so one
+left by a crash is dropped at the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..checks import DECISIONS, EXCLUDE, REPLICA_IDENTITY_FULL
-from . import pgconn
+from ..checks import ADD_PK, DECISIONS, EXCLUDE, REPLICA_IDENTITY_FULL
+from . import catalog, pgconn, replication
 from .binaries import ToolError
 from .credentials import new_password, scram_sha256_verifier
 from .dsn import PostgresUrl
-from .dump import CopyPlan, CopyPlanError, copy_into, plan_copy
+from .dump import CopyPlan, CopyPlanError, copy_into, copy_table_schemas, plan_copy
 from .host import BranchHost
 from .idents import derive_name, quote_ident, quote_literal, quote_qualified
+from .leases import Lease
+from .replication import ReplicationError, ReplicationNames
+from .schema_sync import Drift, Table, apply_sequences, detect, sequence_values, source_shape
 
-#: Column added as surrogate primary key to tables decided ``add_pk``.
-ADD_PK_COLUMN = "ardent_row_id"
 DEFAULT_MAX_PARALLEL_CREATES = 8
+#: Replicas larger than this are cloned with ``STRATEGY FILE_COPY`` (a file copy after a
+#: checkpoint: cost grows with the files, no WAL for the rows); smaller ones with ``WAL_LOG``,
+#: which skips the checkpoints and so is quicker, and runs better in parallel, when small.
+FILE_COPY_ABOVE_BYTES = 64 * 1024 * 1024
+SETUP_TIMEOUT = 600.0
+_REENABLE_ATTEMPTS = 3
 
 
 class CloneError(RuntimeError):
-    """Setting up a golden copy or a branch failed (message is password-free)."""
+    """Setting up the replica or a branch failed (message is password-free)."""
 
 
 class BranchExistsError(CloneError):
@@ -74,33 +90,15 @@ class BranchDatabase:
         return self.dsn.masked()
 
 
-@dataclasses.dataclass(eq=False)
-class _Golden:
-    """One generation of the golden copy."""
-
-    database: str
-    owner: str
-    snapshot_ticket: int | None = None
-    """Ticket taken just before reading the source: the copy is at least as new as any
-    earlier ticket (``None`` until then)."""
-    users: int = 0
-    retired: bool = False
-
-
-@dataclasses.dataclass(eq=False)
-class _Refresh:
-    """One in-flight refresh and the generation it builds."""
-
-    task: asyncio.Future[None] | None = None
-    golden: _Golden | None = None
+_Waiter = tuple[str, "asyncio.Future[BranchDatabase]"]
 
 
 class ConnectorStore:
-    """The golden copy and branches of one connector on a :class:`BranchHost`.
+    """The replica and branches of one connector on a :class:`BranchHost`.
 
-    Lifecycle: :meth:`setup` once, then :meth:`create_branch` / :meth:`drop_branch` any number
-    of times (concurrently if you like), :meth:`drop` at the end (also run by
-    ``BranchHost.close()`` for an external host).
+    Lifecycle: :meth:`setup` (again after a failure), then :meth:`create_branch` /
+    :meth:`drop_branch` any number of times (concurrently if you like), :meth:`drop` at the end
+    (also run by ``BranchHost.close()`` for an external host).
     """
 
     def __init__(
@@ -113,25 +111,39 @@ class ConnectorStore:
         self.host = host
         self.connector_id = connector_id
         self.prefix = derive_name(host.namespace, connector_id, slug_length=12)
-        self._golden_prefix = f"{self.prefix}_golden_"
-        self._owner_prefix = f"{self.prefix}_owner_"
+        self.replica_database = f"{self.prefix}_replica"
+        self.owner_role = f"{self.prefix}_owner"
+        """NOLOGIN role owning the replica's objects."""
+        self.names = ReplicationNames(
+            publication=f"{self.prefix}_pub",
+            slot=f"{self.prefix}_slot",
+            subscription=f"{self.prefix}_sub",
+        )
         self._branch_prefix = f"{self.prefix}_b"
         self._creates = asyncio.Semaphore(max_parallel_creates)
         self._branches: dict[str, BranchDatabase] = {}
         self._pending: set[str] = set()
-        self._plan: CopyPlan | None = None
         self._state = "new"  # new -> setting_up -> ready -> dropped
         self._source: PostgresUrl | None = None
-        self._selected: tuple[str, ...] | None = None
-        self._decisions: dict[str, str] = {}
-        self._ticket = 0
-        self._generation = 0
-        self._golden: _Golden | None = None
-        self._goldens: list[_Golden] = []  # every generation not dropped yet
-        self._refresh: _Refresh | None = None
-        self._background: set[asyncio.Future[None]] = set()
-        self.refreshes = 0
-        """Number of golden-copy refreshes started (not counting :meth:`setup`)."""
+        self._lease: Lease | None = None
+        self._subscription_oid: int | None = None
+        self._tables: list[Table] = []
+        self._whole_schemas: tuple[str, ...] = ()
+        self._schemas: tuple[str, ...] = ()
+        self._excluded: frozenset[str] = frozenset()
+        self._queue: list[_Waiter] = []
+        self._rounds: asyncio.Task[None] | None = None
+        self._replica_lock = asyncio.Lock()  # rounds and status checks, one at a time
+        self._paused = False
+        self._strategy = "WAL_LOG"
+        self._blocked: tuple[str, ...] = ()
+        self._source_shape: object = None
+        self.schema_changes: list[dict[str, Any]] = []
+        """Schema changes found on the source and applied to the replica (latest last)."""
+        self.rounds = 0
+        """Number of clone rounds run (one serves every create waiting when it starts)."""
+        self.last_round: dict[str, float] = {}
+        """Seconds spent per phase of the latest round (``catch_up``, ``clone``, ...)."""
 
     def __repr__(self) -> str:
         return (
@@ -140,32 +152,13 @@ class ConnectorStore:
         )
 
     @property
-    def golden_database(self) -> str:
-        """Name of the current golden generation's database."""
-        if self._golden is None:
-            raise CloneError("the connector store has no golden copy")
-        return self._golden.database
-
-    @property
-    def owner_role(self) -> str:
-        """NOLOGIN role owning the current golden generation's objects."""
-        if self._golden is None:
-            raise CloneError("the connector store has no golden copy")
-        return self._golden.owner
-
-    @property
-    def golden_databases(self) -> tuple[str, ...]:
-        """Every golden generation not dropped yet (older ones may still be cloned from)."""
-        return tuple(golden.database for golden in self._goldens)
-
-    @property
     def is_ready(self) -> bool:
         return self._state == "ready"
 
     @property
     def tables(self) -> tuple[str, ...]:
-        """``schema.table`` paths copied into the golden database (after :meth:`setup`)."""
-        return tuple(self._plan.paths) if self._plan is not None else ()
+        """``schema.table`` paths replicated (after :meth:`setup`), sorted."""
+        return tuple(sorted(f"{schema}.{name}" for schema, name in self._tables))
 
     @property
     def branches(self) -> dict[str, BranchDatabase]:
@@ -175,7 +168,12 @@ class ConnectorStore:
         """Database name (= role name) used for *branch_name*."""
         return derive_name(self._branch_prefix, branch_name, slug_length=8)
 
-    # -- golden copy -------------------------------------------------------------------------
+    def _scrub(self, text: str) -> str:
+        if self._source is not None:
+            text = self._source.scrub(text)
+        return self.host.admin_dsn().scrub(text)
+
+    # -- setup -------------------------------------------------------------------------------
 
     async def setup(
         self,
@@ -184,14 +182,15 @@ class ConnectorStore:
         selected_paths: Sequence[str] | None,
         decisions: Mapping[str, str],
     ) -> None:
-        """Build the golden database from the source.
+        """Replicate the source into the replica database and wait until it has caught up.
 
         *selected_paths*: ``"schema"`` or ``"schema.table"`` entries (``None``: all user
         schemas). *decisions*: ``{"schema.table": "exclude" | "add_pk" |
-        "replica_identity_full"}``; ``add_pk`` adds a ``bigint`` identity primary key column
-        :data:`ADD_PK_COLUMN` (tables that already have a PK are left alone),
-        ``replica_identity_full`` sets ``REPLICA IDENTITY FULL``. Decisions on tables that are
-        not selected are ignored.
+        "replica_identity_full"}`` as the API defines them (see the module docstring). A table
+        without a primary key or replica identity needs ``exclude`` or
+        ``replica_identity_full``; otherwise setup fails naming it (publishing it would make
+        UPDATE and DELETE fail on the source). A failed setup leaves nothing behind and may be
+        retried.
         """
         unknown = sorted({value for value in decisions.values() if value not in DECISIONS})
         if unknown:
@@ -201,37 +200,29 @@ class ConnectorStore:
         source = PostgresUrl.parse(source_url)
         self.host.claim_prefix(self.prefix)
         self._state = "setting_up"
-        golden = self._new_golden()
+        self._source = source
         try:
-            await self._plan_copy(source, selected_paths, decisions)  # fail early on bad input
+            plan = await self._plan_copy(source, selected_paths, decisions)
+            full = await self._check_identities(source, plan, decisions)
             self.host.add_cleanup(self.drop)
-            plan = await self._build_golden(golden, source, selected_paths, decisions)
+            await self._build(source, plan, full)
         except BaseException:
             self.host.remove_cleanup(self.drop)
-            await asyncio.shield(self._drop_golden(golden))
+            await asyncio.shield(self._teardown())
             self.host.release_prefix(self.prefix)
             self._state = "new"
             raise
-        self._source = source
-        self._selected = None if selected_paths is None else tuple(selected_paths)
-        self._decisions = dict(decisions)
-        self._plan = plan
-        self._golden = golden
+        self._tables = list(plan.tables)
+        self._schemas = plan.schemas
+        selected = list(plan.schemas) if selected_paths is None else list(selected_paths)
+        self._whole_schemas = tuple(path for path in selected if "." not in path)
+        self._excluded = frozenset(path for path, value in decisions.items() if value == EXCLUDE)
+        try:
+            async with pgconn.connection(source) as conn:
+                self._source_shape = await source_shape(conn, self._tables, self._whole_schemas)
+        except (OSError, asyncio.TimeoutError, pgconn.PostgresError):
+            self._source_shape = None  # the first round compares in detail
         self._state = "ready"
-
-    def _take_ticket(self) -> int:
-        self._ticket += 1
-        return self._ticket
-
-    def _new_golden(self) -> _Golden:
-        """Name the next generation and track it (for :meth:`drop`)."""
-        self._generation += 1
-        golden = _Golden(
-            database=f"{self._golden_prefix}{self._generation}",
-            owner=f"{self._owner_prefix}{self._generation}",
-        )
-        self._goldens.append(golden)
-        return golden
 
     async def _plan_copy(
         self, source: PostgresUrl, selected: Sequence[str] | None, decisions: Mapping[str, str]
@@ -247,164 +238,367 @@ class ConnectorStore:
                 source.scrub(f"cannot read source {source.masked()}: {type(exc).__name__}: {exc}")
             ) from None
 
-    async def _build_golden(
-        self,
-        generation: _Golden,
-        source: PostgresUrl,
-        selected: Sequence[str] | None,
-        decisions: Mapping[str, str],
-    ) -> CopyPlan:
-        """Create *generation*'s database, then (taking its snapshot ticket first) plan the
-        selection and copy it from the source; apply *decisions*; make it a template."""
-        golden, owner = quote_ident(generation.database), quote_ident(generation.owner)
+    async def _check_identities(
+        self, source: PostgresUrl, plan: CopyPlan, decisions: Mapping[str, str]
+    ) -> list[Table]:
+        """Tables to give ``REPLICA IDENTITY FULL``; raise naming the tables that block."""
+        planned = set(plan.tables)
+        async with pgconn.connection(source) as conn:
+            found = await catalog.tables(conn, plan.schemas)
+        rows = [table for table in found if (table.schema, table.name) in planned]
+        full: list[Table] = []
+        waiting: list[str] = []
+        undecided: list[str] = []
+        for table in rows:
+            decision = decisions.get(table.path)
+            if decision == REPLICA_IDENTITY_FULL:
+                full.append((table.schema, table.name))
+            elif table.has_primary_key or table.replica_identity in ("f", "i"):
+                continue
+            elif table.is_partition:
+                continue  # its root's identity decides
+            elif decision == ADD_PK:
+                waiting.append(table.path)
+            else:
+                undecided.append(table.path)
+        problems = []
+        if waiting:
+            problems.append(
+                f"table(s) decided add_pk still lack a primary key or replica identity index on"
+                f" the source: {', '.join(waiting)}; add one (ALTER TABLE ... ADD PRIMARY KEY, or"
+                " ALTER TABLE ... REPLICA IDENTITY USING INDEX <unique index>) and retry setup"
+            )
+        if undecided:
+            problems.append(
+                f"table(s) without a primary key need a replica identity decision:"
+                f" {', '.join(undecided)}"
+            )
+        if problems:
+            raise CloneError("; ".join(problems))
+        return full
+
+    async def _build(self, source: PostgresUrl, plan: CopyPlan, full: list[Table]) -> None:
+        replica, owner = quote_ident(self.replica_database), quote_ident(self.owner_role)
+        # A source on our own embedded server dies with it: its lease needs no reaping.
+        with_host = self.host.is_embedded and (source.host, source.port) == (
+            self.host.host,
+            self.host.port,
+        )
+        lease = self._lease = Lease.new(self.names, source, dies_with_owner=with_host)
+        await asyncio.to_thread(lease.write)
+        try:
+            async with pgconn.connection(source) as conn:
+                await replication.create_source_side(conn, self.names, plan.tables, full)
+        except pgconn.PostgresError as exc:
+            hint = ""
+            if getattr(exc, "sqlstate", None) == "42501":
+                hint = (
+                    " (check replication_privilege: the role needs REPLICATION, CREATE on the"
+                    " database, and to own the replicated tables - see preflight's grant_script)"
+                )
+            raise CloneError(
+                source.scrub(f"creating the replication on the source failed: {exc}{hint}")
+            ) from None
         try:
             async with self.host.admin_connection() as conn:
                 await conn.execute(f"CREATE ROLE {owner} NOLOGIN")
-                await conn.execute(f"CREATE DATABASE {golden} OWNER {owner} TEMPLATE template0")
-                await conn.execute(f"REVOKE ALL ON DATABASE {golden} FROM PUBLIC")
-            # Everything committed on the source before this ticket is in what is read next
-            # (pg_dump takes its snapshot after this point).
-            generation.snapshot_ticket = self._take_ticket()
-            plan = await self._plan_copy(source, selected, decisions)
-            target = self.host.admin_dsn(generation.database)
-            await copy_into(plan, source=source, target=target, owner=generation.owner)
-            async with self.host.admin_connection(generation.database) as conn:
-                await _apply_decisions(conn, plan, decisions)
+                await conn.execute(f"CREATE DATABASE {replica} OWNER {owner} TEMPLATE template0")
+                await conn.execute(f"REVOKE ALL ON DATABASE {replica} FROM PUBLIC")
+            target = self.host.admin_dsn(self.replica_database)
+            await copy_into(
+                plan, source=source, target=target, owner=self.owner_role, schema_only=True
+            )
+            await self._own_replica(False)
+            async with self.host.admin_connection(self.replica_database) as conn:
+                self._subscription_oid = await replication.create_subscription(
+                    conn, self.names, source
+                )
+            lease = dataclasses.replace(lease, subscription_oid=self._subscription_oid)
+            self._lease = lease
+            await asyncio.to_thread(lease.write)
+            await self._wait_synced(timeout=SETUP_TIMEOUT)
+            async with pgconn.connection(source) as conn:
+                lsn = await replication.current_lsn(conn)
+                await self._wait_applied(conn, lsn, timeout=SETUP_TIMEOUT)
+            async with self.host.admin_connection(self.replica_database) as conn:
                 if plan.tables:
                     tables = ", ".join(quote_qualified(*table) for table in plan.tables)
                     await conn.execute(f"ANALYZE {tables}")
+        except (ToolError, pgconn.PostgresError, ReplicationError) as exc:
+            raise CloneError(self._scrub(f"setting up the replica failed: {exc}")) from None
+
+    async def _wait_synced(self, *, timeout: float) -> None:
+        oid = self._subscription_oid
+        assert oid is not None
+
+        async def synced() -> bool:
             async with self.host.admin_connection() as conn:
-                await conn.execute(f"ALTER DATABASE {golden} OWNER TO CURRENT_USER")
-                await conn.execute(
-                    f"ALTER DATABASE {golden} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"
+                if await replication.tables_synced(conn, oid):
+                    return True
+                health = await replication.subscription_health(conn, oid)
+            if not health.get("subscription_enabled", False):
+                raise ReplicationError("the initial copy stopped on an error" + self._log_detail())
+            return False
+
+        await replication.poll(synced, "the initial copy of the replicated tables", timeout=timeout)
+
+    async def _wait_applied(
+        self, source: pgconn.Connection, lsn: str, *, timeout: float = SETUP_TIMEOUT
+    ) -> None:
+        """Until the subscriber has applied *lsn*; an apply worker stopped by an error is
+        restarted after the schema is brought up to date, a few times, then reported."""
+        attempts = 0
+        checks = 0
+
+        async def caught_up() -> bool:
+            nonlocal attempts, checks
+            if await replication.applied(source, self.names, lsn):
+                return True
+            checks += 1
+            if checks % 8 == 0 and self._subscription_oid is not None:
+                async with self.host.admin_connection() as conn:
+                    health = await replication.subscription_health(conn, self._subscription_oid)
+                if not health.get("subscription_enabled", True) and not self._paused:
+                    attempts += 1
+                    if attempts > _REENABLE_ATTEMPTS:
+                        raise ReplicationError(
+                            "the replica's apply worker keeps stopping on an error"
+                            + self._log_detail()
+                        )
+                    if self._state == "ready":
+                        await self._sync_schema(source, force=True)
+                    await self._set_enabled(True)
+            return False
+
+        await replication.poll(caught_up, f"the replica to apply {lsn}", timeout=timeout)
+
+    async def _own_replica(self, owner_owns: bool) -> None:
+        """The owner role owns the replica database only while objects are restored into it
+        (its ``public`` schema belongs to ``pg_database_owner``); otherwise the superuser does,
+        so that a branch's ``REASSIGN OWNED`` never moves the replica database itself."""
+        who = quote_ident(self.owner_role) if owner_owns else "CURRENT_USER"
+        async with self.host.admin_connection() as conn:
+            replica = quote_ident(self.replica_database)
+            await conn.execute(f"ALTER DATABASE {replica} OWNER TO {who}")
+
+    def _log_detail(self) -> str:
+        lines = self.host.recent_log_lines("logical replication")
+        return f": {lines[-1]}" if lines else " (see the host's server log)"
+
+    async def _set_enabled(self, enabled: bool) -> None:
+        async with self.host.admin_connection(self.replica_database) as conn:
+            await replication.set_enabled(conn, self.names, enabled)
+
+    # -- schema changes ------------------------------------------------------------------------
+
+    async def _sync_schema(self, source: pgconn.Connection, *, force: bool = False) -> Drift:
+        """Bring the replica's schema to the source's (see ``schema_sync``); record changes.
+
+        Cheap when nothing changed: the source's shape of the replicated tables (and of the
+        wholly selected schemas' table list) is compared with the one seen last time, and only
+        a difference (or *force*) opens the replica to compare in detail."""
+        source_url = self._source
+        assert source_url is not None
+        shape = await source_shape(source, self._tables, self._whole_schemas)
+        if not force and shape == self._source_shape:
+            return Drift(blocked_tables=self._blocked)
+        drift = await self._apply_drift(source, source_url)
+        self._source_shape = await source_shape(source, self._tables, self._whole_schemas)
+        return drift
+
+    async def _apply_drift(self, source: pgconn.Connection, source_url: PostgresUrl) -> Drift:
+        async with self.host.admin_connection(self.replica_database) as replica:
+            drift = await detect(
+                source,
+                replica,
+                replicated=self._tables,
+                whole_schemas=self._whole_schemas,
+                excluded=self._excluded,
+            )
+            self._blocked = drift.blocked_tables
+            if drift.empty:
+                return drift
+            missing = [
+                f"{schema}.{name}"
+                for schema, name in drift.dropped_tables
+                if schema not in self._whole_schemas
+            ]
+            if missing:
+                raise CloneError(
+                    f"selected table(s) no longer on the source: {', '.join(missing)}"
+                    " (renamed or dropped?); restore them or change the connector's selection"
                 )
-        except (ToolError, pgconn.PostgresError) as exc:
-            raise CloneError(
-                source.scrub(self.host.admin_dsn().scrub(f"building the golden copy failed: {exc}"))
-            ) from None
-        return plan
-
-    async def _drop_golden(self, golden: _Golden) -> None:
-        await self.host.drop_database(golden.database)
-        await self.host.drop_role(golden.owner)
-        if golden in self._goldens:
-            self._goldens.remove(golden)
-
-    # -- keeping the golden copy fresh -------------------------------------------------------
-
-    async def _acquire_golden(self, ticket: int) -> _Golden:
-        """A golden generation whose snapshot began after *ticket*, marked in use (release it
-        with :meth:`_release_golden`). Waits for (or starts) a refresh when needed."""
-        while True:
-            if self._state != "ready":
-                raise CloneError(f"connector store is {self._state}")
-            golden = self._golden
-            assert golden is not None
-            if golden.snapshot_ticket is not None and golden.snapshot_ticket > ticket:
-                golden.users += 1
-                return golden
-            run = self._refresh
-            if run is None:
-                run = self._refresh = _Refresh()
-                run.task = asyncio.ensure_future(self._run_refresh(run))
-                run.task.add_done_callback(_retrieve)
-            assert run.task is not None
-            await asyncio.wait({run.task})  # never cancels the shared refresh
-            if run.task.cancelled():
-                raise CloneError("refreshing the golden copy was cancelled (store dropped?)")
-            failure = run.task.exception()
-            started = None if run.golden is None else run.golden.snapshot_ticket
-            if failure is not None and (started is None or started > ticket):
-                raise CloneError(self._scrub(f"refreshing the golden copy failed: {failure}"))
-            # Succeeded (loop picks the new generation up) or started before this ticket.
-
-    def _release_golden(self, golden: _Golden) -> None:
-        golden.users -= 1
-        if golden.retired and golden.users == 0:
-            self._drop_in_background(golden)
-
-    async def _run_refresh(self, run: _Refresh) -> None:
-        """Build a new golden generation from the source and switch to it."""
-        try:
-            golden = run.golden = self._new_golden()
-            self.refreshes += 1
-            source = self._source
-            assert source is not None
+            for statement in drift.statements:
+                await replica.execute(statement)
+            for table in drift.dropped_tables:
+                await replica.execute(f"DROP TABLE IF EXISTS {quote_qualified(*table)} CASCADE")
+                self._tables.remove(table)
+            # A change that needed the new schema may have stopped the apply worker
+            # (disable_on_error): with the schema in place it can go on.
+            enabled = await replica.fetchval(
+                "SELECT subenabled FROM pg_subscription WHERE subname = $1",
+                self.names.subscription,
+            )
+            if enabled is False and not self._paused:
+                await replication.set_enabled(replica, self.names, True)
+        if drift.new_tables:
+            target = self.host.admin_dsn(self.replica_database)
+            await self._own_replica(True)
             try:
-                plan = await self._build_golden(golden, source, self._selected, self._decisions)
-            except BaseException:
-                await asyncio.shield(self._drop_golden(golden))
-                raise
-            if self._state != "ready":  # dropped meanwhile
-                await asyncio.shield(self._drop_golden(golden))
-                return
-            old, self._golden, self._plan = self._golden, golden, plan
-            if old is not None:
-                old.retired = True
-                if old.users == 0:
-                    self._drop_in_background(old)
-        finally:
-            if self._refresh is run:
-                self._refresh = None
-
-    def _drop_in_background(self, golden: _Golden) -> None:
-        task = asyncio.ensure_future(self._drop_golden(golden))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        task.add_done_callback(_retrieve)
-
-    def _scrub(self, text: str) -> str:
-        if self._source is not None:
-            text = self._source.scrub(text)
-        return self.host.admin_dsn().scrub(text)
+                await copy_table_schemas(
+                    drift.new_tables, source=source_url, target=target, owner=self.owner_role
+                )
+            finally:
+                await self._own_replica(False)
+            await replication.publish_tables(source, self.names, drift.new_tables)
+            async with self.host.admin_connection(self.replica_database) as replica:
+                await replication.refresh_publication(replica, self.names)
+            self._tables.extend(drift.new_tables)
+            added = (schema for schema, _ in drift.new_tables)
+            self._schemas = tuple(dict.fromkeys([*self._schemas, *added]))
+            await self._wait_synced(timeout=SETUP_TIMEOUT)
+        self.schema_changes.append({"at": time.time(), "changes": drift.describe()})
+        return drift
 
     # -- branches ----------------------------------------------------------------------------
 
     async def create_branch(self, branch_name: str) -> BranchDatabase:
-        """Clone the golden copy into a new database with a new role (random password) that
-        may connect to it only. Safe to call concurrently; at most ``max_parallel_creates``
+        """Clone the replica, caught up to the source's current position, into a new database
+        with a new role (random password) that may connect to it only. Safe to call
+        concurrently; concurrent creates share a round, at most ``max_parallel_creates``
         clones run at once."""
         if self._state != "ready":
             raise CloneError(f"connector store is {self._state}; call setup() first")
         if branch_name in self._branches or branch_name in self._pending:
             raise BranchExistsError(f"branch {branch_name!r} already exists")
-        ticket = self._take_ticket()
         self._pending.add(branch_name)
         try:
-            golden = await self._acquire_golden(ticket)
-            try:
-                branch = await self._create_branch(branch_name, golden)
-            finally:
-                self._release_golden(golden)
+            done: asyncio.Future[BranchDatabase] = asyncio.get_running_loop().create_future()
+            self._queue.append((branch_name, done))
+            if self._rounds is None:
+                self._rounds = asyncio.ensure_future(self._run_rounds())
+            return await asyncio.shield(done)
         finally:
             self._pending.discard(branch_name)
-        self._branches[branch_name] = branch
-        return branch
 
-    async def _create_branch(self, branch_name: str, golden: _Golden) -> BranchDatabase:
+    async def _run_rounds(self) -> None:
+        try:
+            while self._queue and self._state == "ready":
+                batch, self._queue = self._queue, []
+                try:
+                    async with self._replica_lock:
+                        outcomes = await self._round([name for name, _ in batch])
+                except BaseException as exc:
+                    failure = self._failure(exc, "preparing the replica")
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(failure)
+                    if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
+                        raise
+                    continue
+                for (_, done), outcome in zip(batch, outcomes, strict=True):
+                    if done.done():
+                        continue
+                    if isinstance(outcome, BaseException):
+                        done.set_exception(outcome)
+                    else:
+                        done.set_result(outcome)
+        finally:
+            self._rounds = None
+            left, self._queue = self._queue, []
+            for _, done in left:
+                if not done.done():
+                    done.set_exception(CloneError(f"connector store is {self._state}"))
+
+    def _failure(self, exc: BaseException, doing: str) -> CloneError:
+        if isinstance(exc, CloneError):
+            return exc
+        if isinstance(exc, asyncio.CancelledError):
+            return CloneError(f"{doing} was cancelled (store dropped?)")
+        return CloneError(self._scrub(f"{doing} failed: {type(exc).__name__}: {exc}"))
+
+    async def _round(self, names: list[str]) -> list[BranchDatabase | BaseException]:
+        source = self._source
+        assert source is not None
+        self.rounds += 1
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        async with pgconn.connection(source) as conn:
+            lsn = await replication.current_lsn(conn)
+            await self._sync_schema(conn)
+            timings["schema_check"] = time.perf_counter() - started
+            await self._wait_applied(conn, lsn)
+            timings["catch_up"] = time.perf_counter() - started - timings["schema_check"]
+            sequences = await sequence_values(conn, self._schemas)
+        mark = time.perf_counter()
+        await self._pause(sequences)
+        timings["pause"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        try:
+            outcomes: list[BranchDatabase | BaseException] = list(
+                await asyncio.gather(*(self._clone(name) for name in names), return_exceptions=True)
+            )
+        finally:
+            timings["clone"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            await asyncio.shield(self._resume())
+            timings["resume"] = time.perf_counter() - mark
+        self.last_round = timings
+        return outcomes
+
+    async def _pause(self, sequences: dict[Table, tuple[int, bool]]) -> None:
+        """Stop the subscription, set the sequences, and wait until nobody is connected to
+        the replica (``CREATE DATABASE ... TEMPLATE`` needs that)."""
+        oid = self._subscription_oid
+        assert oid is not None
+        self._paused = True
+        async with self.host.admin_connection(self.replica_database) as conn:
+            await replication.set_enabled(conn, self.names, False)
+            await apply_sequences(conn, sequences)
+            size = int(await conn.fetchval("SELECT pg_database_size(current_database())"))
+        self._strategy = "FILE_COPY" if size > FILE_COPY_ABOVE_BYTES else "WAL_LOG"
+
+        async def gone() -> bool:
+            async with self.host.admin_connection() as conn:
+                return await replication.workers_gone(conn, oid, self.replica_database)
+
+        try:
+            await replication.poll(gone, "the replica's apply worker to stop", timeout=30)
+        except BaseException:
+            await asyncio.shield(self._resume())
+            raise
+
+    async def _resume(self) -> None:
+        if self._state == "dropped":
+            return
+        await self._set_enabled(True)
+        self._paused = False
+
+    async def _clone(self, branch_name: str) -> BranchDatabase:
         name = self.branch_identifier(branch_name)
         ident, password = quote_ident(name), new_password()
         verifier = quote_literal(scram_sha256_verifier(password))
         try:
-            async with self._creates:
-                async with self.host.admin_connection() as conn:
-                    await conn.execute(
-                        f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
-                        f" NOREPLICATION NOBYPASSRLS PASSWORD {verifier}"
-                    )
-                    await conn.execute(
-                        f"CREATE DATABASE {ident} OWNER {ident}"
-                        f" TEMPLATE {quote_ident(golden.database)}"
-                    )
-                    await conn.execute(f"REVOKE ALL ON DATABASE {ident} FROM PUBLIC")
-                async with self.host.admin_connection(name) as conn:
-                    await conn.execute(f"REASSIGN OWNED BY {quote_ident(golden.owner)} TO {ident}")
+            async with self._creates, self.host.admin_connection() as conn:
+                await conn.execute(
+                    f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+                    f" NOREPLICATION NOBYPASSRLS PASSWORD {verifier}"
+                )
+                await conn.execute(
+                    f"CREATE DATABASE {ident} OWNER {ident}"
+                    f" TEMPLATE {quote_ident(self.replica_database)}"
+                    f" STRATEGY {self._strategy}"
+                )
+                await conn.execute(f"REVOKE ALL ON DATABASE {ident} FROM PUBLIC")
+            # After the clone: the subscription may resume while the ownership moves.
+            async with self.host.admin_connection(name) as conn:
+                await conn.execute(f"REASSIGN OWNED BY {quote_ident(self.owner_role)} TO {ident}")
         except BaseException as exc:
             await asyncio.shield(self._drop_branch_objects(name))
             if isinstance(exc, pgconn.PostgresError):
                 raise CloneError(f"creating branch {branch_name!r} failed: {exc}") from None
             raise
-        return BranchDatabase(
+        branch = BranchDatabase(
             branch_name=branch_name,
             database=name,
             role=name,
@@ -412,6 +606,11 @@ class ConnectorStore:
             host=self.host.host,
             port=self.host.port,
         )
+        if self._state == "dropped":
+            await self._drop_branch_objects(name)
+            raise CloneError("connector store was dropped")
+        self._branches[branch_name] = branch
+        return branch
 
     async def drop_branch(self, branch_name: str) -> None:
         """Drop the branch's database (disconnecting its sessions) and role. Idempotent."""
@@ -422,74 +621,110 @@ class ConnectorStore:
         await self.host.drop_database(name)
         await self.host.drop_role(name)
 
+    # -- status ----------------------------------------------------------------------------------
+
+    async def replication_status(self) -> dict[str, Any]:
+        """Health of the replication: slot lag in bytes, last applied position, the
+        subscription's state, schema changes found (and applied) on the source."""
+        status: dict[str, Any] = {
+            "state": self._state,
+            "publication": self.names.publication,
+            "slot": self.names.slot,
+            "tables": list(self.tables),
+        }
+        if self._state != "ready" or self._source is None or self._subscription_oid is None:
+            return status
+        try:
+            async with self._replica_lock:
+                async with pgconn.connection(self._source) as conn:
+                    await self._sync_schema(conn)
+                    status.update(await replication.slot_health(conn, self.names))
+                async with self.host.admin_connection() as conn:
+                    status.update(
+                        await replication.subscription_health(conn, self._subscription_oid)
+                    )
+        except CloneError as exc:  # e.g. a selected table vanished from the source
+            status["health"] = "blocked"
+            status["error"] = str(exc)
+            return status
+        except (OSError, asyncio.TimeoutError, pgconn.PostgresError, ToolError) as exc:
+            status["health"] = "unknown"
+            status["error"] = self._scrub(f"{type(exc).__name__}: {exc}")
+            return status
+        if not status.get("slot_exists"):
+            health = "slot_missing"
+        elif not status.get("subscription_enabled") and not self._paused:
+            health = "stopped_on_error"
+            status["error"] = "the apply worker stopped on an error" + self._log_detail()
+        elif status.get("tables_syncing"):
+            health = "initial_copy"
+        else:
+            health = "streaming"
+        status["health"] = health
+        status["tables_needing_decision"] = list(self._blocked)
+        status["schema_changes"] = self.schema_changes[-10:]
+        status["rounds"] = self.rounds
+        return status
+
+    # -- teardown ----------------------------------------------------------------------------
+
     async def drop(self) -> None:
-        """Drop every branch, every golden generation and its owner role. Idempotent."""
-        if self._state in ("new", "dropped") or self.host.closed:
+        """Drop every branch, the subscription, the replica, and on the source the slot and the
+        publication. Idempotent."""
+        if self._state in ("new", "dropped"):
             return
         self._state = "dropped"
         self.host.remove_cleanup(self.drop)
-        pending = set(self._background)
-        if self._refresh is not None and self._refresh.task is not None:
-            self._refresh.task.cancel()
-            pending.add(self._refresh.task)
-        if pending:
-            await asyncio.wait(pending)
-        prefix = self._branch_prefix + "_"
-        async with self.host.admin_connection() as conn:
-            rows = await conn.fetch(
-                "SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1"
-                " UNION SELECT rolname FROM pg_roles WHERE left(rolname, length($1)) = $1",
-                prefix,
-            )
-        names = {row["name"] for row in rows}
-        names.update(branch.database for branch in self._branches.values())
-        await asyncio.gather(*(self._drop_branch_objects(name) for name in sorted(names)))
+        if self._rounds is not None:
+            self._rounds.cancel()
+            await asyncio.wait({self._rounds})
+        if not self.host.closed:
+            prefix = self._branch_prefix + "_"
+            async with self.host.admin_connection() as conn:
+                rows = await conn.fetch(
+                    "SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1"
+                    " UNION SELECT rolname FROM pg_roles WHERE left(rolname, length($1)) = $1",
+                    prefix,
+                )
+            names = {row["name"] for row in rows}
+            names.update(branch.database for branch in self._branches.values())
+            await asyncio.gather(*(self._drop_branch_objects(name) for name in sorted(names)))
         self._branches.clear()
-        async with self.host.admin_connection() as conn:
-            databases = await conn.fetch(
-                "SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1",
-                self._golden_prefix,
-            )
-            roles = await conn.fetch(
-                "SELECT rolname AS name FROM pg_roles WHERE left(rolname, length($1)) = $1",
-                self._owner_prefix,
-            )
-        goldens = {row["name"] for row in databases}
-        goldens.update(golden.database for golden in self._goldens)
-        await asyncio.gather(*(self.host.drop_database(name) for name in sorted(goldens)))
-        owners = {row["name"] for row in roles}
-        owners.update(golden.owner for golden in self._goldens)
-        await asyncio.gather(*(self.host.drop_role(name) for name in sorted(owners)))
-        self._goldens.clear()
-        self._golden = None
+        await self._teardown()
         self.host.release_prefix(self.prefix)
 
-
-def _retrieve(task: asyncio.Future[None]) -> None:
-    """Done callback: mark a background task's exception as retrieved (its waiters, if any,
-    report it)."""
-    if not task.cancelled():
-        task.exception()
-
-
-async def _apply_decisions(
-    conn: pgconn.Connection, plan: CopyPlan, decisions: Mapping[str, str]
-) -> None:
-    copied = plan.paths
-    for path, decision in sorted(decisions.items()):
-        if path not in copied or decision == EXCLUDE:
-            continue
-        qualified = quote_qualified(*copied[path])
-        if decision == REPLICA_IDENTITY_FULL:
-            await conn.execute(f"ALTER TABLE {qualified} REPLICA IDENTITY FULL")
-            continue
-        has_pk = await conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass"
-            " AND contype = 'p')",
-            qualified,
-        )
-        if not has_pk:
-            await conn.execute(
-                f"ALTER TABLE {qualified} ADD COLUMN {quote_ident(ADD_PK_COLUMN)}"
-                " bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
-            )
+    async def _teardown(self) -> None:
+        """Remove the replication (host side first, so the walsender lets go of the slot),
+        the replica database and its owner, and the lease."""
+        host_failure: BaseException | None = None
+        if not self.host.closed:
+            try:
+                async with self.host.admin_connection() as conn:
+                    has_replica = await conn.fetchval(
+                        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+                        self.replica_database,
+                    )
+                if has_replica:
+                    async with self.host.admin_connection(self.replica_database) as conn:
+                        oid = await replication.subscription_oid(conn, self.names)
+                        self._subscription_oid = oid or self._subscription_oid
+                        await replication.drop_subscription(conn, self.names)
+                await self.host.drop_database(self.replica_database)
+                await self.host.drop_role(self.owner_role)
+            except (OSError, asyncio.TimeoutError, pgconn.PostgresError) as exc:
+                host_failure = exc
+        lease = self._lease
+        if lease is not None and self._source is not None:
+            try:
+                async with pgconn.connection(self._source) as conn:
+                    await replication.drop_source_side(conn, self.names, self._subscription_oid)
+            except (OSError, asyncio.TimeoutError, pgconn.PostgresError, ReplicationError) as exc:
+                raise CloneError(
+                    self._scrub(f"removing the replication from the source failed: {exc}")
+                ) from None
+            await asyncio.to_thread(lease.remove)
+            self._lease = None
+        self._subscription_oid = None
+        self._tables = []
+        if host_failure is not None:
+            raise CloneError(self._scrub(f"dropping the replica failed: {host_failure}"))

@@ -135,12 +135,45 @@ async def plan_copy(
 
 
 async def copy_into(
-    plan: CopyPlan, *, source: PostgresUrl, target: PostgresUrl, owner: str
+    plan: CopyPlan,
+    *,
+    source: PostgresUrl,
+    target: PostgresUrl,
+    owner: str,
+    schema_only: bool = False,
 ) -> None:
     """Dump *plan* from *source* and restore it into *target*, objects owned by *owner*
-    (``pg_restore --role``). Raises :class:`~.binaries.ToolError` on failure."""
+    (``pg_restore --role``); *schema_only*: no rows, no sequence positions. Raises
+    :class:`~.binaries.ToolError` on failure."""
     if not plan.schemas:
         return
+    selection = [f"--schema={quote_ident(name)}" for name in plan.schemas]
+    selection += [f"--exclude-table={quote_qualified(s, t)}" for s, t in plan.exclude]
+    await _dump_restore(
+        selection, plan.skip_toc, source=source, target=target, owner=owner, schema_only=schema_only
+    )
+
+
+async def copy_table_schemas(
+    tables: Sequence[tuple[str, str]], *, source: PostgresUrl, target: PostgresUrl, owner: str
+) -> None:
+    """Create *tables* (with their owned sequences, indexes and constraints) in *target*."""
+    if tables:
+        selection = [f"--table={quote_qualified(s, t)}" for s, t in tables]
+        await _dump_restore(
+            selection, frozenset(), source=source, target=target, owner=owner, schema_only=True
+        )
+
+
+async def _dump_restore(
+    selection: list[str],
+    skip_toc: Collection[tuple[int, int]],
+    *,
+    source: PostgresUrl,
+    target: PostgresUrl,
+    owner: str,
+    schema_only: bool,
+) -> None:
     secrets = (source, target)
     with tempfile.TemporaryDirectory(prefix="ardent-dump-") as scratch:
         archive = Path(scratch) / "archive.dump"
@@ -158,13 +191,14 @@ async def copy_into(
             "--lock-wait-timeout=60000",
             f"--file={archive}",
         ]
-        args += [f"--schema={quote_ident(name)}" for name in plan.schemas]
-        args += [f"--exclude-table={quote_qualified(s, t)}" for s, t in plan.exclude]
+        if schema_only:
+            args.append("--schema-only")
+        args += selection
         args.append(f"--dbname={source.to_url(with_password=False)}")
         await run_tool("pg_dump", args, env=libpq_env(source), scrub_for=secrets)
 
         listing = await run_tool("pg_restore", ["--list", str(archive)], scrub_for=secrets)
-        await asyncio.to_thread(toc.write_text, filter_toc(listing, plan.skip_toc))
+        await asyncio.to_thread(toc.write_text, filter_toc(listing, skip_toc))
         await run_tool(
             "pg_restore",
             [

@@ -16,22 +16,36 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+from . import watchdog
 from .binaries import ToolError, bin_dir, install_dir, run_tool
 from .credentials import new_password
 from .dsn import PostgresUrl
+from .owners import own_token, owner_alive
 
 SERVER_OS_USER = "ardent_pg"
+ROOT_PREFIX = "ardent-pg-"
+OWNER_FILE = "owner"
 ADMIN_ROLE = "ardent_admin"
 LISTEN_HOST = "127.0.0.1"
 _START_ATTEMPTS = 3
 _SERVER_SETTINGS = {
     "wal_level": "logical",
     "max_connections": "300",
-    "max_replication_slots": "20",
-    "max_wal_senders": "20",
+    # Each connector is a walsender + slot on its source and an apply worker + replication
+    # origin here (plus table-sync workers during an initial copy); the source is often this
+    # very server (the sample source).
+    "max_replication_slots": "64",
+    "max_wal_senders": "64",
+    "max_worker_processes": "96",
+    "max_logical_replication_workers": "64",
+    "max_active_replication_origins": "64",
+    "wal_retrieve_retry_interval": "100ms",
+    "wal_sender_timeout": "10s",
+    "wal_writer_delay": "10ms",  # a subscriber reports what it applied once that is flushed
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
@@ -54,6 +68,7 @@ class EmbeddedServer:
         """Superuser URL (``repr`` masks the password)."""
         self._os_user = os_user
         self._stopped = False
+        self._watchdog: _Watchdog | None = None
 
     def __repr__(self) -> str:
         return f"EmbeddedServer(root={str(self.root)!r}, port={self.port})"
@@ -70,20 +85,34 @@ class EmbeddedServer:
     def log_file(self) -> Path:
         return self.root / "server.log"
 
+    def recent_log_lines(self, containing: str, *, limit: int = 5) -> list[str]:
+        try:
+            lines = self.log_file.read_text(errors="replace").splitlines()[-500:]
+        except OSError:
+            return []
+        return [line for line in lines if "ERROR" in line and containing in line][-limit:]
+
     @classmethod
     async def start(cls, workdir: Path | None = None) -> EmbeddedServer:
         """``initdb`` a fresh cluster in a new directory under *workdir* (default: the system
         temp dir) and start it on a free port. Takes about a second."""
+        await asyncio.to_thread(reap_orphaned_servers, workdir)
         os_user = await asyncio.to_thread(_prepare_os_user)
-        root = Path(tempfile.mkdtemp(prefix="ardent-pg-", dir=workdir))
+        root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX, dir=workdir))
         admin = PostgresUrl(ADMIN_ROLE, new_password(), LISTEN_HOST, 0, "postgres")
+        guard: _Watchdog | None = None
         try:
+            (root / OWNER_FILE).write_text(own_token())
+            guard = await asyncio.to_thread(_Watchdog.start, root)
             await asyncio.to_thread(_prepare_root, root, os_user)
             await _initdb(root, admin, os_user)
             server = await _start_on_free_port(root, admin, os_user)
         except BaseException:
             await asyncio.to_thread(shutil.rmtree, root, True)
+            if guard is not None:
+                await asyncio.to_thread(guard.release)
             raise
+        server._watchdog = guard
         atexit.register(server._stop_at_exit)
         return server
 
@@ -103,6 +132,8 @@ class EmbeddedServer:
                     await _pg_ctl_stop(self.data_dir, self._os_user, "immediate")
         finally:
             await asyncio.to_thread(shutil.rmtree, self.root, True)
+            if self._watchdog is not None:
+                await asyncio.to_thread(self._watchdog.release)
 
     def _stop_at_exit(self) -> None:
         """Last-resort cleanup if the process exits without :meth:`stop`."""
@@ -127,6 +158,60 @@ class EmbeddedServer:
                 check=False,
             )
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._watchdog is not None:
+            self._watchdog.release()
+
+
+class _Watchdog:
+    """The ``watchdog`` script watching this process on behalf of one server directory."""
+
+    def __init__(self, process: subprocess.Popen[bytes], pipe: int) -> None:
+        self._process = process
+        self._pipe: int | None = pipe
+
+    @classmethod
+    def start(cls, root: Path) -> _Watchdog:
+        read_end, write_end = os.pipe()  # both non-inheritable: only the watchdog gets read_end
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-I", watchdog.__file__, str(root)],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd="/",
+                start_new_session=True,  # a signal to our process group does not reach it
+            )
+        except BaseException:
+            os.close(write_end)
+            raise
+        finally:
+            os.close(read_end)
+        return cls(process, write_end)
+
+    def release(self) -> None:
+        """Tell the watchdog we are done (the server is stopped) and wait for it."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=15)
+
+
+def reap_orphaned_servers(workdir: Path | None = None) -> list[Path]:
+    """Stop and delete the server directories (``ardent-pg-*``) whose owner process is gone
+    (e.g. it was killed together with its watchdog). Returns the directories reaped."""
+    base = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
+    reaped = []
+    for root in sorted(base.glob(ROOT_PREFIX + "*")):
+        try:
+            owner = (root / OWNER_FILE).read_text().strip()
+        except OSError:
+            continue  # not ours to judge (no owner recorded)
+        if owner_alive(owner):
+            continue
+        watchdog.stop_server(root)
+        reaped.append(root)
+    return reaped
 
 
 def _postmaster_alive(data_dir: Path) -> bool:

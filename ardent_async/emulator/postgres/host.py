@@ -1,4 +1,4 @@
-"""``BranchHost``: the Postgres server on which golden copies and branch databases live."""
+"""``BranchHost``: the Postgres server on which replicas and branch databases live."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class HostError(RuntimeError):
 
 
 class BranchHost:
-    """A Postgres server (embedded or existing) hosting golden and branch databases.
+    """A Postgres server (embedded or existing) hosting replica and branch databases.
 
     Create with :meth:`start_embedded` or :meth:`from_url`; :meth:`close` when done.
     At most ``max_admin_connections`` admin connections are open at once.
@@ -180,6 +180,13 @@ class BranchHost:
         """Forget a cleanup registered with :meth:`add_cleanup` (no error if absent)."""
         if cleanup in self._cleanups:
             self._cleanups.remove(cleanup)
+
+    def recent_log_lines(self, containing: str, *, limit: int = 5) -> list[str]:
+        """The embedded server's latest ERROR log lines mentioning *containing* (an external
+        host's log is not readable from here: ``[]``)."""
+        if self._server is None:
+            return []
+        return self._server.recent_log_lines(containing, limit=limit)
 
     async def create_sample_source(self, dbname: str = "ardent_sample") -> str:
         """Create a demo source database on this host; return its URL (see ``sample``)."""

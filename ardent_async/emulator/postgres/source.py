@@ -254,8 +254,58 @@ async def _inspect(
     metadata["schemas"] = [schema.name for schema in schemas]
     targets = await _schema_check(conn, selected_schemas, schemas, role, checks, script)
     metadata["selected_schemas"] = targets
+    await _publication_rights(conn, targets, role, row["superuser"], checks, script)
     await _primary_key_check(conn, targets, checks, script)
     return script
+
+
+async def _publication_rights(
+    conn: pgconn.Connection,
+    targets: list[str],
+    role: str,
+    superuser: bool,
+    checks: dict[str, Check],
+    script: list[str],
+) -> None:
+    """Part of ``replication_privilege``: a publication ``FOR TABLE`` needs ``CREATE`` on the
+    database and the rights of each table's owner (``REPLICA IDENTITY FULL`` too)."""
+    if superuser:
+        return
+    row = await conn.fetchrow(
+        "SELECT current_database() AS database,"
+        " has_database_privilege(current_database(), 'CREATE') AS can_create"
+    )
+    assert row is not None
+    owners = await conn.fetch(
+        "SELECT DISTINCT pg_get_userbyid(c.relowner) AS owner FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])"
+        " AND NOT pg_has_role(c.relowner, 'USAGE') ORDER BY 1",
+        targets,
+    )
+    missing_owners = [r["owner"] for r in owners]
+    if row["can_create"] and not missing_owners:
+        return
+    check = checks["replication_privilege"]
+    problems = []
+    grantee = quote_ident(role)
+    if not row["can_create"]:
+        problems.append(f"CREATE on database {row['database']} (to create the publication)")
+        script.append(f"GRANT CREATE ON DATABASE {quote_ident(row['database'])} TO {grantee};")
+    if missing_owners:
+        problems.append("the rights of the selected tables' owner(s) " + ", ".join(missing_owners))
+        script.extend(f"GRANT {quote_ident(owner)} TO {grantee};" for owner in missing_owners)
+    message = f"Role {role} lacks " + " and ".join(problems) + "."
+    if check["status"] == FAIL:
+        message = f"{check['message']} {message}"
+    checks["replication_privilege"] = _check(
+        FAIL,
+        message,
+        "Run the grant_script as a superuser on the source.",
+        role=role,
+        missing_owner_rights=missing_owners,
+        can_create_publication=bool(row["can_create"]),
+    )
 
 
 def _capacity_check(

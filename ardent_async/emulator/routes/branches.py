@@ -92,7 +92,7 @@ async def create_branch(request: web.Request) -> web.Response:
     backend = rt.backend
 
     async def work(steps: Steps) -> dict[str, Any]:
-        await steps.stage("cloning", "Cloning the golden copy", 20)
+        await steps.stage("cloning", "Cloning the replica", 20)
         address = await backend.create_branch(connector.id, branch.name)
         await steps.stage("granting", "Creating the branch's role", 80)
         now = utcnow()

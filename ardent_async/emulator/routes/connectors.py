@@ -259,8 +259,15 @@ async def list_connectors(request: web.Request) -> web.Response:
 
 
 async def get_connector(request: web.Request) -> web.Response:
-    who = caller()
-    return reply(row(connector_of(runtime(request), who, request.match_info["connector_id"]), who))
+    rt, who = runtime(request), caller()
+    connector = connector_of(rt, who, request.match_info["connector_id"])
+    replication = None
+    if connector.engine == "ready" and not connector.deleting:
+        try:
+            replication = await rt.backend.replication_status(connector.id)
+        except BackendError as exc:
+            replication = {"health": "unknown", "error": str(exc)}
+    return reply(row(connector, who, replication=replication))
 
 
 async def update_connector(request: web.Request) -> web.Response:
@@ -411,7 +418,7 @@ async def start_engine_setup(request: web.Request) -> web.Response:
 
     async def work(steps: Steps) -> dict[str, Any]:
         await steps.stage("preparing", "Preparing the engine", 10)
-        await steps.stage("copying", "Copying the source into the golden copy", 30)
+        await steps.stage("copying", "Replicating the source into the replica", 30)
         steps.detail(phase="copying")
         await rt.backend.setup(
             connector.id,
@@ -419,7 +426,7 @@ async def start_engine_setup(request: web.Request) -> web.Response:
             selected_paths=paths,
             decisions=dict(connector.decisions),
         )
-        await steps.stage("finalizing", "Finalizing the golden copy", 90)
+        await steps.stage("finalizing", "Finalizing the replica", 90)
         steps.detail(phase="ready", engine_status="ready", tables_copied=len(copied))
         connector.engine, connector.status = "ready", "active"
         connector.updated_at = utcnow()
@@ -454,7 +461,7 @@ async def delete_connector(request: web.Request) -> web.Response:
         busy = [connector.discovery_op, connector.setup_op]
         busy += [b.operation_id for b in store.branches_of(connector.id)]
         await rt.runner.join([op_id for op_id in busy if op_id])
-        await steps.stage("dropping", "Dropping branches and the golden copy", 40)
+        await steps.stage("dropping", "Dropping branches, the replica and the replication", 40)
         branches = store.branches_of(connector.id)
         await rt.backend.drop_connector(connector.id)
         await steps.stage("cleaning_up", "Removing the connector", 90)
