@@ -3,20 +3,18 @@ through the generated ``ardent_async._spec.constants``, and nowhere else."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from ardent_async import ArdentClient, ArdentValidationError
-from ardent_async._spec import constants
+from ardent_async._spec import constants, load_published_spec
 from ardent_async.emulator import Emulator
 from codegen import constants as generator
 from tests.emulator.helpers import SOURCE, raw
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLISHED = ROOT / "tests" / "data" / "ardent-public-openapi.json"
 DECISIONS = constants.REPLICA_IDENTITY_DECISIONS_REQUEST_DECISIONS_VALUES
 MAX_REASON = constants.CONNECTOR_DELETION_LOCK_REQUEST_REASON_MAX_LENGTH
 
@@ -28,7 +26,7 @@ def test_the_module_is_what_the_generator_makes_of_the_spec() -> None:
 
 
 def test_the_limits_are_the_published_contracts() -> None:
-    published = json.loads(PUBLISHED.read_text(encoding="utf-8"))
+    published = load_published_spec()
     schemas = published["components"]["schemas"]
     reason = schemas["ConnectorDeletionLockRequest"]["properties"]["reason"]["anyOf"][0]
     assert reason["maxLength"] == MAX_REASON
