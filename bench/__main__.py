@@ -9,6 +9,7 @@ reported as a ratio: absolute times on shared machines drift, ratios much less.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import platform
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from bench import branches, buildtime, decoding, fanout, imports, overhead, poller, replication
 from bench._stats import Figure
+
+RESULTS = Path(__file__).parent / "results.json"
 
 SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "overhead": lambda: asyncio.run(overhead.run()),
@@ -45,6 +48,8 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("SDK create_many: requests per branch", lambda m: m <= 3, "≤ 3"),
     ("N=5,000: SDK create_many: peak RSS growth per branch", lambda m: m <= 50, "≤ 50 KiB"),
     ("replicated 100 MB source: one branch create, idle", lambda m: m <= 0.4, "≤ 0.4 s"),
+    ("client CPU per request sequential: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
+    ("client CPU per request 64 in flight: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
 ]
 
 
@@ -68,14 +73,20 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown section(s): {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
         return 2
-    rows: list[tuple[str, str, str, str, str]] = []
+    # Rows of every section's latest run, so running some sections keeps the others' figures.
+    saved: dict[str, list[list[str]]] = (
+        json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    )
     for section in chosen:
         print(f"== {section}", flush=True)
+        saved[section] = []
         for name, figure in SECTIONS[section]().items():
             median, spread = _cell(figure)
             target, verdict = _target(name, figure)
-            rows.append((name, median, spread, target, verdict))
+            saved[section].append([name, median, spread, target, verdict])
             print(f"{name}: {median} ({spread}) {target} {verdict}", flush=True)
+    RESULTS.write_text(json.dumps(saved, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = [row for section in SECTIONS for row in saved.get(section, [])]
     table = [
         "| figure | median | spread (min–max) | target | |",
         "|---|---|---|---|---|",
@@ -84,10 +95,11 @@ def main(argv: list[str]) -> int:
     header = [
         "# Benchmarks",
         "",
-        f"- command: `{' '.join(['python -m bench', *argv])}` (`nox -s bench`)",
+        "- command: `python -m bench [section ...]` (`nox -s bench`); each section's rows are "
+        f"from its latest run (this one: {', '.join(chosen)})",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}",
-        f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- date of this run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "- each figure: the median of ≥ 5 rounds (one sample for single-shot figures), with "
         "the spread; ratios are computed round by round, both sides interleaved in one run.",
         "",

@@ -23,6 +23,10 @@ class Figure:
     def spread(self) -> tuple[float, float]:
         return min(self.samples), max(self.samples)
 
+    def scaled(self, factor: float, unit: str) -> Figure:
+        """The same samples in another unit (``factor`` times each)."""
+        return Figure(tuple(x * factor for x in self.samples), unit=unit)
+
     def show(self, scale: float = 1.0, digits: int = 3) -> str:
         lo, hi = self.spread
         return (
@@ -34,6 +38,11 @@ class Figure:
 def ratio(a: Figure, b: Figure) -> Figure:
     """Round-by-round ratio a/b (rounds are interleaved, so each pair shares conditions)."""
     return Figure(tuple(x / y for x, y in zip(a.samples, b.samples, strict=True)), unit="×")
+
+
+def difference(a: Figure, b: Figure) -> Figure:
+    """Round-by-round difference a - b (rounds are interleaved, so each pair shares conditions)."""
+    return Figure(tuple(x - y for x, y in zip(a.samples, b.samples, strict=True)), unit=a.unit)
 
 
 async def interleaved(rounds: int, *runs: Callable[[], Awaitable[float]]) -> list[Figure]:

@@ -1,4 +1,9 @@
-"""Per-request overhead: SDK (aiohttp transport) vs raw aiohttp, same server, same requests."""
+"""Per-request overhead: SDK (aiohttp transport) vs raw aiohttp, same server, same requests.
+
+Two measures: wall time for a batch of requests, and the client's own CPU time per request
+(``time.process_time`` of this process; the server runs in another), whose difference is what
+the SDK costs on top of a raw ``session.get`` + ``json()``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from ardent_async import ArdentClient
-from bench._stats import Figure, interleaved, ratio
+from bench._stats import Figure, difference, interleaved, ratio
 
 TOKEN = "sk-ard_test_bench"
 
@@ -44,6 +49,15 @@ async def _timed(requests: int, in_flight: int, one: Callable[[int], Awaitable[o
     return time.perf_counter() - started
 
 
+async def _cpu_per_request(
+    requests: int, in_flight: int, one: Callable[[int], Awaitable[object]]
+) -> float:
+    """This process's CPU seconds per request over a batch."""
+    started = time.process_time()
+    await _timed(requests, in_flight, one)
+    return (time.process_time() - started) / requests
+
+
 async def run(requests: int = 5000, rounds: int = 5) -> dict[str, Figure]:
     results: dict[str, Figure] = {}
     async with bench_server() as base_url:
@@ -73,4 +87,15 @@ async def run(requests: int = 5000, rounds: int = 5) -> dict[str, Figure]:
                 results[f"overhead {label}: SDK"] = sdk_fig
                 results[f"overhead {label}: raw aiohttp"] = raw_fig
                 results[f"overhead {label}: ratio SDK/raw"] = ratio(sdk_fig, raw_fig)
+            for label, in_flight in (("sequential", 1), ("64 in flight", 64)):
+                sdk_cpu, raw_cpu = await interleaved(
+                    rounds + 2,
+                    lambda n=in_flight: _cpu_per_request(requests, n, sdk),
+                    lambda n=in_flight: _cpu_per_request(requests, n, raw),
+                )
+                results[f"client CPU per request {label}: SDK"] = sdk_cpu.scaled(1e6, "µs")
+                results[f"client CPU per request {label}: raw aiohttp"] = raw_cpu.scaled(1e6, "µs")
+                results[f"client CPU per request {label}: SDK − raw"] = difference(
+                    sdk_cpu, raw_cpu
+                ).scaled(1e6, "µs")
     return results
