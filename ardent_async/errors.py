@@ -135,6 +135,7 @@ class RateLimitError(ArdentAPIError):
 
     @property
     def retry_after(self) -> str | None:
+        """The ``Retry-After`` header as sent (seconds or an HTTP date), or None."""
         return self.headers.get("retry-after")
 
 
@@ -195,6 +196,7 @@ class OperationFailedError(ArdentError):
 
     @property
     def error(self) -> str | None:
+        """The failed operation's ``error`` message, if it has one."""
         return self.operation.error
 
 

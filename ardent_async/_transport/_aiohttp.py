@@ -61,6 +61,7 @@ class AiohttpTransport:
         return session
 
     async def send(self, request: Request) -> Response:
+        """Send one request on the shared session (created on first use) and read the reply."""
         session = self._get_session()
         aiohttp = self._aiohttp
         timeout = self._timeouts.get(request.timeout)
@@ -100,6 +101,7 @@ class AiohttpTransport:
             ) from None
 
     async def aclose(self) -> None:
+        """Close the session; idempotent."""
         self._closed = True
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:

@@ -38,6 +38,7 @@ class HttpxTransport:
         return self._client
 
     async def send(self, request: Request) -> Response:
+        """Send one request with the ``httpx.AsyncClient`` and read the reply."""
         client = self._get_client()
         # httpx timeouts are per phase (a trickling body never trips them): bound the whole call.
         try:
@@ -81,6 +82,7 @@ class HttpxTransport:
         return Response(resp.status_code, resp.headers, b"".join(chunks))
 
     async def aclose(self) -> None:
+        """Close the ``httpx.AsyncClient`` if this transport created it; idempotent."""
         self._closed = True
         client, self._client = self._client, None
         if client is not None and self._owns_client:

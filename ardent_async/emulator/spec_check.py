@@ -42,6 +42,7 @@ class SpecValidator:
         self._validators: dict[str, Any] = {}
 
     def operation(self, method: str, template: str) -> dict[str, Any] | None:
+        """The spec's operation for ``method`` and path ``template``, or None."""
         item = self.spec["paths"].get(template)
         if item is None:
             return None
@@ -109,6 +110,7 @@ class SpecValidator:
         ]
 
     def assert_clean(self) -> None:
+        """Raise AssertionError listing every reply that did not match the spec."""
         if self.failures:
             raise SpecMismatch(
                 f"{len(self.failures)} repl(ies) did not match the spec:\n"

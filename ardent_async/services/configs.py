@@ -49,5 +49,6 @@ class ConfigsService:
         return reply
 
     async def delete(self, config_id: str) -> dict[str, Any]:
+        """Delete the configuration ``config_id`` (as returned by :meth:`set`)."""
         body = LegacyIdRequest(id=check_id("config_id", config_id))
         return await _legacy.send(self._http, "DELETE", "/v1/configs/deleteConfig", body)

@@ -51,6 +51,7 @@ class JobsService:
         return {**converter.body(job), **result}
 
     async def delete(self, job_id: str) -> dict[str, Any]:
+        """Delete the job ``job_id``."""
         body = LegacyIdRequest(id=check_id("job_id", job_id))
         return await _legacy.send(self._http, "DELETE", "/v1/jobs/deleteJob", body)
 

@@ -33,6 +33,7 @@ class OrgsService:
         self._http = http
 
     async def get(self, org_id: str) -> OrgDetails:
+        """The organization's details."""
         return await self._http.send("GET", expand("/v1/orgs/{org_id}", org_id=org_id), OrgDetails)
 
     async def update(self, org_id: str, *, name: str) -> OrgDetails:
@@ -43,9 +44,11 @@ class OrgsService:
         return await self._http.send("PATCH", path, OrgDetails, json_body=body, retry_safe=True)
 
     async def delete(self, org_id: str) -> None:
+        """Delete the organization."""
         await self._http.send("DELETE", expand("/v1/orgs/{org_id}", org_id=org_id), None)
 
     async def list_members(self, org_id: str) -> list[OrgMember]:
+        """The organization's members and their roles."""
         path = expand("/v1/orgs/{org_id}/members", org_id=org_id)
         return await self._http.send("GET", path, list[OrgMember])
 
@@ -60,6 +63,7 @@ class OrgsService:
         return await self._http.send("PATCH", path, OrgMember, json_body=body, retry_safe=True)
 
     async def remove_member(self, org_id: str, user_id: str) -> None:
+        """Remove the member ``user_id`` from the organization."""
         path = expand(
             "/v1/orgs/{org_id}/members/{target_user_id}",
             org_id=org_id,
@@ -82,6 +86,7 @@ class OrgsService:
         return await self._http.send("GET", path, list[OrgInvite])
 
     async def revoke_invite(self, org_id: str, invite_id: str) -> None:
+        """Revoke a pending invite."""
         path = expand("/v1/orgs/{org_id}/invites/{invite_id}", org_id=org_id, invite_id=invite_id)
         await self._http.send("DELETE", path, None)
 
@@ -122,6 +127,7 @@ class OrgsService:
         return await self._http.send("POST", path, APIKeyCreateResponse, json_body=body)
 
     async def revoke_api_key(self, org_id: str, api_key_id: str) -> None:
+        """Revoke an API key; requests with it are refused from then on."""
         path = expand(
             "/v1/orgs/{org_id}/api-keys/{api_key_id}", org_id=org_id, api_key_id=api_key_id
         )

@@ -39,6 +39,7 @@ class ProjectsService:
         return await self._http.send("POST", "/v1/projects", ProjectRow, json_body=body)
 
     async def get(self, project_id: str) -> ProjectRow:
+        """The project. NotFoundError if there is none."""
         return await self._http.send(
             "GET", expand("/v1/projects/{project_id}", project_id=project_id), ProjectRow
         )
@@ -51,5 +52,6 @@ class ProjectsService:
         return await self._http.send("PATCH", path, ProjectRow, json_body=body, retry_safe=True)
 
     async def delete(self, project_id: str) -> MessageResponse:
+        """Delete the project; the reply's ``message`` says what was done."""
         path = expand("/v1/projects/{project_id}", project_id=project_id)
         return await self._http.send("DELETE", path, MessageResponse)
