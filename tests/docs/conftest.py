@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import subprocess
 import sys
@@ -122,9 +123,13 @@ def run_pytest_block(tmp_path: Path) -> Callable[[Block], None]:
         folder.mkdir()
         (folder / "pytest.ini").write_text(PYTEST_INI)
         (folder / "test_example.py").write_text(block.code)
+        # Only the plugins a reader's test needs: loading every installed one (hypothesis,
+        # schemathesis...) would cost seconds per example.
+        plugins = ["-p", "pytest_asyncio.plugin", "-p", "ardent_async.emulator.pytest_plugin"]
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins, str(folder)],
             cwd=folder,
+            env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
             capture_output=True,
             text=True,
             timeout=120,
