@@ -68,3 +68,19 @@ def test_the_package_is_documented() -> None:
     hook = load_hook()
     assert hook.undocumented() == []
     assert hook.unreferenced() == []
+
+
+def test_rest_roles_become_markdown_references() -> None:
+    spec = importlib.util.spec_from_file_location("rest_roles", ROOT / "docs/_hooks/rest_roles.py")
+    assert spec is not None
+    assert spec.loader is not None
+    roles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(roles)
+    text = (
+        "Raises :class:`~ardent_async.errors.NotFoundError`; see :meth:`execute` and\n"
+        ":func:`ardent_async._redact.mask_url`. Example::\n\n    code()\n"
+    )
+    assert roles.markdown(text) == (
+        "Raises [`NotFoundError`][ardent_async.errors.NotFoundError]; see `execute` and\n"
+        "`ardent_async._redact.mask_url`. Example:\n\n    code()\n"
+    )
