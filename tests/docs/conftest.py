@@ -50,6 +50,7 @@ def docs_env(docs_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARDENT_PUBLIC_KEY", key.public_key)
     monkeypatch.setenv("ARDENT_SECRET_KEY", key.secret_key)
     monkeypatch.setenv("ARDENT_SOURCE_URL", SOURCE_URL)
+    monkeypatch.setenv("SOURCE_URL", SOURCE_URL)
 
 
 @pytest.fixture

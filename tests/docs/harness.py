@@ -12,6 +12,9 @@ Markers are HTML comments, so they never show on the rendered page:
     reported by the test.
 ``<!-- docs-test: pytest -->`` right before a block
     the block is a pytest test module: it is written to a file and run by pytest, and must pass.
+``<!-- docs-test: cli -->`` right before a ```` ```bash ```` block
+    each line is an ``ardent-async`` command: run in-process (``$VARS`` from the environment,
+    placeholder ids replaced) and must exit 0. Other shell blocks are shown, not run.
 ``<!-- docs-test: setup`` ... ``-->``
     hidden code run at that point of the page (fakes for third-party APIs, extra objects).
 
@@ -25,15 +28,17 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
+import os
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+_FENCE = re.compile(r"^```(python|bash)[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 _SETUP = re.compile(r"^<!--\s*docs-test:\s*setup[ \t]*\n(.*?)^-->[ \t]*$", re.DOTALL | re.MULTILINE)
-_MARKER = re.compile(r"<!--\s*docs-test:\s*(skip|pytest)\b(.*?)-->\s*$", re.DOTALL)
+_MARKER = re.compile(r"<!--\s*docs-test:\s*(skip|pytest|cli)\b(.*?)-->\s*$", re.DOTALL)
 
 
 class ExampleFailed(AssertionError):
@@ -47,7 +52,7 @@ class Block:
     page: Path
     line: int
     code: str
-    kind: str  # "run" | "skip" | "pytest" | "setup"
+    kind: str  # "run" | "skip" | "pytest" | "setup" | "cli"
     reason: str = ""
 
     @property
@@ -67,6 +72,11 @@ def parse(page: Path) -> list[Block]:
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
         kind, reason = "run", ""
         marker = _MARKER.search(before)
+        if match.group(1) == "bash":
+            # Shell blocks are shown, not run, unless marked as CLI commands to run.
+            if marker is not None and marker.group(1) == "cli":
+                found.append((match.start(), _block(page, text, match, "cli")))
+            continue
         if marker is not None:
             kind, reason = marker.group(1), marker.group(2).strip(" -—:\n")
             if kind == "skip" and not reason:
@@ -77,8 +87,9 @@ def parse(page: Path) -> list[Block]:
 
 
 def _block(page: Path, text: str, match: re.Match[str], kind: str, reason: str = "") -> Block:
-    first_line = text.count("\n", 0, match.start(1)) + 1
-    return Block(page, first_line, match.group(1), kind, reason)
+    body = match.lastindex or 1
+    first_line = text.count("\n", 0, match.start(body)) + 1
+    return Block(page, first_line, match.group(body), kind, reason)
 
 
 def _inside_setup(text: str, position: int) -> bool:
@@ -122,11 +133,16 @@ def run_page(
     *,
     placeholders: Mapping[str, str] | None = None,
     run_pytest: Callable[[Block], None] | None = None,
+    run_cli: Callable[[list[str]], int] | None = None,
 ) -> PageRun:
     """Run every block of ``page`` in order in ``namespace``; raise ExampleFailed on the first
     block that raises. ``loop`` runs blocks with top-level await and must not be running."""
     outcome = PageRun([], [])
     for block in parse(page):
+        if block.kind == "cli":
+            _run_commands(block, placeholders or {}, run_cli)
+            outcome.ran.append(block)
+            continue
         code = compile_block(block, placeholders)
         if block.kind == "skip":
             outcome.skipped.append(block)
@@ -148,3 +164,21 @@ def run_page(
             ) from exc
         outcome.ran.append(block)
     return outcome
+
+
+def _run_commands(
+    block: Block, placeholders: Mapping[str, str], run_cli: Callable[[list[str]], int] | None
+) -> None:
+    if run_cli is None:
+        raise ExampleFailed(f"{block.where}: a cli example needs run_cli")
+    for offset, line in enumerate(block.code.splitlines()):
+        words = shlex.split(os.path.expandvars(line), comments=True)
+        if not words:
+            continue
+        where = f"{block.page.name}:{block.line + offset}"
+        if words[0] != "ardent-async":
+            raise ExampleFailed(f"{where}: a cli example runs ardent-async commands only")
+        argv = [placeholders.get(word, word) for word in words[1:]]
+        status = run_cli(argv)
+        if status != 0:
+            raise ExampleFailed(f"{where}: {line.strip()!r} exited with status {status}")

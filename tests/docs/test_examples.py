@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from ardent_async import cli
 from tests.docs.harness import Block, parse, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,11 @@ def test_page_examples_run(
 ) -> None:
     namespace, placeholders = page_seed
     outcome = run_page(
-        page, namespace, page_loop, placeholders=placeholders, run_pytest=run_pytest_block
+        page,
+        namespace,
+        page_loop,
+        placeholders=placeholders,
+        run_pytest=run_pytest_block,
+        run_cli=cli.main,
     )
     assert outcome.ran, f"{page.name}: no example ran"

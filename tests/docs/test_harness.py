@@ -99,3 +99,33 @@ def test_a_failing_pytest_example_fails(
     path = page(tmp_path, text + f"~~~python\n{bad}~~~\n")
     with pytest.raises(ExampleFailed, match=r"page\.md:9: the example's tests failed"):
         run_page(path, {}, page_loop, run_pytest=run_pytest_block)
+
+
+def test_cli_examples_run_each_command_and_fail_on_a_bad_status(
+    tmp_path: Path, page_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCS_PROBE_URL", "postgresql://u:p@h/db")
+    text = (
+        "<!-- docs-test: cli -->\n~~~bash\n"
+        "ardent-async projects list --org-id org_123   # a comment\n\n"
+        'ardent-async connectors preflight --url "$DOCS_PROBE_URL"\n~~~\n'
+        "~~~bash\npip install never-run\n~~~\n"
+    )
+    calls: list[list[str]] = []
+
+    def fake_cli(argv: list[str]) -> int:
+        calls.append(argv)
+        return 0 if len(calls) == 1 else 1
+
+    with pytest.raises(ExampleFailed, match=r"page\.md:5: .* exited with status 1"):
+        run_page(
+            page(tmp_path, text),
+            {},
+            page_loop,
+            placeholders={"org_123": "org_real"},
+            run_cli=fake_cli,
+        )
+    assert calls == [
+        ["projects", "list", "--org-id", "org_real"],
+        ["connectors", "preflight", "--url", "postgresql://u:p@h/db"],
+    ]
