@@ -130,18 +130,22 @@ async def serve_stdio(
     reveal_connection_urls: bool = False,
     tools: Sequence[str] | None = None,
     client: ArdentClient | None = None,
+    org_id: str | None = None,
 ) -> None:
     """Serve the tools on stdin/stdout until the MCP client disconnects.
 
     ``client`` defaults to an :class:`ArdentClient` configured from the environment (closed at
-    the end; a given one is left open).
+    the end; a given one is left open). ``org_id`` (default ``ARDENT_ORG_ID``) is the org
+    the tools use when the model names none.
     """
     from mcp.server.stdio import stdio_server
 
     owned = client is None
     api = client if client is not None else ArdentClient()
     try:
-        offered = ArdentTools(api, reveal_connection_urls=reveal_connection_urls, tools=tools)
+        offered = ArdentTools(
+            api, reveal_connection_urls=reveal_connection_urls, tools=tools, org_id=org_id
+        )
         server = build_server(offered)
         async with stdio_server() as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())
@@ -154,7 +158,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ardent_async.mcp_server",
         description="Serve the Ardent agent tools over MCP (stdio). "
-        "Reads ARDENT_TOKEN and ARDENT_API_URL from the environment.",
+        "Reads ARDENT_TOKEN, ARDENT_API_URL and ARDENT_ORG_ID from the environment.",
+    )
+    parser.add_argument(
+        "--org-id",
+        help="the org the tools use when the model names none (default: $ARDENT_ORG_ID)",
     )
     parser.add_argument(
         "--reveal-connection-urls",
@@ -175,7 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     tools = None if args.tools is None else [t.strip() for t in args.tools.split(",") if t.strip()]
     try:
-        asyncio.run(serve_stdio(reveal_connection_urls=args.reveal_connection_urls, tools=tools))
+        asyncio.run(
+            serve_stdio(
+                reveal_connection_urls=args.reveal_connection_urls, tools=tools, org_id=args.org_id
+            )
+        )
     except ArdentError as exc:  # configuration problems: bad URL, unknown tool name
         print(f"ardent mcp: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +58,10 @@ class ArdentTools:
     ``reveal_connection_urls=True`` (only for agents that must connect to the branch themselves).
     ``tools`` limits the offered tools by name (leave out ``delete_connector`` for an agent that
     must not delete).
+
+    ``org_id`` (default: ``ARDENT_ORG_ID``) is the org the tools work in when the model names
+    none: ``org_id`` arguments become optional and their schema shows the default, so the model
+    learns its org from the tool definitions (the API has no "who am I" call).
     """
 
     def __init__(
@@ -64,15 +70,29 @@ class ArdentTools:
         *,
         reveal_connection_urls: bool = False,
         tools: Iterable[str] | None = None,
+        org_id: str | None = None,
     ) -> None:
         if not isinstance(reveal_connection_urls, bool):
             raise validation_error(
                 "reveal_connection_urls", "True or False", reveal_connection_urls
             )
+        if org_id is None:
+            org_id = os.environ.get("ARDENT_ORG_ID") or None
+        if org_id is not None and (not isinstance(org_id, str) or not org_id.strip()):
+            raise validation_error("org_id", "an org id such as org_123, or None", org_id)
         self._client = client
         self._reveal = reveal_connection_urls
+        self._org_id = org_id
         self._plans = {plan.name: plan for plan in _select(tools)}
-        self._definitions = {name: build_definition(plan) for name, plan in self._plans.items()}
+        self._definitions = {
+            name: _with_default_org(build_definition(plan), org_id)
+            for name, plan in self._plans.items()
+        }
+
+    @property
+    def org_id(self) -> str | None:
+        """The default org of ``org_id`` arguments (None: the model must give one)."""
+        return self._org_id
 
     @property
     def reveal_connection_urls(self) -> bool:
@@ -112,6 +132,8 @@ class ArdentTools:
         given = parse_arguments(definition.name, arguments)
         _, secrets = sensitive_fields()
         checked = check_arguments(definition.input_schema, given, secret=secrets)
+        if self._org_id is not None and "org_id" in definition.input_schema["properties"]:
+            checked.setdefault("org_id", self._org_id)
         result = await self._plans[definition.name].handler(self._client, checked)
         return masked(plain(result), reveal_connection_urls=self._reveal)
 
@@ -128,6 +150,21 @@ class ArdentTools:
     def __repr__(self) -> str:
         reveal = " reveal_connection_urls" if self._reveal else ""
         return f"<ArdentTools {', '.join(self._definitions)}{reveal}>"
+
+
+def _with_default_org(definition: ToolDefinition, org_id: str | None) -> ToolDefinition:
+    properties = definition.input_schema["properties"]
+    if org_id is None or "org_id" not in properties:
+        return definition
+    schema = copy.deepcopy(definition.input_schema)
+    argument = schema["properties"]["org_id"]
+    argument["default"] = org_id
+    argument["description"] = (
+        f"{argument.get('description', 'Organization ID.')} Defaults to {org_id}, "
+        "the org these tools work in."
+    ).strip()
+    schema["required"] = [name for name in schema["required"] if name != "org_id"]
+    return attrs.evolve(definition, input_schema=schema)
 
 
 def _select(names: Iterable[str] | None) -> list[ToolPlan]:

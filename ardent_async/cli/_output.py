@@ -12,6 +12,7 @@ import attrs
 
 from ardent_async._converter import converter
 from ardent_async._redact import mask_url, redact_value
+from ardent_async.cli._failure import SCHEMA_VERSION, CliError
 
 try:  # rich is optional (extra `cli`): plain text when it is missing
     from rich.console import Console
@@ -38,12 +39,28 @@ def to_data(value: Any, *, show_secrets: bool) -> Any:
 
 
 class Output:
-    """Writes results in the chosen format to stdout; notes and progress go to stderr."""
+    """Writes results in the chosen format to stdout; notes and progress go to stderr.
 
-    def __init__(self, fmt: str, *, show_secrets: bool, stream: TextIO | None = None) -> None:
+    JSON is one object per command: ``{"schema_version": 1, "data": ...}``, and on failure
+    ``{"schema_version": 1, "error": {"code": ..., "message": ...}}`` (both when a result is
+    partial, such as some of several branches failing).
+    """
+
+    def __init__(
+        self,
+        fmt: str,
+        *,
+        show_secrets: bool,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        notes: TextIO | None = None,
+    ) -> None:
         self.format = fmt
         self.show_secrets = show_secrets
+        self.quiet = quiet
         self.stream = stream or sys.stdout
+        self.notes = notes or sys.stderr
+        self.wrote_result = False
         self._console = (
             Console(file=self.stream, highlight=False, soft_wrap=True)
             if Console is not None and fmt == "table" and self.stream.isatty()
@@ -55,9 +72,33 @@ class Output:
             return ""
         return url if self.show_secrets else mask_url(url)
 
-    def json(self, value: Any) -> None:
-        data = to_data(value, show_secrets=self.show_secrets)
-        self.stream.write(json.dumps(data, indent=2, default=_json_default) + "\n")
+    def json(self, value: Any, *, error: CliError | None = None) -> None:
+        document: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        if value is not None or error is None:
+            document["data"] = to_data(value, show_secrets=self.show_secrets)
+        if error is not None:
+            document["error"] = error.as_dict()
+        self.stream.write(json.dumps(document, indent=2, default=_json_default) + "\n")
+        self.stream.flush()
+        self.wrote_result = True
+
+    def error(self, error: CliError) -> None:
+        """A failure: a JSON document on stdout (``--format json``), else lines on stderr."""
+        if self.format == "json":
+            self.json(error.data, error=error)
+            return
+        self.notes.write(f"ardent-async: error: {error.message}\n")
+        if error.hint:
+            self.notes.write(f"  {error.hint}\n")
+        if error.resume is not None:
+            self.notes.write(error.resume.text() + "\n")
+        self.notes.flush()
+
+    def note(self, text: str) -> None:
+        """A progress or stage note for people, on stderr (silenced by --quiet)."""
+        if not self.quiet:
+            self.notes.write(text + "\n")
+            self.notes.flush()
 
     def table(
         self,
@@ -71,6 +112,7 @@ class Output:
         if self.format == "json":
             self.json(value)
             return
+        self.wrote_result = True
         cells = [[_cell(c) for c in row] for row in rows]
         if self._console is not None and Table is not None:
             table = Table(title=title, show_lines=False)
@@ -87,9 +129,12 @@ class Output:
             line = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
             self.stream.write(line.rstrip() + "\n")
 
-    def record(self, value: Any, *, title: str | None = None) -> None:
-        """One object as a two-column table (field, value)."""
-        data = to_data(value, show_secrets=self.show_secrets)
+    def record(
+        self, value: Any, *, title: str | None = None, fields: Mapping[str, Any] | None = None
+    ) -> None:
+        """One object as a two-column table (field, value): ``fields`` when given (a summary
+        for people), else all of ``value``; ``--format json`` prints all of ``value``."""
+        data = to_data(value if fields is None else fields, show_secrets=self.show_secrets)
         if self.format == "json" or not isinstance(data, dict):
             self.json(value)
             return
@@ -98,6 +143,12 @@ class Output:
     def line(self, text: str) -> None:
         if self.format != "json":
             self.stream.write(text + "\n")
+
+    def raw(self, text: str) -> None:
+        """Exactly ``text`` and a newline on stdout, whatever the format (``--print-url``)."""
+        self.stream.write(text + "\n")
+        self.stream.flush()
+        self.wrote_result = True
 
 
 def _cell(value: Any) -> str:

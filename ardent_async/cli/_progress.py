@@ -16,8 +16,9 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 class ProgressView:
     """``update(completed, total, label)``; prints only on change."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, percent: bool = False) -> None:
         self._stream = stream
+        self._percent = percent
         self._last: tuple[float, str] | None = None
 
     def update(self, completed: float, total: float, label: str) -> None:
@@ -25,7 +26,8 @@ class ProgressView:
         if key == self._last:
             return
         self._last = key
-        self._stream.write(f"{label}: {completed:g}/{total:g}\n")
+        shown = f"{completed:g}%" if self._percent else f"{completed:g}/{total:g}"
+        self._stream.write(f"{label} ({shown})\n")
         self._stream.flush()
 
 
@@ -40,9 +42,10 @@ class _RichView(ProgressView):
 
 @contextmanager
 def progress(
-    description: str, *, quiet: bool = False, stream: TextIO | None = None
+    description: str, *, quiet: bool = False, percent: bool = False, stream: TextIO | None = None
 ) -> Iterator[ProgressView]:
-    """A progress display for one wait; silent when ``quiet`` (JSON output)."""
+    """A progress display for one wait (``percent``: completed is out of 100); silent when
+    ``quiet``."""
     out = stream or sys.stderr
     if quiet:
         yield _Silent(out)
@@ -57,7 +60,7 @@ def progress(
         ) as bar:
             yield _RichView(bar, description)
         return
-    yield ProgressView(out)
+    yield ProgressView(out, percent=percent)
 
 
 class _Silent(ProgressView):

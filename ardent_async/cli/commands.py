@@ -1,143 +1,455 @@
-"""The command handlers: each takes the parsed arguments, a client and the output."""
+"""The command handlers (the connector set-up flow is in :mod:`.setup`): each takes the run."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Any
 
-from ardent_async._client import ArdentClient
-from ardent_async.cli._output import Output
+from ardent_async.cli import _context
+from ardent_async.cli._failure import EXIT_FAILURE, EXIT_USAGE, CliError, Resume, from_sdk
+from ardent_async.cli._invocation import Invocation
 from ardent_async.cli._progress import progress
-from ardent_async.errors import ArdentValidationError
-from ardent_async.models import AsyncOperationResponse
-from ardent_async.preflight import check_results
+from ardent_async.errors import ArdentAuthError, ArdentError, ArdentValidationError
+from ardent_async.fanout import BranchOutcome, FanOutProgress
+from ardent_async.models import BranchCreateResult, ConnectorRow
+from ardent_async.preflight import WARN, check_results
 from ardent_async.services.branches import branch_result
 
-
-async def projects_list(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    rows = await client.projects.list(args.org_id)
-    out.table(rows, ["id", "name", "created"], [(p.id, p.name, p.created_at) for p in rows])
+# -- context and orgs ----------------------------------------------------------------------
 
 
-async def projects_create(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    out.record(await client.projects.create(args.name, org_id=args.org_id))
+async def context_show(inv: Invocation) -> None:
+    env_org = os.environ.get("ARDENT_ORG_ID")
+    rows: list[tuple[str, str | None, str]] = []
+    org_source = (
+        "--org-id"
+        if inv.args.org_id
+        else "ARDENT_ORG_ID"
+        if env_org
+        else "saved"
+        if inv.saved.org_id
+        else "unset"
+    )
+    rows.append(("org", inv.org_id(required=False), org_source))
+    for key in ("project_id", "connector_id"):
+        value = getattr(inv.saved, key)
+        rows.append((key.removesuffix("_id"), value, "saved" if value else "unset"))
+    data = {
+        "api_url": inv.client.base_url,
+        "file": str(_context.context_path()),
+        **{name + "_id": value for name, value, _ in rows},
+    }
+    inv.out.table(
+        data,
+        ["current", "id", "from"],
+        rows,
+        title=f"context for {inv.client.base_url} ({_context.context_path()})",
+    )
 
 
-async def projects_delete(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    out.record(await client.projects.delete(args.project_id))
+async def context_clear(inv: Invocation) -> None:
+    inv.saved = _context.SavedContext(inv.client.base_url)
+    _context.save(inv.saved)
+    inv.out.record({"api_url": inv.client.base_url, "cleared": True})
 
 
-def _connection_details(args: argparse.Namespace) -> dict[str, Any]:
-    if args.url:
-        return {"url": args.url}
+async def orgs_switch(inv: Invocation) -> None:
+    org_id = inv.args.switch_org_id
+    try:
+        details = await inv.client.orgs.get(org_id)
+    except ArdentAuthError as exc:
+        if exc.status_code != 403:
+            raise
+        # A member may lack the right to read the org's details; the id still scopes calls.
+        inv.out.note(f"note: this token may not read org {org_id}'s details; saved it anyway")
+        inv.remember(org_id=org_id)
+        inv.out.record({"org_id": org_id})
+        return
+    inv.remember(org_id=org_id)
+    inv.out.record(details)
+
+
+async def orgs_show(inv: Invocation) -> None:
+    org = inv.org_id()
+    assert org is not None
+    inv.out.record(await inv.client.orgs.get(org))
+
+
+# -- projects ------------------------------------------------------------------------------
+
+
+async def projects_list(inv: Invocation) -> None:
+    org = inv.org_id()
+    assert org is not None
+    rows = await inv.client.projects.list(org)
+    inv.out.table(rows, ["id", "name", "created"], [(p.id, p.name, p.created_at) for p in rows])
+
+
+async def projects_create(inv: Invocation) -> None:
+    row = await inv.client.projects.create(inv.args.name, org_id=inv.org_id(required=False))
+    if not inv.args.no_switch:
+        inv.remember(org_id=row.org_id, project_id=row.id)
+    inv.out.record(row)
+
+
+async def projects_switch(inv: Invocation) -> None:
+    row = await inv.client.projects.get(inv.args.project_id)
+    inv.remember(org_id=row.org_id, project_id=row.id)
+    inv.out.record(row)
+
+
+async def projects_delete(inv: Invocation) -> None:
+    reply = await inv.client.projects.delete(inv.args.project_id)
+    if inv.saved.project_id == inv.args.project_id:
+        inv.remember(project_id=None)
+    inv.out.record(reply)
+
+
+# -- connectors (the set-up steps are in .setup) --------------------------------------------
+
+
+def source_of(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """``(service_name, connection_details)``: from ``[postgresql] URL``, ``--url`` or
+    ``--connection-details``."""
+    words = list(args.source)
+    service = "postgresql"
+    if len(words) == 2:
+        service, url = words
+    elif len(words) > 2:
+        raise _usage(f"expected [postgresql] URL, got {len(words)} words")
+    else:
+        url = words[0] if words else None
+    given = [x for x in (url, args.url, args.connection_details) if x is not None]
+    if len(given) != 1:
+        raise _usage(
+            "give the source once: a URL (positional or --url) or --connection-details JSON"
+        )
+    if args.connection_details is None:
+        return service, {"url": url or args.url}
     try:
         details = json.loads(args.connection_details)
     except ValueError as exc:
-        raise ArdentValidationError(
-            f"--connection-details: expected a JSON object ({exc})", field="connection_details"
-        ) from None
+        raise _usage(f"--connection-details: expected a JSON object ({exc})") from None
     if not isinstance(details, dict):
-        raise ArdentValidationError(
-            "--connection-details: expected a JSON object", field="connection_details"
-        )
-    return details
+        raise _usage("--connection-details: expected a JSON object")
+    return service, details
 
 
-async def connectors_preflight(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    report = await client.connectors.preflight(
-        _connection_details(args), org_id=args.org_id, selected_schemas=args.schema or None
+async def connectors_preflight(inv: Invocation) -> None:
+    service, details = source_of(inv.args)
+    report = await inv.client.connectors.preflight(
+        details,
+        service_name=service,
+        org_id=inv.org_id(required=False),
+        selected_schemas=inv.args.schema or None,
     )
     checks = check_results(report)
-    out.table(
+    failing = [c.name for c in checks if c.failed]
+    warning = [c.name for c in checks if c.status == WARN]
+    passed = bool(report.preflight_pass)
+    problem: CliError | None = None
+    if not passed:
+        problem = CliError(
+            "preflight_failed",
+            "preflight FAIL: " + (", ".join(failing) or "see the report"),
+            hint="Fix the source (the grant script below), then run the preflight again.",
+            data=report,
+        )
+    elif warning and inv.args.fail_on_warnings:
+        problem = CliError(
+            "preflight_warnings",
+            "preflight passed with warnings (--fail-on-warnings): " + ", ".join(warning),
+            exit_code=EXIT_USAGE,
+            data=report,
+        )
+    if problem is not None and inv.out.format == "json":
+        raise problem  # one document: the report as data, and the error
+    inv.out.table(
         report,
         ["check", "result", "hint"],
         [(c.name, c.status, c.hint or c.message or "") for c in checks],
-        title=f"preflight: {'PASS' if report.preflight_pass else 'FAIL'}",
+        title=f"preflight: {'PASS' if passed else 'FAIL'}",
     )
-    if not report.preflight_pass and report.grant_script:
-        out.line("\nTo fix, run on the source:\n" + report.grant_script)
+    if not passed and report.grant_script:
+        inv.out.line("\nTo fix, run on the source:\n" + report.grant_script)
+    if problem is not None:
+        raise problem
 
 
-async def connectors_create(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    row = await client.connectors.create(
-        args.project_id, args.name, _connection_details(args), org_id=args.org_id
-    )
-    out.record(row)
-
-
-async def connectors_list(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    rows = await client.connectors.list(args.org_id)
-    out.table(
+async def connectors_list(inv: Invocation) -> None:
+    org = inv.org_id()
+    assert org is not None
+    rows = await inv.client.connectors.list(org)
+    inv.out.table(
         rows,
-        ["id", "name", "project", "status"],
-        [(c.id, c.name, c.project_id, c.status) for c in rows],
+        ["id", "name", "project", "status", "engine"],
+        [(c.id, c.name, c.project_id, c.status, c.extra.get("engine_status")) for c in rows],
     )
 
 
-async def connectors_get(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    out.record(await client.connectors.get(args.connector_id))
+def connector_summary(row: ConnectorRow) -> dict[str, Any]:
+    """What a person wants to see of a connector (``--format json`` prints all of it)."""
+    extra = row.extra
+    tables = extra.get("discovered_paths")
+    return {
+        "id": row.id,
+        "name": row.name,
+        "org_id": row.org_id,
+        "project_id": row.project_id,
+        "service_name": row.service_name,
+        "status": row.status,
+        "engine_status": extra.get("engine_status"),
+        "created_at": row.created_at,
+        "discovered_tables": len(tables) if isinstance(tables, list) else None,
+        "selected_paths": extra.get("selected_paths"),
+        "replica_identity_decisions": extra.get("replica_identity_decisions") or None,
+    }
 
 
-async def connectors_delete(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    handle = await client.connectors.delete(args.connector_id, force=args.force)
-    if args.wait:
-        out.record(await _wait(client, handle.operation_id, args.timeout, out, "deleting"))
-    else:
-        out.record(handle)
+async def connectors_switch(inv: Invocation) -> None:
+    row = await inv.client.connectors.get(inv.args.connector_id)
+    inv.remember(org_id=row.org_id, project_id=row.project_id, connector_id=row.id)
+    inv.out.record(row, fields=connector_summary(row))
 
 
-async def branches_create(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    handle = await client.branches.create(args.connector_id, args.name)
-    if not (args.wait or args.print_url):
-        out.record(handle)
+async def connectors_get(inv: Invocation) -> None:
+    connector = await inv.connector_id(inv.args.connector_id)
+    row = await inv.client.connectors.get(connector)
+    inv.out.record(row, fields=connector_summary(row))
+
+
+async def connectors_delete(inv: Invocation) -> None:
+    connector = inv.args.connector_id
+    handle = await inv.client.connectors.delete(connector, force=inv.args.force)
+    if inv.saved.connector_id == connector:
+        inv.remember(connector_id=None)
+    if not inv.args.wait:
+        inv.out.record(handle)
         return
-    operation = await _wait(
-        client, handle.operation_id, args.timeout, out, f"branch {args.name}", quiet=args.print_url
+    resume = Resume(
+        f"connector {connector} is still being deleted",
+        inv.command_line("operations", "wait", handle.operation_id),
+        handle.operation_id,
     )
-    branch = branch_result(operation)  # EmptyBranchURLError when it has no URL
-    if args.print_url:
+    inv.out.record(
+        await inv.follow(
+            handle.operation_id, f"deleting {connector}", resume, timeout=inv.wait_timeout()
+        )
+    )
+
+
+# -- branches ------------------------------------------------------------------------------
+
+
+async def branches_create(inv: Invocation) -> None:
+    args = inv.args
+    connector = await inv.connector_id(args.connector_id)
+    waiting = args.wait or args.print_url
+    timeout = inv.wait_timeout(branch_create=True)
+    if len(args.names) > 1:
+        await _create_several(inv, connector, args.names, waiting=waiting, timeout=timeout)
+        return
+    name = args.names[0]
+    try:
+        handle = await inv.client.branches.create(connector, name)
+    except ArdentValidationError as exc:
+        raise await _explain_refusal(inv, connector, exc) from None
+    if not waiting:
+        inv.out.record(handle)
+        return
+    resume = Resume(
+        f"branch {name} is still being created",
+        inv.command_line("branches", "wait", handle.operation_id, print_url=args.print_url),
+        handle.operation_id,
+    )
+    operation = await inv.follow(handle.operation_id, f"branch {name}", resume, timeout=timeout)
+    _show_branch(inv, branch_result(operation))  # EmptyBranchURLError when it has no URL
+
+
+async def branches_wait(inv: Invocation) -> None:
+    op_id = inv.args.operation_id
+    resume = Resume(
+        "the branch is still being created",
+        inv.command_line("branches", "wait", op_id, print_url=inv.args.print_url),
+        op_id,
+    )
+    timeout = inv.wait_timeout(branch_create=True)
+    _show_branch(inv, branch_result(await inv.follow(op_id, "branch", resume, timeout=timeout)))
+
+
+def _show_branch(inv: Invocation, branch: BranchCreateResult) -> None:
+    if inv.args.print_url:
         # For `psql "$(ardent-async branches create ... --print-url)"`: the real URL, alone.
-        out.stream.write(f"{branch.branch_url}\n")
+        inv.out.raw(_url(branch))
         return
-    out.record(branch)
+    inv.out.record(branch)
 
 
-async def branches_list(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    rows = await client.branches.list(args.connector_id)
-    out.table(
+def _url(branch: BranchCreateResult) -> str:
+    # branch_result (used by every wait) has refused a result without a usable URL.
+    assert branch.branch_url
+    return branch.branch_url
+
+
+async def _create_several(
+    inv: Invocation, connector: str, names: list[str], *, waiting: bool, timeout: float
+) -> None:
+    left = list(dict.fromkeys(names))
+    # create_many derives each idempotency key from the name: running the same command again
+    # replays the creates the server remembers instead of duplicating them.
+    again = ["branches", "create", *names, "--connector-id", connector]
+    if waiting and not inv.args.print_url:
+        again.append("--wait")
+
+    def pending() -> Resume:
+        shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+        return Resume(
+            f"{len(left)} branch creates may still be running ({shown})",
+            inv.command_line(*again, print_url=inv.args.print_url),
+        )
+
+    inv.pending = pending()
+    verb = "ready" if waiting else "accepted"
+    inv.out.note(f"creating {len(names)} branches on {connector}, {inv.args.concurrency} at a time")
+    with progress("branches", quiet=inv.out.quiet) as view:
+        view.update(0, len(names), f"branches {verb}")
+
+        def progressed(step: FanOutProgress) -> None:
+            if step.name in left:
+                left.remove(step.name)
+            inv.pending = pending()
+            failed = f" ({step.failed} failed)" if step.failed else ""
+            view.update(step.done, step.total, f"branches {verb}{failed}: {step.name}")
+
+        outcomes = await inv.client.branches.create_many(
+            connector,
+            names,
+            concurrency=inv.args.concurrency,
+            wait=waiting,
+            timeout=timeout,
+            on_progress=progressed,
+        )
+    inv.pending = None
+    results = [_outcome_data(o) for o in outcomes]
+    failures = [o for o in outcomes if o.error is not None]
+    problem = await _several_failed(inv, connector, failures, len(outcomes), results)
+    if problem is not None and inv.out.format == "json":
+        raise problem
+    if inv.args.print_url:
+        for outcome in outcomes:
+            if outcome.branch is not None:
+                inv.out.raw(_url(outcome.branch))
+    else:
+        inv.out.table(
+            results,
+            ["name", "result", "url or operation"],
+            [
+                (
+                    o.name,
+                    "ready" if o.branch else ("accepted" if o.ok else "failed"),
+                    inv.out.secret_url(o.branch.branch_url)
+                    if o.branch
+                    else (o.handle.operation_id if o.handle else str(o.error)),
+                )
+                for o in outcomes
+            ],
+        )
+    if problem is not None:
+        raise problem
+
+
+def _outcome_data(outcome: BranchOutcome) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": outcome.name, "ok": outcome.ok}
+    if outcome.branch is not None:
+        data["branch"] = outcome.branch
+    if outcome.handle is not None:
+        data["operation_id"] = outcome.handle.operation_id
+    if outcome.error is not None:
+        error = from_sdk(outcome.error) if isinstance(outcome.error, ArdentError) else None
+        data["error"] = (
+            error.as_dict() if error else {"code": "error", "message": str(outcome.error)}
+        )
+    return data
+
+
+async def _several_failed(
+    inv: Invocation,
+    connector: str,
+    failures: list[BranchOutcome],
+    total: int,
+    results: list[dict[str, Any]],
+) -> CliError | None:
+    if not failures:
+        return None
+    first = failures[0].error
+    if isinstance(first, ArdentValidationError) and len(failures) == total:
+        explained = await _explain_refusal(inv, connector, first)
+        explained.data = results
+        return explained
+    codes = {r["error"]["code"] for r in results if "error" in r}
+    code = codes.pop() if len(codes) == 1 else "partial_failure"
+    names = ", ".join(o.name for o in failures[:5])
+    return CliError(
+        code,
+        f"{len(failures)} of {total} branches failed ({names}): {first}",
+        exit_code=EXIT_FAILURE,
+        data=results,
+    )
+
+
+async def _explain_refusal(inv: Invocation, connector: str, exc: ArdentValidationError) -> CliError:
+    """A refused branch create: say so plainly when the connector is simply not set up yet."""
+    error = from_sdk(exc)
+    if exc.status_code not in (400, 422):
+        return error
+    try:
+        row = await inv.client.connectors.get(connector)
+    except ArdentError:
+        return error
+    engine = row.extra.get("engine_status")
+    if engine is None or engine == "ready":
+        return error
+    return CliError(
+        "engine_not_ready",
+        f"connector {connector} is not set up for branching yet (engine status: {engine})",
+        status=exc.status_code,
+        hint=f"Finish its setup: {inv.command_line('connectors', 'setup', connector)}",
+    )
+
+
+async def branches_list(inv: Invocation) -> None:
+    connector = await inv.connector_id(inv.args.connector_id)
+    rows = await inv.client.branches.list(connector)
+    inv.out.table(
         rows,
         ["id", "name", "status", "created", "url"],
-        [(b.id, b.name, b.status, b.created_at, out.secret_url(b.branch_url)) for b in rows],
+        [(b.id, b.name, b.status, b.created_at, inv.out.secret_url(b.branch_url)) for b in rows],
     )
 
 
-async def operations_get(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    out.record(await client.operations.get(args.operation_id, wait=args.wait))
+async def branches_info(inv: Invocation) -> None:
+    connector = await inv.connector_id(inv.args.connector_id)
+    inv.out.record(await inv.client.branches.get(connector, inv.args.branch))
 
 
-async def operations_wait(args: argparse.Namespace, client: ArdentClient, out: Output) -> None:
-    out.record(await _wait(client, args.operation_id, args.timeout, out, "waiting"))
+# -- operations ----------------------------------------------------------------------------
 
 
-async def _wait(
-    client: ArdentClient,
-    operation_id: str,
-    timeout: float,
-    out: Output,
-    label: str,
-    *,
-    quiet: bool = False,
-) -> AsyncOperationResponse:
-    """Follow the operation with a progress display; return it once completed."""
-    last: AsyncOperationResponse | None = None
-    with progress(label, quiet=quiet or out.format == "json") as view:
-        async for op in client.operations.watch(operation_id, timeout=timeout):
-            last = op
-            stage = op.stage_label or str(op.status)
-            done = (
-                op.progress if op.progress is not None else (100 if op.status == "completed" else 0)
-            )
-            view.update(done, 100, f"{label}: {stage}")
-    assert last is not None
-    return last
+async def operations_get(inv: Invocation) -> None:
+    inv.out.record(await inv.client.operations.get(inv.args.operation_id, wait=inv.args.hold))
+
+
+async def operations_wait(inv: Invocation) -> None:
+    op_id = inv.args.operation_id
+    resume = Resume(
+        f"operation {op_id} is still running", inv.command_line("operations", "wait", op_id)
+    )
+    inv.out.record(
+        await inv.follow(op_id, f"operation {op_id}", resume, timeout=inv.wait_timeout())
+    )
+
+
+def _usage(message: str) -> CliError:
+    return CliError("invalid_arguments", message, exit_code=EXIT_USAGE)

@@ -52,6 +52,7 @@ class DemoResult:
     branches: list[BranchReport]
     fanout_seconds: float
     kept: bool
+    connector_id: str | None = None
 
     @property
     def branches_per_second(self) -> float:
@@ -65,6 +66,10 @@ class Target:
     source_url: str
     org_id: str | None
     description: str
+    token: str | None = attrs.field(default=None, repr=False)
+    """Set for the embedded emulator only: the token to show with ``--keep``."""
+    embedded: bool = False
+    """The emulator runs inside this process: it (and everything on it) ends with it."""
 
 
 @asynccontextmanager
@@ -94,6 +99,8 @@ async def target() -> AsyncIterator[Target]:
                 emulator.sample_source_url,
                 emulator.org_id,
                 f"embedded emulator at {emulator.base_url} (real Postgres branches)",
+                token=emulator.token,
+                embedded=True,
             )
 
 
@@ -164,7 +171,7 @@ async def run(
         if not keep:
             view.stage("Cleaning up (deleting the connector and its branches)")
             await _cleanup(client, view, connector.id, project.id, timeout)
-    return DemoResult(spot.description, report, list(reports), fanout_seconds, keep)
+    return DemoResult(spot.description, report, list(reports), fanout_seconds, keep, connector.id)
 
 
 async def _follow(

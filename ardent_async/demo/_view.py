@@ -176,5 +176,7 @@ class JsonView:
             "fanout_seconds": result.fanout_seconds,
             "branches_per_second": result.branches_per_second,
             "kept": result.kept,
+            "connector_id": result.connector_id,
         }
         self.stream.write(json.dumps(document, indent=2, default=str) + "\n")
+        self.stream.flush()  # --keep holds the process open after this

@@ -1,30 +1,25 @@
-"""Every ardent-async command, run as a real process against the emulator (API-only)."""
+"""``ardent-async`` as real processes against the emulator (API-only: fast, no Postgres)."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
-import os
+import re
+import signal
 import sys
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
-import attrs
 import pytest
 
+from ardent_async.cli._parser import build_parser
 from ardent_async.emulator import Emulator
+from tests.cli._run import Run, clean_env, run, start
 
 SOURCE = "postgresql://replicator:S0urcePassw0rd@127.0.0.1:5432/app"
 
-
-@attrs.define
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
+Cli = Callable[..., Awaitable[Run]]
 
 
 @pytest.fixture
@@ -35,213 +30,390 @@ async def emulator() -> AsyncIterator[Emulator]:
     emu.validator.assert_clean()
 
 
-async def cli(emu: Emulator | None, *args: str, token: str | None = None) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARDENT_")}
-    if emu is not None:
-        env["ARDENT_API_URL"] = emu.base_url
-        env["ARDENT_TOKEN"] = token or emu.token
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ardent_async",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode is not None
-    return Run(proc.returncode, out.decode(), err.decode())
+@pytest.fixture
+def env(emulator: Emulator, tmp_path: Path) -> dict[str, str]:
+    return clean_env(tmp_path, ARDENT_API_URL=emulator.base_url, ARDENT_TOKEN=emulator.token)
 
 
 @pytest.fixture
-async def ready_connector(emulator: Emulator) -> str:
-    """A connector whose engine is set up, made through the SDK."""
-    async with emulator.client() as client:
-        project = await client.projects.create("cli")
+def cli(env: dict[str, str]) -> Cli:
+    async def call(*args: str, **extra: str) -> Run:
+        return await run(*args, env={**env, **extra})
+
+    return call
+
+
+async def _ready_connector(cli: Cli, emulator: Emulator) -> str:
+    """An org with a project and a set-up connector, all made with `ardent-async`."""
+    assert (await cli("orgs", "switch", emulator.org_id)).code == 0
+    assert (await cli("projects", "create", "cli")).code == 0
+    made = await cli("connectors", "create", SOURCE, "--decide-all", "exclude", "--format", "json")
+    assert made.code == 0, made.err
+    connector: str = made.data["id"]
+    return connector
+
+
+async def test_lists_take_the_org_from_env_or_the_saved_context(
+    cli: Cli, emulator: Emulator
+) -> None:
+    none = await cli("projects", "list", "--format", "json")
+    assert none.code == 2
+    assert none.error["code"] == "no_current_org"
+    assert "orgs switch" in none.error["message"]
+    assert "ARDENT_ORG_ID" in none.error["message"]
+
+    from_env = await cli("projects", "list", "--format", "json", ARDENT_ORG_ID=emulator.org_id)
+    assert from_env.code == 0, from_env.err
+    assert from_env.data == []
+
+    switched = await cli("orgs", "switch", emulator.org_id)
+    assert switched.code == 0, switched.err
+    created = await cli("projects", "create", "alpha", "--format", "json")  # flags after
+    assert created.code == 0, created.err
+    project = created.data
+    listed = await cli("projects", "list", "--format", "json")
+    assert [p["id"] for p in listed.data] == [project["id"]]
+    shown = await cli("context", "show", "--format", "json")
+    assert shown.data["org_id"] == emulator.org_id
+    assert shown.data["project_id"] == project["id"]  # create made it current
+    table = await cli("projects", "list")
+    assert "alpha" in table.out
+
+    connectors = await cli("connectors", "list", "--format", "json")
+    assert connectors.code == 0
+    assert connectors.data == []
+
+    deleted = await cli("--format", "json", "projects", "delete", project["id"])
+    assert deleted.code == 0, deleted.err
+    again = await cli("projects", "delete", project["id"], "--format", "json")
+    assert again.code == 1
+    assert again.error["code"] == "not_found"
+    assert again.error["status"] == 404
+
+    cleared = await cli("context", "clear")
+    assert cleared.code == 0
+    assert (await cli("projects", "list")).code == 2
+
+
+async def test_connector_create_runs_every_stage_and_asks_for_decisions(
+    cli: Cli, emulator: Emulator
+) -> None:
+    await cli("orgs", "switch", emulator.org_id)
+    no_project = await cli("connectors", "create", SOURCE, "--format", "json")
+    assert no_project.code == 2
+    assert no_project.error["code"] == "no_current_project"
+    await cli("projects", "create", "p")
+
+    first = await cli("connectors", "create", "postgresql", SOURCE, "--format", "json")
+    assert first.code == 2  # a decision is a value the command still needs
+    error = first.error
+    assert error["code"] == "decisions_required"
+    assert "public.audit_events" in error["message"]
+    resume = error["resume"]["command"]
+    assert resume.startswith("ardent-async connectors setup conn_")
+    assert "--decide-all replica_identity_full" in resume
+    for stage in ("[1/7] preflight", "[2/7] creating connector 'app'", "[3/7] discovering"):
+        assert stage in first.err
+    assert "S0urcePassw0rd" not in first.out + first.err
+
+    early = await cli("branches", "create", "too-early", "--format", "json")
+    assert early.code == 1
+    assert early.error["code"] == "engine_not_ready"
+    assert "connectors setup conn_" in early.error["hint"]
+
+    setup = await cli("connectors", "setup", "--decide", "public.audit_events=exclude")
+    assert setup.code == 0, setup.err
+    assert "[6/7] engine setup" in setup.err
+    assert re.search(r"engine_status +ready", setup.out)
+    again = await cli("connectors", "retry-setup", "--format", "json")  # the official name
+    assert again.code == 0
+    assert again.data["engine_status"] == "ready"
+    assert "already set up" in again.err
+
+    branch = await cli("branches", "create", "b1", "--wait", "--format", "json")
+    assert branch.code == 0, branch.err
+    assert branch.data["name"] == "b1"
+    assert ":***@" in branch.data["branch_url"]
+
+
+async def test_single_setup_steps_are_subcommands(cli: Cli, emulator: Emulator) -> None:
+    await cli("orgs", "switch", emulator.org_id)
+    await cli("projects", "create", "p")
+    made = await cli("connectors", "create", SOURCE, "--no-setup", "--format", "json")
+    assert made.code == 0, made.err
+    connector = made.data["id"]
+    discovered = await cli("connectors", "discover", "--format", "json")
+    assert discovered.code == 0, discovered.err
+    assert discovered.data["status"] == "completed"
+    selected = await cli("connectors", "select", connector, "--path", "public", "--format", "json")
+    assert selected.code == 0, selected.err
+    assert selected.data["selected_paths"] == ["public"]
+    refused = await cli("connectors", "engine-setup", "--format", "json")
+    assert refused.code == 1
+    assert refused.error["code"] == "api_error"
+    assert refused.error["status"] == 422
+    bad = await cli("connectors", "decide", "--decide", "public.audit_events=maybe")
+    assert bad.code == 2
+    assert "exclude" in bad.err
+    decided = await cli("connectors", "decide", "--decide-all", "replica_identity_full")
+    assert decided.code == 0, decided.err
+    setup = await cli("connectors", "engine-setup", connector, "--format", "json")
+    assert setup.code == 0, setup.err
+    assert setup.data["status"] == "completed"
+    got = await cli("connectors", "get")
+    assert re.search(r"engine_status +ready", got.out)
+
+
+async def test_preflight_fail_is_not_success(cli: Cli) -> None:
+    passing = await cli("connectors", "preflight", SOURCE)
+    assert passing.code == 0, passing.err
+    assert "preflight: PASS" in passing.out
+    assert "S0urcePassw0rd" not in passing.out + passing.err
+    details = json.dumps({"url": SOURCE, "emulate_failed_checks": ["wal_level"]})
+    failing = await cli("connectors", "preflight", "--connection-details", details)
+    assert failing.code == 1
+    assert "preflight: FAIL" in failing.out
+    assert "preflight FAIL: wal_level" in failing.err
+    as_json = await cli(
+        "connectors", "preflight", "--connection-details", details, "--format", "json"
+    )
+    assert as_json.code == 1
+    document = as_json.json()
+    assert document["error"]["code"] == "preflight_failed"
+    assert document["data"]["preflight_pass"] is False
+
+
+async def test_several_branches_with_progress(cli: Cli, emulator: Emulator) -> None:
+    connector = await _ready_connector(cli, emulator)
+    made = await cli("branches", "create", "a", "b", "c", "--wait", "--format", "json")
+    assert made.code == 0, made.err
+    assert [r["name"] for r in made.data] == ["a", "b", "c"]
+    assert all(r["ok"] and r["branch"]["branch_url"] for r in made.data)
+    assert "branches ready" in made.err  # the progress, on stderr
+    urls = await cli("branches", "create", "d", "e", "--print-url", "--connector-id", connector)
+    assert urls.code == 0, urls.err
+    lines = urls.out.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("postgresql://") and ":***@" not in line for line in lines)
+    accepted = await cli("branches", "create", "f", "g")
+    assert accepted.code == 0
+    assert "accepted" in accepted.out
+    listed = await cli("branches", "list", "--format", "json")
+    assert {"a", "b", "c", "d", "e", "f", "g"} <= {b["name"] for b in listed.data}
+    info = await cli("branches", "info", "a", "--format", "json")
+    assert info.data["name"] == "a"
+
+
+async def test_flags_anywhere_and_token_flag(
+    emulator: Emulator, tmp_path: Path, env: dict[str, str]
+) -> None:
+    bare = clean_env(tmp_path, ARDENT_API_URL=emulator.base_url)
+    missing = await run("projects", "list", "--org-id", emulator.org_id, env=bare)
+    assert missing.code == 2
+    assert "set ARDENT_TOKEN or pass --token" in missing.err
+    assert "ArdentClient" not in missing.err
+    with_flag = await run(
+        "projects", "list", "--org-id", emulator.org_id, "--token", emulator.token, env=bare
+    )
+    assert with_flag.code == 0, with_flag.err
+    before = await run("--format", "json", "--org-id", emulator.org_id, "projects", "list", env=env)
+    after = await run("projects", "list", "--org-id", emulator.org_id, "--format", "json", env=env)
+    assert before.json() == after.json()
+
+
+async def test_exit_codes_and_json_error_codes(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    usage = await cli("projects", "lisst", "--format", "json")
+    assert usage.code == 2
+    assert usage.error["code"] == "invalid_arguments"
+    unknown_flag = await cli("projects", "list", "--frobnicate")
+    assert unknown_flag.code == 2
+    assert "--frobnicate" in unknown_flag.err
+    old_name = await cli("operations", "wait", "op_1", "--timeout", "5")
+    assert old_name.code == 2  # the wait deadline is --wait-timeout
+    bad_id = await cli("projects", "delete", "a/b", "--format", "json")
+    assert bad_id.code == 2
+    assert bad_id.error["code"] == "invalid_argument"
+    assert bad_id.error["message"].startswith("PROJECT_ID: expected an id")
+    insecure = await cli("projects", "list", ARDENT_API_URL="http://ardent.internal:8080")
+    assert insecure.code == 2
+    assert "--insecure-http" in insecure.err
+    assert "allow_insecure_http" not in insecure.err
+    bad_token = await cli(
+        "projects",
+        "list",
+        "--org-id",
+        emulator.org_id,
+        "--format",
+        "json",
+        ARDENT_TOKEN="sk-ard_test_wrong",
+    )
+    assert bad_token.code == 1
+    assert bad_token.error["code"] == "not_authenticated"
+    assert "sk-ard_test_wrong" not in bad_token.out + bad_token.err
+    missing = await cli("operations", "get", "op_missing", "--format", "json")
+    assert missing.code == 1
+    assert missing.error["code"] == "not_found"
+    offline = await cli(
+        "operations",
+        "get",
+        "op_1",
+        "--format",
+        "json",
+        "--max-retries",
+        "0",
+        ARDENT_API_URL="http://127.0.0.1:9",
+    )
+    assert offline.code == 1
+    assert offline.error["code"] == "offline"
+    server_refusal = await cli(
+        "branches", "create", "x", "--connector-id", "conn_missing", "--format", "json"
+    )
+    assert server_refusal.code == 1
+    assert server_refusal.error["code"] == "not_found"
+
+
+async def test_operations_get_hold_and_wait(cli: Cli, emulator: Emulator) -> None:
+    await _ready_connector(cli, emulator)
+    handle = (await cli("branches", "create", "op", "--format", "json")).data
+    got = await cli("operations", "get", handle["operation_id"], "--hold", "5", "--format", "json")
+    assert got.code == 0, got.err
+    assert got.data["id"] == handle["operation_id"]
+    waited = await cli("operations", "wait", handle["operation_id"])
+    assert waited.code == 0, waited.err
+    assert "completed" in waited.out
+    resumed = await cli("branches", "wait", handle["operation_id"], "--print-url")
+    assert resumed.code == 0, resumed.err
+    assert resumed.out.startswith("postgresql://")
+
+
+async def test_connector_delete_waits(cli: Cli, emulator: Emulator) -> None:
+    connector = await _ready_connector(cli, emulator)
+    deleted = await cli("connectors", "delete", connector, "--force", "--wait", "--format", "json")
+    assert deleted.code == 0, deleted.err
+    assert deleted.data["status"] == "completed"
+    gone = await cli("connectors", "get", connector, "--format", "json")
+    assert gone.code == 1
+    assert gone.error["code"] == "not_found"
+
+
+@pytest.fixture
+async def slow_emulator() -> AsyncIterator[Emulator]:
+    async with Emulator(op_duration=0) as emu:
+        yield emu
+
+
+async def _slow_connector(emu: Emulator) -> str:
+    """A set-up connector; from then on every operation takes a minute."""
+    async with emu.client() as client:
+        project = await client.projects.create("slow")
         connector = await client.connectors.create(project.id, "src", {"url": SOURCE})
         accepted = await client.connectors.discover(connector.id)
         await client.operations.wait(accepted.operation_id, timeout=30)
         await client.connectors.set_selection(connector.id, ["*"])
-        connector = await client.connectors.get(connector.id)
-        needing = connector.extra.get("tables_needing_replica_identity_decision") or []
-        if needing:
-            await client.connectors.set_replica_identity_decisions(
-                connector.id, dict.fromkeys(needing, "exclude")
-            )
-        setup = await client.connectors.engine_setup(connector.id)
-        if setup.operation is not None:
-            await client.operations.wait(setup.operation.operation_id, timeout=30)
-        return connector.id
-
-
-async def test_projects_create_list_delete(emulator: Emulator) -> None:
-    created = await cli(emulator, "--format", "json", "projects", "create", "alpha")
-    assert created.code == 0, created.err
-    project = created.json()
-    assert project["name"] == "alpha"
-    listed = await cli(
-        emulator, "--format", "json", "projects", "list", "--org-id", emulator.org_id
-    )
-    assert [p["id"] for p in listed.json()] == [project["id"]]
-    table = await cli(emulator, "projects", "list", "--org-id", emulator.org_id)
-    assert table.code == 0
-    assert "alpha" in table.out
-    assert project["id"] in table.out
-    deleted = await cli(emulator, "projects", "delete", project["id"])
-    assert deleted.code == 0, deleted.err
-    again = await cli(emulator, "projects", "delete", project["id"])
-    assert again.code == 1
-    assert "404" in again.err
-
-
-async def test_connectors_preflight_create_list_get_delete(emulator: Emulator) -> None:
-    project = (await cli(emulator, "--format", "json", "projects", "create", "p")).json()
-    pre = await cli(emulator, "connectors", "preflight", "--url", SOURCE)
-    assert pre.code == 0, pre.err
-    assert "preflight: PASS" in pre.out
-    assert "wal_level" in pre.out
-    assert "S0urcePassw0rd" not in pre.out + pre.err
-    failing = await cli(
-        emulator,
-        "--format",
-        "json",
-        "connectors",
-        "preflight",
-        "--connection-details",
-        json.dumps({"url": SOURCE, "emulate_failed_checks": ["wal_level"]}),
-    )
-    assert failing.code == 0
-    assert failing.json()["preflight_pass"] is False
-    created = await cli(
-        emulator,
-        "--format",
-        "json",
-        "connectors",
-        "create",
-        "--project-id",
-        project["id"],
-        "--name",
-        "src",
-        "--url",
-        SOURCE,
-    )
-    assert created.code == 0, created.err
-    connector = created.json()
-    listed = await cli(
-        emulator, "--format", "json", "connectors", "list", "--org-id", emulator.org_id
-    )
-    assert connector["id"] in [c["id"] for c in listed.json()]
-    got = await cli(emulator, "connectors", "get", connector["id"])
-    assert got.code == 0
-    assert connector["id"] in got.out
-    deleted = await cli(
-        emulator, "--format", "json", "connectors", "delete", connector["id"], "--wait"
-    )
-    assert deleted.code == 0, deleted.err
-    assert deleted.json()["status"] == "completed"
-    gone = await cli(emulator, "connectors", "get", connector["id"])
-    assert gone.code == 1
-
-
-async def test_branches_create_wait_print_url_and_list(
-    emulator: Emulator, ready_connector: str
-) -> None:
-    handle = await cli(
-        emulator, "--format", "json", "branches", "create", "--connector-id", ready_connector, "b1"
-    )
-    assert handle.code == 0, handle.err
-    assert handle.json()["operation_id"]
-    waited = await cli(
-        emulator,
-        "--format",
-        "json",
-        "branches",
-        "create",
-        "--connector-id",
-        ready_connector,
-        "b2",
-        "--wait",
-    )
-    assert waited.code == 0, waited.err
-    branch = waited.json()
-    assert branch["name"] == "b2"
-    assert ":***@" in branch["branch_url"]  # masked by default
-    shown = await cli(
-        emulator,
-        "--show-secrets",
-        "--format",
-        "json",
-        "branches",
-        "create",
-        "--connector-id",
-        ready_connector,
-        "b3",
-        "--wait",
-    )
-    assert ":***@" not in shown.json()["branch_url"]
-    url = await cli(
-        emulator, "branches", "create", "--connector-id", ready_connector, "b4", "--print-url"
-    )
-    assert url.code == 0, url.err
-    assert url.out.startswith("postgresql://")
-    assert url.out.count("\n") == 1
-    assert ":***@" not in url.out  # --print-url exists to hand the real URL to another program
-    listed = await cli(
-        emulator, "--format", "json", "branches", "list", "--connector-id", ready_connector
-    )
-    names = {b["name"] for b in listed.json()}
-    assert {"b2", "b3", "b4"} <= names
-    table = await cli(emulator, "branches", "list", "--connector-id", ready_connector)
-    assert "b4" in table.out
-    assert ":***@" in table.out
-
-
-async def test_operations_get_and_wait(emulator: Emulator, ready_connector: str) -> None:
-    handle = (
-        await cli(
-            emulator,
-            "--format",
-            "json",
-            "branches",
-            "create",
-            "--connector-id",
-            ready_connector,
-            "op",
+        await client.connectors.set_replica_identity_decisions(
+            connector.id, {"public.audit_events": "exclude"}
         )
-    ).json()
-    got = await cli(
-        emulator, "--format", "json", "operations", "get", handle["operation_id"], "--wait", "5"
+        setup = await client.connectors.engine_setup(connector.id)
+        assert setup.operation is not None
+        await client.operations.wait(setup.operation.operation_id, timeout=30)
+    emu.runtime.runner.op_duration = 60.0
+    return connector.id
+
+
+@pytest.mark.parametrize("extra", [(), ("--print-url",), ("--format", "json")])
+async def test_interrupt_names_the_operation_and_the_resume_command(
+    slow_emulator: Emulator, tmp_path: Path, extra: tuple[str, ...]
+) -> None:
+    connector = await _slow_connector(slow_emulator)
+    env = clean_env(
+        tmp_path, ARDENT_API_URL=slow_emulator.base_url, ARDENT_TOKEN=slow_emulator.token
     )
-    assert got.code == 0, got.err
-    assert got.json()["id"] == handle["operation_id"]
-    waited = await cli(emulator, "operations", "wait", handle["operation_id"])
-    assert waited.code == 0, waited.err
-    assert "completed" in waited.out
-
-
-async def test_exit_codes(emulator: Emulator) -> None:
-    usage = await cli(emulator, "projects", "list")  # --org-id missing
-    assert usage.code == 2
-    assert "--org-id" in usage.err
-    bad_id = await cli(emulator, "projects", "delete", "a/b")
-    assert bad_id.code == 2
-    assert "project_id" in bad_id.err
-    no_token = await cli(None, "projects", "list", "--org-id", "o")
-    assert no_token.code == 2
-    assert "ARDENT_TOKEN" in no_token.err
-    bad_token = await cli(
-        emulator, "projects", "list", "--org-id", emulator.org_id, token="sk-ard_test_wrong"
+    wait = () if "--print-url" in extra else ("--wait",)
+    proc = await start(
+        "branches", "create", "slow", "--connector-id", connector, *wait, *extra, env=env
     )
-    assert bad_token.code == 1
-    assert "401" in bad_token.err
-    assert "sk-ard_test_wrong" not in bad_token.err
-    missing = await cli(emulator, "operations", "get", "op_missing")
-    assert missing.code == 1
-    assert "404" in missing.err
+    assert proc.stderr is not None
+    seen = ""
+    while "operation op_" not in seen:
+        line = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+        assert line, f"the CLI ended before waiting: {seen}"
+        seen += line
+    operation_id = seen.split("operation ", 1)[1].split()[0]
+    proc.send_signal(signal.SIGINT)
+    out_bytes, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
+    out, err = out_bytes.decode(), err_bytes.decode()
+    assert proc.returncode == 130
+    if "--format" in extra:
+        error = json.loads(out)["error"]
+        assert error["code"] == "interrupted"
+        assert error["resume"]["operation_id"] == operation_id
+        assert error["resume"]["command"] == (
+            f"ardent-async branches wait {operation_id} --format json"
+        )
+        return
+    assert "branch slow is still being created" in err
+    assert f"operation {operation_id}" in err
+    command = f"ardent-async branches wait {operation_id}"
+    assert command in err
+    if "--print-url" in extra:
+        assert out == ""  # stdout is for the URL only
+        assert f"{command} --print-url" in err
 
 
-async def test_emulator_command_starts_and_stops() -> None:
+async def test_wait_timeout_says_how_to_resume(slow_emulator: Emulator, tmp_path: Path) -> None:
+    connector = await _slow_connector(slow_emulator)
+    env = clean_env(
+        tmp_path, ARDENT_API_URL=slow_emulator.base_url, ARDENT_TOKEN=slow_emulator.token
+    )
+    timed_out = await run(
+        "branches", "create", "t1", "--connector-id", connector, "--print-url",
+        "--wait-timeout", "0.5", "--format", "json", env=env,
+    )  # fmt: skip
+    assert timed_out.code == 1
+    error = timed_out.error
+    assert error["code"] == "timeout"
+    assert error["resume"]["command"].startswith("ardent-async branches wait op_")
+    assert error["resume"]["command"].endswith("--print-url --format json")
+    from_env = await run(
+        "branches", "create", "t2", "--connector-id", connector, "--wait",
+        env={**env, "ARDENT_BRANCH_CREATE_MAX_WAIT_MS": "300"},
+    )  # fmt: skip
+    assert from_env.code == 1
+    assert "not finished after 0.3 s" in from_env.err
+    assert "Resume with: ardent-async branches wait op_" in from_env.err
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    def commands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    leaves = 0
+    for name, group in commands_of(build_parser()).items():
+        if name in ("emulator", "mcp"):
+            continue
+        for command_name, command in commands_of(group).items():
+            text = command.format_help()
+            assert "example:\n  " in text, f"{name} {command_name}"
+            assert "(default: table)" in text
+            assert command.description, f"{name} {command_name}"
+            leaves += 1
+    assert leaves >= 20
+
+
+async def test_help_runs_as_a_process(tmp_path: Path) -> None:
+    shown = await run("connectors", "create", "--help", env=clean_env(tmp_path))
+    assert shown.code == 0
+    assert "example:" in shown.out
+    assert "--decide-all" in shown.out
+    assert "(default: 600" in shown.out
+
+
+async def test_emulator_command_starts_and_stops(tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -254,28 +426,20 @@ async def test_emulator_command_starts_and_stops() -> None:
     )
     assert proc.stdout is not None
     try:
-        first = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-        assert "listening on http://127.0.0.1:" in first
-        base_url = first.split("listening on ")[1].strip()
-        token_line = (await asyncio.wait_for(proc.stdout.readline(), 10)).decode()
-        token_line = (await asyncio.wait_for(proc.stdout.readline(), 10)).decode()
-        token = token_line.split("ARDENT_TOKEN=")[1].strip()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ARDENT_")}
-        listed = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "ardent_async",
-            "--format",
-            "json",
-            "projects",
-            "create",
-            "via-cli",
-            env={**env, "ARDENT_API_URL": base_url, "ARDENT_TOKEN": token},
-            stdout=asyncio.subprocess.PIPE,
-        )
-        out, _ = await asyncio.wait_for(listed.communicate(), 60)
-        assert listed.returncode == 0
-        assert json.loads(out)["name"] == "via-cli"
+        banner: dict[str, str] = {}
+        while "org" not in banner:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
+            assert line
+            if line.startswith("ARDENT_API_URL="):
+                banner["url"] = line.split("=", 1)[1]
+            elif line.startswith("ARDENT_TOKEN="):
+                banner["token"] = line.split("=", 1)[1]
+            elif line.startswith("org id:"):
+                banner["org"] = line.split(":", 1)[1].strip()
+        env = clean_env(tmp_path, ARDENT_API_URL=banner["url"], ARDENT_TOKEN=banner["token"])
+        made = await run("projects", "create", "via-cli", "--format", "json", env=env)
+        assert made.code == 0, made.err
+        assert made.data["org_id"] == banner["org"]
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 30)

