@@ -40,7 +40,7 @@ def docs_emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def docs_env(docs_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def docs_env(docs_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The environment a reader would have set: ``ArdentClient()`` reaches the emulator."""
     key = docs_emulator.legacy_key
     assert key is not None
@@ -51,6 +51,8 @@ def docs_env(docs_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARDENT_SECRET_KEY", key.secret_key)
     monkeypatch.setenv("ARDENT_SOURCE_URL", SOURCE_URL)
     monkeypatch.setenv("SOURCE_URL", SOURCE_URL)
+    # The CLI saves its current org/project/connector: never in the real home directory.
+    monkeypatch.setenv("ARDENT_CONFIG_DIR", str(tmp_path / "cli-config"))
 
 
 @pytest.fixture
