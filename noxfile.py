@@ -73,3 +73,4 @@ def codegen(session: nox.Session) -> None:
     """Regenerate the models (``nox -s codegen -- --check`` only compares)."""
     session.install("-e", DEV)
     session.run("python", "-m", "codegen", *session.posargs)
+    session.run("python", "-m", "codegen.sync_twin", *session.posargs)

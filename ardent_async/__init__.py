@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from ardent_async._client import ArdentClient
 from ardent_async._clock import Clock, SystemClock
+from ardent_async._options import RequestOptions
 from ardent_async._poller import OperationPoller
+from ardent_async._response import ResponseInfo, WithResponse, with_response
 from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Request, Response, Transport
 from ardent_async._version import __version__
@@ -29,15 +31,19 @@ from ardent_async.errors import (
     ArdentResponseError,
     ArdentTimeoutError,
     ArdentValidationError,
+    AuthenticationError,
+    BadRequestError,
     ClientClosedError,
     ConflictError,
     EmptyBranchURLError,
     NotFoundError,
     OperationFailedError,
     OperationTimeoutError,
+    PermissionDeniedError,
     PreflightFailedError,
     RateLimitError,
     ServerError,
+    UnprocessableEntityError,
 )
 from ardent_async.fanout import BranchOutcome, FanOutProgress
 from ardent_async.models import BranchCreateResult
@@ -52,6 +58,8 @@ __all__ = [
     "ArdentResponseError",
     "ArdentTimeoutError",
     "ArdentValidationError",
+    "AuthenticationError",
+    "BadRequestError",
     "BranchCreateResult",
     "BranchOutcome",
     "ClientClosedError",
@@ -64,15 +72,21 @@ __all__ = [
     "OperationFailedError",
     "OperationPoller",
     "OperationTimeoutError",
+    "PermissionDeniedError",
     "PreflightFailedError",
     "RateLimitError",
     "Request",
+    "RequestOptions",
     "Response",
+    "ResponseInfo",
     "RetryPolicy",
     "ServerError",
     "SystemClock",
     "Transport",
+    "UnprocessableEntityError",
+    "WithResponse",
     "__version__",
+    "with_response",
 ]
 
 if TYPE_CHECKING:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import ssl
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,14 +13,16 @@ from urllib.parse import urlsplit
 from ardent_async._auth import BearerAuth, HmacAuth
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._converter import converter
-from ardent_async._http import Pipeline
+from ardent_async._http import KEEP, Pipeline
+from ardent_async._options import check_headers, check_max_retries, check_timeout
 from ardent_async._poller import OperationPoller
 from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
+from ardent_async._transport._proxy import check_proxy_url
 from ardent_async.configs import BaseConfig
-from ardent_async.errors import ArdentValidationError
+from ardent_async.errors import ArdentValidationError, validation_error
 from ardent_async.services import (
     BranchesService,
     ConfigsService,
@@ -31,6 +35,8 @@ from ardent_async.services import (
 
 DEFAULT_BASE_URL = "https://api.tryardent.com"
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_CONNECTIONS = 100
 
 
 class ArdentClient:
@@ -44,7 +50,14 @@ class ArdentClient:
     Arguments fall back to the environment: ``token`` to ``ARDENT_TOKEN``, ``base_url`` to
     ``ARDENT_API_URL`` (default ``https://api.tryardent.com``), the legacy jobs/configs keys to
     ``ARDENT_PUBLIC_KEY``/``ARDENT_SECRET_KEY`` and ``legacy_base_url`` to
-    ``ARDENT_LEGACY_API_URL`` (default: ``base_url``).
+    ``ARDENT_LEGACY_API_URL`` (default: ``base_url``). Proxies come from ``HTTPS_PROXY``/
+    ``HTTP_PROXY``/``NO_PROXY`` unless ``proxy`` is given (or ``trust_env=False``).
+
+    ``timeout`` (60 s) bounds each HTTP request, ``max_retries`` (2) counts retries after the
+    first attempt; both can be changed per call (``timeout=``, ``max_retries=``,
+    ``extra_headers=`` on every request method) or for a copy (:meth:`with_options`).
+    Options that contradict each other (``retry_policy`` with ``max_retries``; ``transport``
+    with the settings of the default transport) raise ArdentValidationError.
 
     One transport (by default one ``aiohttp.ClientSession``) is shared by every call; close the
     client with ``await client.close()`` or ``async with``.
@@ -55,11 +68,15 @@ class ArdentClient:
         token: str | None = None,
         *,
         base_url: str | None = None,
-        max_retries: int = 2,
+        max_retries: int | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         transport: Transport | None = None,
-        connection_limit: int = 100,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        connection_limit: int | None = None,
+        max_response_bytes: int | None = None,
+        proxy: str | None = None,
+        trust_env: bool | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        ca_bundle: str | os.PathLike[str] | None = None,
         allow_insecure_http: bool = False,
         public_key: str | None = None,
         secret_key: str | None = None,
@@ -74,39 +91,62 @@ class ArdentClient:
         secret_key = secret_key or os.environ.get("ARDENT_SECRET_KEY") or None
         _check_base_url("base_url", base_url, allow_insecure_http)
         _check_base_url("legacy_base_url", legacy_base_url, allow_insecure_http)
-        if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
-            raise ArdentValidationError(
-                f"timeout: expected a positive number of seconds or None, got {timeout!r}",
-                field="timeout",
-            )
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ArdentValidationError(
-                f"max_retries: expected an integer >= 0, got {max_retries!r}",
-                field="max_retries",
-            )
+        timeout = check_timeout(timeout)
+        if max_retries is not None:
+            check_max_retries(max_retries)
+            _refuse_both("retry_policy", retry_policy, "max_retries")
+        if transport is not None:
+            given = {
+                "connection_limit": connection_limit,
+                "max_response_bytes": max_response_bytes,
+                "proxy": proxy,
+                "trust_env": trust_env,
+                "ssl_context": ssl_context,
+                "ca_bundle": ca_bundle,
+            }
+            for name, value in given.items():
+                _refuse_both(name, value, "transport", transport)
+        if ca_bundle is not None:
+            _refuse_both("ssl_context", ssl_context, "ca_bundle")
+            ssl_context = _load_ca_bundle(ca_bundle)
+        if proxy is not None:
+            check_proxy_url(proxy)
         self._clock: Clock = clock or SystemClock()
-        retry = retry_policy or RetryPolicy(max_retries=max_retries)
+        retry = retry_policy or RetryPolicy(
+            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+        )
         self._transport: Transport = transport or AiohttpTransport(
-            connection_limit=connection_limit, max_response_bytes=max_response_bytes
+            connection_limit=_positive("connection_limit", connection_limit, DEFAULT_CONNECTIONS),
+            max_response_bytes=_positive(
+                "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
+            ),
+            proxy=proxy,
+            trust_env=True if trust_env is None else trust_env,
+            ssl_context=ssl_context,
         )
-        self._http = Pipeline(
-            base_url=base_url,
-            auth=BearerAuth(token),
-            transport=self._transport,
-            retry=retry,
-            timeout=timeout,
-            clock=self._clock,
+        self._setup(
+            Pipeline(
+                base_url=base_url,
+                auth=BearerAuth(token),
+                transport=self._transport,
+                retry=retry,
+                timeout=timeout,
+                clock=self._clock,
+            ),
+            Pipeline(
+                base_url=legacy_base_url,
+                auth=HmacAuth(public_key, secret_key, self._clock),
+                transport=self._transport,
+                retry=retry,
+                timeout=timeout,
+                clock=self._clock,
+            ),
         )
-        self._legacy_http = Pipeline(
-            base_url=legacy_base_url,
-            auth=HmacAuth(public_key, secret_key, self._clock),
-            transport=self._transport,
-            retry=retry,
-            timeout=timeout,
-            clock=self._clock,
-        )
-        self._closed = False
 
+    def _setup(self, http: Pipeline, legacy_http: Pipeline) -> None:
+        """The services over these pipelines (shared by ``__init__`` and ``with_options``)."""
+        self._http = http
+        self._legacy_http = legacy_http
         self.projects = ProjectsService(self._http)
         poller = OperationPoller(self._http)
         self.operations = OperationsService(self._http, poller)
@@ -116,6 +156,48 @@ class ArdentClient:
         self.jobs = JobsService(self._legacy_http)
         self.configs = ConfigsService(self._legacy_http)
 
+    def with_options(
+        self,
+        *,
+        timeout: float | None = KEEP,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> ArdentClient:
+        """A copy with other defaults that shares this client's session (nothing is opened).
+
+        ::
+
+            patient = client.with_options(timeout=120, max_retries=5)
+            await patient.branches.create_and_wait(connector_id, "ci-42")
+
+        ``timeout`` (``None``: no limit), ``max_retries`` or ``retry_policy`` (not both) and
+        ``extra_headers`` (added to every request) apply to all of the copy's calls, waits
+        included. The copy and the original share the connections: closing either closes
+        both, so close the one you created (``async with`` on the original).
+        """
+        if timeout is not KEEP:
+            timeout = check_timeout(timeout)
+        if max_retries is not None:
+            check_max_retries(max_retries)
+            _refuse_both("retry_policy", retry_policy, "max_retries")
+        headers = None if extra_headers is None else check_headers(extra_headers)
+        copy = object.__new__(ArdentClient)
+        copy._clock = self._clock
+        copy._transport = self._transport
+        copy._setup(
+            *(
+                pipeline.with_options(
+                    timeout=timeout,
+                    max_retries=max_retries,
+                    extra_headers=headers,
+                    retry=retry_policy,
+                )
+                for pipeline in (self._http, self._legacy_http)
+            )
+        )
+        return copy
+
     @property
     def base_url(self) -> str:
         """The public API's base URL this client sends to."""
@@ -124,13 +206,12 @@ class ArdentClient:
     @property
     def closed(self) -> bool:
         """True once :meth:`close` has been called."""
-        return self._closed
+        return self._http.closed
 
     async def close(self) -> None:
         """Close the shared transport. Idempotent; calls in flight end with ClientClosedError."""
-        if self._closed:
+        if self._http.closed:
             return
-        self._closed = True
         self._http.close()
         self._legacy_http.close()
         await self._transport.aclose()
@@ -169,7 +250,7 @@ class ArdentClient:
         await self.close()
 
     def __repr__(self) -> str:
-        state = " closed" if self._closed else ""
+        state = " closed" if self.closed else ""
         return f"<ArdentClient base_url={mask_url(self.base_url)!r}{state}>"
 
 
@@ -195,3 +276,36 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _refuse_both(name: str, value: object, other: str, other_value: object = True) -> None:
+    """Two settings where one would be silently ignored: refused, never guessed."""
+    if value is not None and other_value is not None:
+        hint = (
+            f"configure the transport you pass instead (e.g. AiohttpTransport({name}=...))"
+            if other == "transport"
+            else f"pass one of {name} and {other}"
+        )
+        raise ArdentValidationError(
+            f"{name}: cannot be combined with {other} (it would be ignored); {hint}",
+            field=name,
+        )
+
+
+def _positive(name: str, value: int | None, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise validation_error(name, "an integer >= 1", value)
+    return value
+
+
+def _load_ca_bundle(path: str | os.PathLike[str]) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=os.fspath(path))
+    except (OSError, ssl.SSLError, TypeError) as exc:
+        raise ArdentValidationError(
+            f"ca_bundle: cannot load CA certificates from {os.fspath(path)!r}: "
+            f"{type(exc).__name__}",
+            field="ca_bundle",
+        ) from None

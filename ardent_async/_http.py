@@ -20,7 +20,9 @@ import attrs
 from ardent_async._auth import Auth
 from ardent_async._clock import Clock
 from ardent_async._converter import converter
+from ardent_async._options import ResolvedOptions, resolve
 from ardent_async._redact import collect_secrets, redact_text
+from ardent_async._response import ResponseInfo, response_sink
 from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy
 from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
@@ -41,6 +43,8 @@ logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"
+# Pipeline.with_options(timeout=KEEP): leave the timeout as it is (None means "no limit").
+KEEP: Any = object()
 
 
 def new_idempotency_key() -> str:
@@ -50,6 +54,15 @@ def new_idempotency_key() -> str:
 def encode_json(body: Any) -> bytes:
     """Compact JSON, byte-identical to what is signed (the legacy signature covers the body)."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class _Lifecycle:
+    """Open/closed, shared by a pipeline and its :meth:`Pipeline.with_options` copies."""
+
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
 
 
 class Pipeline:
@@ -65,6 +78,7 @@ class Pipeline:
         timeout: float | None,
         clock: Clock,
         rng: random.Random | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
@@ -73,18 +87,43 @@ class Pipeline:
         self.timeout = timeout
         self.clock = clock
         self._rng = rng or random.Random()
-        self._closed = False
+        self._life = _Lifecycle()
         self._static_headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
+            **(headers or {}),
         }
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._life.closed
 
     def close(self) -> None:
-        self._closed = True
+        self._life.closed = True
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = KEEP,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Pipeline:
+        """A copy with other defaults, sharing the transport, auth, clock and open/closed state.
+
+        ``timeout`` is applied only when given (``timeout=None`` means no limit).
+        """
+        copy = object.__new__(Pipeline)
+        copy.__dict__.update(self.__dict__)
+        if timeout is not KEEP:
+            copy.timeout = timeout
+        if retry is not None:
+            copy.retry = retry
+        if max_retries is not None:
+            copy.retry = attrs.evolve(copy.retry, max_retries=max_retries)
+        if extra_headers:
+            copy._static_headers = {**self._static_headers, **extra_headers}
+        return copy
 
     @overload
     async def send(
@@ -98,6 +137,7 @@ class Pipeline:
         idempotency_key: str | None = ...,
         retry_safe: bool | None = ...,
         timeout: float | None = ...,
+        options: Mapping[str, Any] | None = ...,
     ) -> T: ...
 
     @overload
@@ -112,6 +152,7 @@ class Pipeline:
         idempotency_key: str | None = ...,
         retry_safe: bool | None = ...,
         timeout: float | None = ...,
+        options: Mapping[str, Any] | None = ...,
     ) -> None: ...
 
     async def send(
@@ -125,11 +166,13 @@ class Pipeline:
         idempotency_key: str | None = None,
         retry_safe: bool | None = None,
         timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> Any:
         """Send a request and decode its JSON reply into ``reply_type`` (None: ignore the body).
 
         ``json_body`` is JSON-ready data or a request model (encoded by the converter, ``None``
-        fields omitted).
+        fields omitted). ``options`` are the caller's per-call
+        :class:`~ardent_async._options.RequestOptions`, checked here.
         """
         response = await self.request(
             method,
@@ -139,6 +182,7 @@ class Pipeline:
             idempotency_key=idempotency_key,
             retry_safe=retry_safe,
             timeout=timeout,
+            options=options,
         )
         if reply_type is None:
             return None
@@ -159,9 +203,16 @@ class Pipeline:
         idempotency_key: str | None = None,
         retry_safe: bool | None = None,
         timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> Response:
-        """Send with retries; return the 2xx response or raise the typed error."""
-        if self._closed:
+        """Send with retries; return the 2xx response or raise the typed error.
+
+        ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
+        caller's ``options["timeout"]`` replaces the client's base that it was built from.
+        """
+        # Checked before anything else: a bad option is the caller's error, nothing is sent.
+        chosen = resolve(options) if options else None
+        if self._life.closed:
             raise ClientClosedError("the client is closed; create a new ArdentClient")
         url = self.base_url + path
         query = _encode_query(params) if params else ""
@@ -180,6 +231,10 @@ class Pipeline:
             retry_safe = method in IDEMPOTENT_METHODS or idempotency_key is not None
         effective_timeout = self.timeout if timeout is None else timeout
         attempts = self.retry.max_retries + 1
+        if chosen is not None:
+            headers, effective_timeout, attempts = self._apply(
+                chosen, headers, timeout, effective_timeout, attempts
+            )
 
         for attempt in range(1, attempts + 1):
             request = Request(
@@ -194,7 +249,7 @@ class Pipeline:
             try:
                 response = await self.transport.send(request)
             except (ArdentConnectionError, ArdentTimeoutError) as exc:
-                if self._closed:
+                if self._life.closed:
                     raise ClientClosedError(
                         f"the client was closed while {method} {path} was in flight"
                     ) from None
@@ -227,6 +282,9 @@ class Pipeline:
                     attempt,
                 )
             if status < 300:
+                sink = response_sink.get()
+                if sink is not None:
+                    sink.append(ResponseInfo(method, path, status, response.headers, attempt))
                 return response
             if status in self.retry.statuses and retry_safe and attempt < attempts:
                 delay = self.retry.delay(
@@ -242,7 +300,7 @@ class Pipeline:
                     delay,
                 )
                 await self.clock.sleep(delay)
-                if self._closed:
+                if self._life.closed:
                     raise ClientClosedError(f"the client was closed while retrying {method} {path}")
                 continue
             raise from_response(
@@ -254,6 +312,29 @@ class Pipeline:
                 secrets=(*self.auth.secrets(), *collect_secrets(json_body)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _apply(
+        self,
+        chosen: ResolvedOptions,
+        headers: dict[str, str],
+        own_timeout: float | None,
+        effective_timeout: float | None,
+        attempts: int,
+    ) -> tuple[dict[str, str], float | None, int]:
+        """Headers, timeout and attempts of one call with the caller's options applied."""
+        if chosen.extra_headers:
+            headers = {**headers, **chosen.extra_headers}
+        if chosen.has_timeout:
+            if chosen.timeout is None:
+                effective_timeout = None
+            elif own_timeout is not None and self.timeout is not None:
+                # The service lengthened the base (a held poll): lengthen the caller's alike.
+                effective_timeout = chosen.timeout + (own_timeout - self.timeout)
+            else:
+                effective_timeout = chosen.timeout
+        if chosen.max_retries is not None:
+            attempts = chosen.max_retries + 1
+        return headers, effective_timeout, attempts
 
 
 def _with_context(exc: ArdentError, method: str, path: str, attempt: int) -> ArdentError:

@@ -2,16 +2,22 @@
 
 The seed SDK's names keep their meaning: ``ArdentAuthError`` for credential problems,
 ``ArdentValidationError`` for bad parameters, ``ArdentAPIError`` (with ``.status_code``) for
-errors the API answered with. Messages never contain tokens, keys or URL passwords; they pass
-through :mod:`ardent_async._redact` when built.
+errors the API answered with. A refusal raised before anything was sent (a bad argument, no
+token) is an ``ArdentValidationError`` / ``ArdentAuthError`` but never an ``ArdentAPIError``;
+the API's own 400/401/403/422 are both (``BadRequestError``, ``AuthenticationError``,
+``PermissionDeniedError``, ``UnprocessableEntityError``), so either ``except`` catches them.
+Messages never contain tokens, keys or URL passwords; they pass through
+:mod:`ardent_async._redact` when built.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ardent_async._redact import redact_text, redact_value
+from ardent_async._retry import parse_retry_after
 
 if TYPE_CHECKING:
     from ardent_async.models import AsyncOperationResponse, PreflightReport
@@ -24,15 +30,19 @@ __all__ = [
     "ArdentResponseError",
     "ArdentTimeoutError",
     "ArdentValidationError",
+    "AuthenticationError",
+    "BadRequestError",
     "ClientClosedError",
     "ConflictError",
     "EmptyBranchURLError",
     "NotFoundError",
     "OperationFailedError",
     "OperationTimeoutError",
+    "PermissionDeniedError",
     "PreflightFailedError",
     "RateLimitError",
     "ServerError",
+    "UnprocessableEntityError",
 ]
 
 
@@ -56,9 +66,9 @@ def _rebuild(cls: type[ArdentError], message: str, state: dict[str, Any]) -> Ard
 
 
 class ArdentAPIError(ArdentError):
-    """The API answered with an error status (or, client-side, refused a call before sending).
+    """The API answered with an error status.
 
-    ``status_code`` is the HTTP status (``None`` for errors raised before any request),
+    ``status_code`` is the HTTP status,
     ``detail`` the parsed ``detail`` field of the body, ``body`` the parsed JSON body (or the
     text when it was not JSON), ``headers`` the response headers.
     """
@@ -88,30 +98,57 @@ class ArdentAPIError(ArdentError):
         return self.headers.get("x-request-id")
 
 
-class ArdentAuthError(ArdentAPIError):
-    """Missing credentials, or the API refused them (401) or the action (403)."""
+class ArdentAuthError(ArdentError):
+    """Missing credentials (raised before sending), or the API refused them (401) or the action
+    (403): then it is also an :class:`ArdentAPIError` (:class:`AuthenticationError`,
+    :class:`PermissionDeniedError`). ``status_code`` is None when nothing was sent."""
+
+    status_code: int | None = None
 
 
-class ArdentValidationError(ArdentAPIError):
-    """Bad input: refused client-side before sending, or by the server (400, 422).
+class AuthenticationError(ArdentAuthError, ArdentAPIError):
+    """401: the API does not accept the token or keys."""
 
-    For a server 422, ``errors`` holds the parsed ``detail`` list of ``{loc, msg, type}``.
-    For a client-side refusal, ``field`` names the parameter (``databases[0].name``).
+
+class PermissionDeniedError(ArdentAuthError, ArdentAPIError):
+    """403: the credentials are valid but may not do this."""
+
+
+class ArdentValidationError(ArdentError):
+    """Bad input: refused client-side before anything was sent, or by the API (400, 422:
+    then it is also an :class:`ArdentAPIError`, see :class:`BadRequestError` and
+    :class:`UnprocessableEntityError`).
+
+    ``field`` names the parameter of a client-side refusal (``databases[0].name``); ``errors``
+    holds the parsed ``detail`` list of ``{loc, msg, type}`` of a server 422. ``status_code`` is
+    None when nothing was sent.
     """
 
+    status_code: int | None = None
+
     def __init__(self, message: str, *, field: str | None = None, **kwargs: Any) -> None:
+        # kwargs (status, body...) reach ArdentAPIError in the server-side subclasses' MRO.
         super().__init__(message, **kwargs)
         self.field = field
 
     @property
     def errors(self) -> list[dict[str, Any]]:
         """The server's validation entries (``loc``, ``msg``, ``type``), if any."""
-        if isinstance(self.detail, list):
-            return [e for e in self.detail if isinstance(e, dict)]
+        detail = getattr(self, "detail", None)
+        if isinstance(detail, list):
+            return [e for e in detail if isinstance(e, dict)]
         return []
 
 
-class PreflightFailedError(ArdentValidationError):
+class BadRequestError(ArdentValidationError, ArdentAPIError):
+    """400: the API refused the request's content."""
+
+
+class UnprocessableEntityError(ArdentValidationError, ArdentAPIError):
+    """422: the API's validation refused the request (``errors``: what and where)."""
+
+
+class PreflightFailedError(UnprocessableEntityError):
     """Connector create refused because the source's preflight has not passed (422).
 
     ``report`` is the full :class:`~ardent_async.models.PreflightReport`.
@@ -134,9 +171,9 @@ class RateLimitError(ArdentAPIError):
     """429: too many requests. ``retry_after`` is the server's hint in seconds, if it sent one."""
 
     @property
-    def retry_after(self) -> str | None:
-        """The ``Retry-After`` header as sent (seconds or an HTTP date), or None."""
-        return self.headers.get("retry-after")
+    def retry_after(self) -> float | None:
+        """Seconds to wait (the ``Retry-After`` header, seconds or an HTTP date), or None."""
+        return parse_retry_after(self.headers.get("retry-after"), time.time())
 
 
 class ServerError(ArdentAPIError):
@@ -234,12 +271,12 @@ def format_detail(detail: Any) -> str:
 
 
 _STATUS_ERRORS: dict[int, type[ArdentAPIError]] = {
-    400: ArdentValidationError,
-    401: ArdentAuthError,
-    403: ArdentAuthError,
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
-    422: ArdentValidationError,
+    422: UnprocessableEntityError,
     429: RateLimitError,
 }
 

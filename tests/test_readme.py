@@ -22,3 +22,11 @@ async def test_respx_mocking_example_runs() -> None:
     result = eval(code, {})  # top-level await: eval returns a coroutine
     if result is not None:
         await result
+
+
+async def test_per_call_options_example_runs() -> None:
+    block = next(b for b in BLOCKS if "with_response" in b)
+    code = compile(block, "README.md", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(code, {})
+    if result is not None:
+        await result

@@ -7,9 +7,12 @@ the SDK together (it builds SSL contexts at import), and a CLI's ``--help`` neve
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
+from ardent_async._transport._proxy import ProxyRule
 from ardent_async.errors import ArdentConnectionError, ArdentResponseError, ArdentTimeoutError
 
 if TYPE_CHECKING:
@@ -21,6 +24,10 @@ class AiohttpTransport:
 
     The session is created on first use, inside the running event loop (aiohttp requires it),
     and closed by :meth:`aclose` (called by ``ArdentClient.close()``).
+
+    Proxies: ``proxy`` for every request, else (``trust_env``) the proxy environment as
+    :mod:`ardent_async._transport._proxy` reads it - the same rule as ``HttpxTransport``.
+    ``ssl_context`` verifies the server (default: the system's CA store).
     """
 
     def __init__(
@@ -29,6 +36,9 @@ class AiohttpTransport:
         connection_limit: int = 100,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         session: aiohttp.ClientSession | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if connection_limit < 1:
             raise ValueError("connection_limit must be at least 1")
@@ -38,6 +48,9 @@ class AiohttpTransport:
         self._owns_session = session is None
         self._closed = False
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
+        self._proxies = ProxyRule(proxy, trust_env=trust_env)
+        self._proxy_args: dict[str, dict[str, Any]] = {}
+        self._ssl: ssl.SSLContext | bool = True if ssl_context is None else ssl_context
         # Filled with the modules when the session is created (imported on first use).
         self._aiohttp: Any = None
         self._url: Any = None
@@ -53,7 +66,7 @@ class AiohttpTransport:
             if self._closed:
                 raise ArdentConnectionError("transport is closed", request_sent=False)
             aiohttp = self._aiohttp
-            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300, ssl=self._ssl)
             # No skip_auto_headers: the pipeline's own User-Agent already wins over aiohttp's,
             # and skipping makes aiohttp rebuild its auto headers on every request.
             session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
@@ -67,6 +80,7 @@ class AiohttpTransport:
         timeout = self._timeouts.get(request.timeout)
         if timeout is None:
             timeout = self._timeouts[request.timeout] = aiohttp.ClientTimeout(total=request.timeout)
+        proxy = self._proxy_for(request.url) if self._proxies.active else _DIRECT
         try:
             async with session.request(
                 request.method,
@@ -75,6 +89,7 @@ class AiohttpTransport:
                 data=request.content,
                 timeout=timeout,
                 allow_redirects=False,
+                **proxy,
             ) as resp:
                 length = resp.content_length
                 if length is None:
@@ -100,12 +115,38 @@ class AiohttpTransport:
                 f"connection failed: {type(exc).__name__}: {exc}".rstrip(": ")
             ) from None
 
+    def _proxy_for(self, url: str) -> dict[str, Any]:
+        chosen = self._proxies.for_url(url)
+        if chosen is None:
+            return _DIRECT
+        args = self._proxy_args.get(chosen)
+        if args is None:
+            # Credentials go as proxy_auth, so the proxy URL aiohttp keeps (and may show in
+            # its errors) holds none.
+            parts = urlsplit(chosen)
+            auth = None
+            if parts.username is not None:
+                auth = self._aiohttp.BasicAuth(
+                    unquote(parts.username), unquote(parts.password or "")
+                )
+            netloc = parts.hostname or ""
+            if ":" in netloc:
+                netloc = f"[{netloc}]"
+            if parts.port is not None:
+                netloc = f"{netloc}:{parts.port}"
+            bare = self._url(f"{parts.scheme}://{netloc}")
+            args = self._proxy_args[chosen] = {"proxy": bare, "proxy_auth": auth}
+        return args
+
     async def aclose(self) -> None:
         """Close the session; idempotent."""
         self._closed = True
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
+
+
+_DIRECT: dict[str, Any] = {}
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:

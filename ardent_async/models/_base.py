@@ -11,12 +11,20 @@ class OpenEnum(str, Enum):
     The server may add operation types or statuses at any time; decoding one must not fail.
     An unknown value becomes a pseudo-member (cached per value) that compares equal to its
     string, so ``OperationType("new_kind") == "new_kind"`` and ``.is_known`` is False.
+
+    A case variant of a known value is that member (``OperationStatus("Completed") is
+    OperationStatus.COMPLETED``): ``is_known``, ``==`` and ``is`` always agree.
     """
 
     @classmethod
     def _missing_(cls, value: object) -> OpenEnum | None:
         if not isinstance(value, str):
             return None
+        folded = value.casefold()
+        for known in cls.__members__.values():
+            if known._value_.casefold() == folded:
+                cls._value2member_map_[value] = known
+                return known
         member = str.__new__(cls, value)
         member._name_ = value.upper()
         member._value_ = value
@@ -27,7 +35,7 @@ class OpenEnum(str, Enum):
     @property
     def is_known(self) -> bool:
         """True when the value is one this version of the SDK was generated with."""
-        return self._name_ in type(self).__members__
+        return type(self).__members__.get(self._name_) is self
 
     def __str__(self) -> str:
         return str(self.value)

@@ -9,9 +9,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import cast
 
+from typing_extensions import Unpack
+
 from ardent_async._bounded import run_bounded
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline, new_idempotency_key
+from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
 from ardent_async._poller import OperationPoller
 from ardent_async.errors import EmptyBranchURLError, NotFoundError, validation_error
@@ -49,6 +52,7 @@ class BranchesService:
         *,
         service_type: str = "postgres",
         idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start creating branch ``name`` of the connector; returns the operation to wait for.
 
@@ -61,7 +65,7 @@ class BranchesService:
             if idempotency_key is None
             else _validate.header_text("idempotency_key", idempotency_key)
         )
-        return await self._send_create(body, key)
+        return await self._send_create(body, key, options)
 
     async def create_and_wait(
         self,
@@ -85,7 +89,9 @@ class BranchesService:
         )
         return await self._finish(handle, started + seconds)
 
-    async def list(self, connector_id: str, *, tag: str | None = None) -> builtins.list[BranchRow]:
+    async def list(
+        self, connector_id: str, *, tag: str | None = None, **options: Unpack[RequestOptions]
+    ) -> builtins.list[BranchRow]:
         """The connector's branches (the API returns at most 100).
 
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
@@ -93,15 +99,17 @@ class BranchesService:
         """
         path = expand("/v1/branches/{connector_id}", connector_id=connector_id)
         wanted = _validate.optional_text("tag", tag)
-        rows = await self._http.send("GET", path, builtins.list[BranchRow])
+        rows = await self._http.send("GET", path, builtins.list[BranchRow], options=options)
         if wanted is None:
             return rows
         return [row for row in rows if _has_tag(row, wanted)]
 
-    async def get(self, connector_id: str, branch_id_or_name: str) -> BranchRow:
+    async def get(
+        self, connector_id: str, branch_id_or_name: str, **options: Unpack[RequestOptions]
+    ) -> BranchRow:
         """The branch with this id (or else this name); NotFoundError if the list lacks it."""
         wanted = _validate.text("branch_id_or_name", branch_id_or_name)
-        rows = await self.list(connector_id)
+        rows = await self.list(connector_id, **options)
         for row in rows:
             if row.id == wanted:
                 return row
@@ -183,10 +191,17 @@ class BranchesService:
         # run_bounded returned normally, so every index was worked on and every slot is filled.
         return cast("builtins.list[BranchOutcome]", outcomes)
 
-    async def _send_create(self, body: BranchCreateRequest, key: str) -> OperationHandle:
+    async def _send_create(
+        self, body: BranchCreateRequest, key: str, options: RequestOptions | None = None
+    ) -> OperationHandle:
         # POST is retried by the pipeline only because the key makes the retry a replay.
         return await self._http.send(
-            "POST", "/v1/branch/create", OperationHandle, json_body=body, idempotency_key=key
+            "POST",
+            "/v1/branch/create",
+            OperationHandle,
+            json_body=body,
+            idempotency_key=key,
+            options=options,
         )
 
     async def _finish(self, handle: OperationHandle, deadline: float) -> BranchCreateResult:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from typing_extensions import Unpack
+
 from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id
 from ardent_async.configs import BaseConfig, build_config
 from ardent_async.errors import ArdentValidationError
@@ -26,7 +29,8 @@ class ConfigsService:
 
         Pass the type and its parameters as keywords (``set("mysql", host=..., ...)``; see
         :mod:`ardent_async.configs` for each type's), or a config object. ``id`` defaults to a
-        new UUID; the reply always carries the ``id`` used, for :meth:`delete`.
+        new UUID; the reply always carries the ``id`` used, for :meth:`delete`. (Its keywords
+        are the config's parameters: for request options use ``client.with_options(...)``.)
         """
         if isinstance(config_type, BaseConfig):
             if params:
@@ -48,7 +52,9 @@ class ConfigsService:
         reply.setdefault("id", config_id)
         return reply
 
-    async def delete(self, config_id: str) -> dict[str, Any]:
+    async def delete(self, config_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
         """Delete the configuration ``config_id`` (as returned by :meth:`set`)."""
         body = LegacyIdRequest(id=check_id("config_id", config_id))
-        return await _legacy.send(self._http, "DELETE", "/v1/configs/deleteConfig", body)
+        return await _legacy.send(
+            self._http, "DELETE", "/v1/configs/deleteConfig", body, options=options
+        )

@@ -7,11 +7,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
+from typing_extensions import Unpack
 
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
-from ardent_async.errors import ArdentResponseError, ArdentValidationError, PreflightFailedError
+from ardent_async.errors import (
+    ArdentResponseError,
+    ArdentValidationError,
+    PreflightFailedError,
+    UnprocessableEntityError,
+)
 from ardent_async.models import (
     ConnectorDeletionLockRequest,
     ConnectorEnvelope,
@@ -72,6 +79,7 @@ class ConnectorsService:
         private_link_id: str | None = None,
         use_environment: bool = False,
         allow_high_rtt_placement: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
 
@@ -97,7 +105,12 @@ class ConnectorsService:
         )
         # Preflight only reads the source, so repeating it is harmless.
         return await self._http.send(
-            "POST", "/v1/connectors/preflight", PreflightReport, json_body=body, retry_safe=True
+            "POST",
+            "/v1/connectors/preflight",
+            PreflightReport,
+            json_body=body,
+            retry_safe=True,
+            options=options,
         )
 
     async def create(
@@ -113,6 +126,7 @@ class ConnectorsService:
         use_environment: bool = False,
         allow_high_rtt_placement: bool = False,
         drop_extensions: Sequence[str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
         """Create a connector in ``project_id``.
 
@@ -138,8 +152,10 @@ class ConnectorsService:
             ),
         )
         try:
-            return await self._http.send("POST", "/v1/connectors", ConnectorRow, json_body=body)
-        except ArdentValidationError as exc:
+            return await self._http.send(
+                "POST", "/v1/connectors", ConnectorRow, json_body=body, options=options
+            )
+        except UnprocessableEntityError as exc:
             failure = _as_preflight_failure(exc)
             if failure is None:
                 raise
@@ -151,6 +167,7 @@ class ConnectorsService:
         *,
         connector_category: str | None = None,
         service_name: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> list[ConnectorRow]:
         """Connectors of ``org_id`` visible to the caller, optionally filtered."""
         params = {
@@ -158,13 +175,15 @@ class ConnectorsService:
             "connector_category": _validate.optional_text("connector_category", connector_category),
             "service_name": _validate.optional_text("service_name", service_name),
         }
-        reply = await self._http.send("GET", "/v1/connectors", ConnectorListResponse, params=params)
+        reply = await self._http.send(
+            "GET", "/v1/connectors", ConnectorListResponse, params=params, options=options
+        )
         return reply.connectors
 
-    async def get(self, connector_id: str) -> ConnectorRow:
+    async def get(self, connector_id: str, **options: Unpack[RequestOptions]) -> ConnectorRow:
         """The connector's row. NotFoundError if there is none."""
         path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
-        return await self._http.send("GET", path, ConnectorRow)
+        return await self._http.send("GET", path, ConnectorRow, options=options)
 
     async def update(
         self,
@@ -174,6 +193,7 @@ class ConnectorsService:
         project_id: str | None = None,
         connection_details: Mapping[str, Any] | None = None,
         drop_extensions: Sequence[str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
         """Change the given fields; the others stay as they are. ``drop_extensions=[]`` clears."""
         path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
@@ -197,21 +217,31 @@ class ConnectorsService:
                 else _validate.string_list("drop_extensions", drop_extensions)
             ),
         )
-        return await self._http.send("PUT", path, ConnectorRow, json_body=body)
+        return await self._http.send("PUT", path, ConnectorRow, json_body=body, options=options)
 
-    async def delete(self, connector_id: str, *, force: bool = False) -> OperationHandle:
+    async def delete(
+        self, connector_id: str, *, force: bool = False, **options: Unpack[RequestOptions]
+    ) -> OperationHandle:
         """Start deleting the connector; poll the returned operation."""
         path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
         params = {"force": True} if _validate.flag("force", force) else None
-        return await self._http.send("DELETE", path, OperationHandle, params=params)
+        return await self._http.send(
+            "DELETE", path, OperationHandle, params=params, options=options
+        )
 
-    async def discover(self, connector_id: str) -> DiscoverAccepted:
+    async def discover(
+        self, connector_id: str, **options: Unpack[RequestOptions]
+    ) -> DiscoverAccepted:
         """Start (or join) discovery of the source's schemas; poll the returned operation."""
         path = expand("/v1/connectors/{connector_id}/discover", connector_id=connector_id)
         # The server joins a discovery already running, so a repeat cannot start a second one.
-        return await self._http.send("POST", path, DiscoverAccepted, retry_safe=True)
+        return await self._http.send(
+            "POST", path, DiscoverAccepted, retry_safe=True, options=options
+        )
 
-    async def set_selection(self, connector_id: str, selected_paths: Sequence[str]) -> ConnectorRow:
+    async def set_selection(
+        self, connector_id: str, selected_paths: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> ConnectorRow:
         """Choose the discovered paths to replicate (``["*"]``: everything)."""
         path = expand("/v1/connectors/{connector_id}/selection", connector_id=connector_id)
         paths = _validate.string_list("selected_paths", selected_paths)
@@ -222,10 +252,12 @@ class ConnectorsService:
             )
         body = SelectionRequest(selected_paths=paths)
         # Setting a selection is a replace: repeating it is harmless.
-        return await self._http.send("POST", path, ConnectorRow, json_body=body, retry_safe=True)
+        return await self._http.send(
+            "POST", path, ConnectorRow, json_body=body, retry_safe=True, options=options
+        )
 
     async def set_replica_identity_decisions(
-        self, connector_id: str, decisions: Mapping[str, str]
+        self, connector_id: str, decisions: Mapping[str, str], **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Decide, per table, what to do about tables without a usable replica identity.
 
@@ -238,13 +270,15 @@ class ConnectorsService:
         for table, decision in checked.items():
             _validate.choice(f"decisions[{table!r}]", decision, REPLICA_IDENTITY_DECISIONS)
         body = ReplicaIdentityDecisionsRequest(decisions=checked)
-        return await self._http.send("PUT", path, ConnectorRow, json_body=body)
+        return await self._http.send("PUT", path, ConnectorRow, json_body=body, options=options)
 
-    async def engine_setup(self, connector_id: str) -> EngineSetupResult:
+    async def engine_setup(
+        self, connector_id: str, **options: Unpack[RequestOptions]
+    ) -> EngineSetupResult:
         """Start (or join) the engine setup; or learn that it is already done."""
         path = expand("/v1/connectors/{connector_id}/engine-setup", connector_id=connector_id)
         # Setup is started or joined, never duplicated: safe to retry.
-        response = await self._http.request("POST", path, retry_safe=True)
+        response = await self._http.request("POST", path, retry_safe=True, options=options)
         if response.status_code == 202:
             return EngineSetupResult(operation=self._http.decode(response, OperationHandle))
         if response.status_code == 200:
@@ -254,38 +288,46 @@ class ConnectorsService:
             status_code=response.status_code,
         )
 
-    async def lock_deletion(self, connector_id: str, *, reason: str | None = None) -> ConnectorRow:
+    async def lock_deletion(
+        self, connector_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
+    ) -> ConnectorRow:
         """Refuse deletes of this connector until unlocked."""
         path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
         body = ConnectorDeletionLockRequest(
             reason=_validate.optional_text("reason", reason, max_length=MAX_LOCK_REASON)
         )
         reply = await self._http.send(
-            "POST", path, ConnectorEnvelope, json_body=body, retry_safe=True
+            "POST", path, ConnectorEnvelope, json_body=body, retry_safe=True, options=options
         )
         return reply.connector
 
-    async def unlock_deletion(self, connector_id: str) -> ConnectorRow:
+    async def unlock_deletion(
+        self, connector_id: str, **options: Unpack[RequestOptions]
+    ) -> ConnectorRow:
         """Allow the connector to be deleted again (see :meth:`lock_deletion`)."""
         path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
-        reply = await self._http.send("DELETE", path, ConnectorEnvelope)
+        reply = await self._http.send("DELETE", path, ConnectorEnvelope, options=options)
         return reply.connector
 
     # `builtins.list`: inside this class body, `list` names the method above.
-    async def list_quarantines(self, connector_id: str) -> builtins.list[QuarantineRow]:
+    async def list_quarantines(
+        self, connector_id: str, **options: Unpack[RequestOptions]
+    ) -> builtins.list[QuarantineRow]:
         """The connector's paused (quarantined) replication deployments."""
         path = expand("/v1/connectors/{connector_id}/quarantine", connector_id=connector_id)
-        reply = await self._http.send("GET", path, QuarantineListResponse)
+        reply = await self._http.send("GET", path, QuarantineListResponse, options=options)
         return reply.quarantines
 
-    async def release_quarantine(self, connector_id: str, quarantine_id: str) -> QuarantineRow:
+    async def release_quarantine(
+        self, connector_id: str, quarantine_id: str, **options: Unpack[RequestOptions]
+    ) -> QuarantineRow:
         """Resume a paused replication deployment."""
         path = expand(
             "/v1/connectors/{connector_id}/quarantine/{quarantine_id}/release",
             connector_id=connector_id,
             quarantine_id=quarantine_id,
         )
-        return await self._http.send("POST", path, QuarantineRow)
+        return await self._http.send("POST", path, QuarantineRow, options=options)
 
 
 def _optional_id(name: str, value: object) -> str | None:
@@ -301,7 +343,7 @@ def _private_link(name: str, value: object, use_environment: object) -> str | No
     return link
 
 
-def _as_preflight_failure(exc: ArdentValidationError) -> PreflightFailedError | None:
+def _as_preflight_failure(exc: UnprocessableEntityError) -> PreflightFailedError | None:
     """The 422 of a create whose body is a preflight report (not a ``detail`` list)."""
     body = exc.body
     if exc.status_code != 422 or not isinstance(body, dict):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from typing_extensions import Unpack
+
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id
 from ardent_async.errors import validation_error
 from ardent_async.models import LegacyCreateJobRequest, LegacyIdRequest, LegacyJob
@@ -19,15 +22,20 @@ class JobsService:
     def __init__(self, http: Pipeline) -> None:
         self._http = http
 
-    async def create(self, message: str) -> LegacyJob:
+    async def create(self, message: str, **options: Unpack[RequestOptions]) -> LegacyJob:
         """Create a job that will do what ``message`` asks (run it with :meth:`execute`)."""
         body = LegacyCreateJobRequest(userMessage=_validate.text("message", message))
-        reply = await _legacy.send(self._http, "POST", "/v1/jobs/createJob", body)
+        reply = await _legacy.send(self._http, "POST", "/v1/jobs/createJob", body, options=options)
         job: LegacyJob = converter.structure(reply, LegacyJob)
         return job
 
     async def execute(
-        self, job: LegacyJob | Mapping[str, Any], message: str, *, safe_mode: bool = False
+        self,
+        job: LegacyJob | Mapping[str, Any],
+        message: str,
+        *,
+        safe_mode: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, Any]:
         """Run a created job (``job``: as :meth:`create` returned it, or its dict form)."""
         fields = _job_fields(job)
@@ -41,19 +49,21 @@ class JobsService:
             "userID": _optional_str("job.userID", fields.get("userID")),
             "safeMode": _validate.flag("safe_mode", safe_mode),
         }
-        return await _legacy.send(self._http, "POST", "/v1/jobs/APIChat", body)
+        return await _legacy.send(self._http, "POST", "/v1/jobs/APIChat", body, options=options)
 
-    async def create_and_execute(self, message: str, *, safe_mode: bool = False) -> dict[str, Any]:
+    async def create_and_execute(
+        self, message: str, *, safe_mode: bool = False, **options: Unpack[RequestOptions]
+    ) -> dict[str, Any]:
         """Create a job and run it; the result holds the job's fields and the run's reply."""
         _validate.flag("safe_mode", safe_mode)
-        job = await self.create(message)
-        result = await self.execute(job, message, safe_mode=safe_mode)
+        job = await self.create(message, **options)
+        result = await self.execute(job, message, safe_mode=safe_mode, **options)
         return {**converter.body(job), **result}
 
-    async def delete(self, job_id: str) -> dict[str, Any]:
+    async def delete(self, job_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
         """Delete the job ``job_id``."""
         body = LegacyIdRequest(id=check_id("job_id", job_id))
-        return await _legacy.send(self._http, "DELETE", "/v1/jobs/deleteJob", body)
+        return await _legacy.send(self._http, "DELETE", "/v1/jobs/deleteJob", body, options=options)
 
 
 def _job_fields(job: object) -> Mapping[str, Any]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from typing_extensions import Unpack
+
 from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
 from ardent_async._paths import expand
 from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
 from ardent_async.models import AsyncOperationResponse
@@ -20,7 +23,9 @@ class OperationsService:
         self._http = http
         self.poller = poller or OperationPoller(http)
 
-    async def get(self, operation_id: str, *, wait: float | None = None) -> AsyncOperationResponse:
+    async def get(
+        self, operation_id: str, *, wait: float | None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncOperationResponse:
         """The operation's state. ``wait`` (0-10 s) asks the server to hold the request until
         the operation is terminal or the time passes."""
         path = expand("/v1/operations/{operation_id}", operation_id=operation_id)
@@ -33,7 +38,7 @@ class OperationsService:
                 # The server holds the request for up to `wait`: the timeout must outlast it.
                 timeout = self._http.timeout + seconds
         return await self._http.send(
-            "GET", path, AsyncOperationResponse, params=params, timeout=timeout
+            "GET", path, AsyncOperationResponse, params=params, timeout=timeout, options=options
         )
 
     async def wait(

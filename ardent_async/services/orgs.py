@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from typing_extensions import Unpack
+
 from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
 from ardent_async.models import (
     APIKeyCreateResponse,
@@ -32,27 +35,37 @@ class OrgsService:
     def __init__(self, http: Pipeline) -> None:
         self._http = http
 
-    async def get(self, org_id: str) -> OrgDetails:
+    async def get(self, org_id: str, **options: Unpack[RequestOptions]) -> OrgDetails:
         """The organization's details."""
-        return await self._http.send("GET", expand("/v1/orgs/{org_id}", org_id=org_id), OrgDetails)
+        return await self._http.send(
+            "GET", expand("/v1/orgs/{org_id}", org_id=org_id), OrgDetails, options=options
+        )
 
-    async def update(self, org_id: str, *, name: str) -> OrgDetails:
+    async def update(
+        self, org_id: str, *, name: str, **options: Unpack[RequestOptions]
+    ) -> OrgDetails:
         """Rename the organization."""
         path = expand("/v1/orgs/{org_id}", org_id=org_id)
         body = UpdateOrgRequest(name=_validate.text("name", name))
         # A rename is a set: repeating it is harmless, so it may be retried.
-        return await self._http.send("PATCH", path, OrgDetails, json_body=body, retry_safe=True)
+        return await self._http.send(
+            "PATCH", path, OrgDetails, json_body=body, retry_safe=True, options=options
+        )
 
-    async def delete(self, org_id: str) -> None:
+    async def delete(self, org_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete the organization."""
-        await self._http.send("DELETE", expand("/v1/orgs/{org_id}", org_id=org_id), None)
+        await self._http.send(
+            "DELETE", expand("/v1/orgs/{org_id}", org_id=org_id), None, options=options
+        )
 
-    async def list_members(self, org_id: str) -> list[OrgMember]:
+    async def list_members(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgMember]:
         """The organization's members and their roles."""
         path = expand("/v1/orgs/{org_id}/members", org_id=org_id)
-        return await self._http.send("GET", path, list[OrgMember])
+        return await self._http.send("GET", path, list[OrgMember], options=options)
 
-    async def update_member_role(self, org_id: str, user_id: str, *, role_key: str) -> OrgMember:
+    async def update_member_role(
+        self, org_id: str, user_id: str, *, role_key: str, **options: Unpack[RequestOptions]
+    ) -> OrgMember:
         """Give a member another role: ``owner``, ``admin``, ``member`` or ``viewer``."""
         path = expand(
             "/v1/orgs/{org_id}/members/{target_user_id}",
@@ -60,45 +73,60 @@ class OrgsService:
             target_user_id=check_id("user_id", user_id),  # errors name the argument
         )
         body = UpdateMemberRoleRequest(role_key=_validate.choice("role_key", role_key, ROLE_KEYS))
-        return await self._http.send("PATCH", path, OrgMember, json_body=body, retry_safe=True)
+        return await self._http.send(
+            "PATCH", path, OrgMember, json_body=body, retry_safe=True, options=options
+        )
 
-    async def remove_member(self, org_id: str, user_id: str) -> None:
+    async def remove_member(
+        self, org_id: str, user_id: str, **options: Unpack[RequestOptions]
+    ) -> None:
         """Remove the member ``user_id`` from the organization."""
         path = expand(
             "/v1/orgs/{org_id}/members/{target_user_id}",
             org_id=org_id,
             target_user_id=check_id("user_id", user_id),  # errors name the argument
         )
-        await self._http.send("DELETE", path, None)
+        await self._http.send("DELETE", path, None, options=options)
 
-    async def invite(self, org_id: str, email: str, *, role_key: str = "member") -> OrgInvite:
+    async def invite(
+        self,
+        org_id: str,
+        email: str,
+        *,
+        role_key: str = "member",
+        **options: Unpack[RequestOptions],
+    ) -> OrgInvite:
         """Invite ``email`` to join with ``role_key``."""
         path = expand("/v1/orgs/{org_id}/invite", org_id=org_id)
         body = InviteUserRequest(
             email=_validate.email("email", email),
             role_key=_validate.choice("role_key", role_key, ROLE_KEYS),
         )
-        return await self._http.send("POST", path, OrgInvite, json_body=body)
+        return await self._http.send("POST", path, OrgInvite, json_body=body, options=options)
 
-    async def list_invites(self, org_id: str) -> list[OrgInvite]:
+    async def list_invites(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgInvite]:
         """Pending invitations."""
         path = expand("/v1/orgs/{org_id}/invites", org_id=org_id)
-        return await self._http.send("GET", path, list[OrgInvite])
+        return await self._http.send("GET", path, list[OrgInvite], options=options)
 
-    async def revoke_invite(self, org_id: str, invite_id: str) -> None:
+    async def revoke_invite(
+        self, org_id: str, invite_id: str, **options: Unpack[RequestOptions]
+    ) -> None:
         """Revoke a pending invite."""
         path = expand("/v1/orgs/{org_id}/invites/{invite_id}", org_id=org_id, invite_id=invite_id)
-        await self._http.send("DELETE", path, None)
+        await self._http.send("DELETE", path, None, options=options)
 
-    async def list_roles(self, org_id: str) -> list[OrgRole]:
+    async def list_roles(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgRole]:
         """Roles that members and API keys can hold (``role_id`` for :meth:`create_api_key`)."""
         path = expand("/v1/orgs/{org_id}/roles", org_id=org_id)
-        return await self._http.send("GET", path, list[OrgRole])
+        return await self._http.send("GET", path, list[OrgRole], options=options)
 
-    async def list_api_keys(self, org_id: str) -> list[APIKeyListItem]:
+    async def list_api_keys(
+        self, org_id: str, **options: Unpack[RequestOptions]
+    ) -> list[APIKeyListItem]:
         """Active keys, newest first. Secrets are never listed, only their prefixes."""
         path = expand("/v1/orgs/{org_id}/api-keys", org_id=org_id)
-        return await self._http.send("GET", path, list[APIKeyListItem])
+        return await self._http.send("GET", path, list[APIKeyListItem], options=options)
 
     async def create_api_key(
         self,
@@ -108,6 +136,7 @@ class OrgsService:
         role_id: str,
         scopes: Sequence[str] | None = None,
         expires_days: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> APIKeyCreateResponse:
         """Create a key holding ``role_id`` (optionally narrowed to ``scopes``).
 
@@ -124,11 +153,15 @@ class OrgsService:
                 else _validate.integer("expires_days", expires_days, minimum=1)
             ),
         )
-        return await self._http.send("POST", path, APIKeyCreateResponse, json_body=body)
+        return await self._http.send(
+            "POST", path, APIKeyCreateResponse, json_body=body, options=options
+        )
 
-    async def revoke_api_key(self, org_id: str, api_key_id: str) -> None:
+    async def revoke_api_key(
+        self, org_id: str, api_key_id: str, **options: Unpack[RequestOptions]
+    ) -> None:
         """Revoke an API key; requests with it are refused from then on."""
         path = expand(
             "/v1/orgs/{org_id}/api-keys/{api_key_id}", org_id=org_id, api_key_id=api_key_id
         )
-        await self._http.send("DELETE", path, None)
+        await self._http.send("DELETE", path, None, options=options)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing_extensions import Unpack
+
 from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
 from ardent_async.models import (
     CreateProjectRequest,
@@ -20,38 +23,50 @@ class ProjectsService:
     def __init__(self, http: Pipeline) -> None:
         self._http = http
 
-    async def list(self, org_id: str) -> list[ProjectRow]:
+    async def list(self, org_id: str, **options: Unpack[RequestOptions]) -> list[ProjectRow]:
         """Projects of ``org_id`` visible to the caller."""
         reply = await self._http.send(
             "GET",
             "/v1/projects",
             ProjectListResponse,
             params={"org_id": check_id("org_id", org_id)},
+            options=options,
         )
         return reply.projects
 
-    async def create(self, name: str, *, org_id: str | None = None) -> ProjectRow:
+    async def create(
+        self, name: str, *, org_id: str | None = None, **options: Unpack[RequestOptions]
+    ) -> ProjectRow:
         """Create a project (``name``: 1-100 characters). ``org_id`` defaults to the token's org."""
         body = CreateProjectRequest(
             name=_validate.text("name", name, max_length=100),
             org_id=None if org_id is None else check_id("org_id", org_id),
         )
-        return await self._http.send("POST", "/v1/projects", ProjectRow, json_body=body)
-
-    async def get(self, project_id: str) -> ProjectRow:
-        """The project. NotFoundError if there is none."""
         return await self._http.send(
-            "GET", expand("/v1/projects/{project_id}", project_id=project_id), ProjectRow
+            "POST", "/v1/projects", ProjectRow, json_body=body, options=options
         )
 
-    async def update(self, project_id: str, *, name: str) -> ProjectRow:
+    async def get(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectRow:
+        """The project. NotFoundError if there is none."""
+        return await self._http.send(
+            "GET",
+            expand("/v1/projects/{project_id}", project_id=project_id),
+            ProjectRow,
+            options=options,
+        )
+
+    async def update(
+        self, project_id: str, *, name: str, **options: Unpack[RequestOptions]
+    ) -> ProjectRow:
         """Rename a project."""
         path = expand("/v1/projects/{project_id}", project_id=project_id)
         body = UpdateProjectRequest(name=_validate.text("name", name, max_length=100))
         # A rename is a set: repeating it is harmless, so it may be retried.
-        return await self._http.send("PATCH", path, ProjectRow, json_body=body, retry_safe=True)
+        return await self._http.send(
+            "PATCH", path, ProjectRow, json_body=body, retry_safe=True, options=options
+        )
 
-    async def delete(self, project_id: str) -> MessageResponse:
+    async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> MessageResponse:
         """Delete the project; the reply's ``message`` says what was done."""
         path = expand("/v1/projects/{project_id}", project_id=project_id)
-        return await self._http.send("DELETE", path, MessageResponse)
+        return await self._http.send("DELETE", path, MessageResponse, options=options)

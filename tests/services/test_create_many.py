@@ -11,6 +11,7 @@ import pytest
 from ardent_async import (
     ArdentClient,
     ArdentValidationError,
+    BadRequestError,
     BranchOutcome,
     ConflictError,
     EmptyBranchURLError,
@@ -49,7 +50,7 @@ async def test_200_names_with_failures_give_200_outcomes_in_input_order(
                 kinds[name] = ConflictError
             case 2:
                 api.create_errors[name].append((400, {}))
-                kinds[name] = ArdentValidationError
+                kinds[name] = BadRequestError
             case 3:
                 api.fail_names.add(name)
                 kinds[name] = OperationFailedError
@@ -83,7 +84,7 @@ async def test_200_names_with_failures_give_200_outcomes_in_input_order(
             assert not outcome.ok
             assert type(outcome.error) is expected, outcome
             assert outcome.branch is None
-            created = expected not in (ConflictError, ArdentValidationError)
+            created = expected not in (ConflictError, BadRequestError)
             assert (outcome.handle is not None) == created
     assert sum(not o.ok for o in outcomes) == 100  # five failing kinds, 20 names each
     # Requests in flight reached the bound (so it was the bound that held) and never passed it.

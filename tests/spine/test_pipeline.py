@@ -151,7 +151,8 @@ async def test_rate_limit_error_exposes_retry_after(
     backend.script.add("GET", "/v1/projects/p1", Reply(429, headers={"Retry-After": "2"}))
     with pytest.raises(RateLimitError) as info:
         await make_client(max_retries=0).projects.get("p1")
-    assert info.value.retry_after == "2"
+    assert info.value.retry_after == 2.0
+    assert isinstance(info.value.retry_after, float)
 
 
 async def test_post_without_idempotency_key_is_not_retried(

@@ -77,9 +77,10 @@ def test_an_invalid_config_is_refused_before_sending(
     assert len(_paths(served)) == before
 
 
-def test_an_empty_message_is_an_api_error_as_in_the_seed(client: ArdentClient) -> None:
-    with pytest.raises(ArdentAPIError):
+def test_an_empty_message_is_refused_before_sending(client: ArdentClient) -> None:
+    with pytest.raises(ArdentValidationError) as info:
         client.create_job(message="")
+    assert not isinstance(info.value, ArdentAPIError)
 
 
 def test_bad_keys_raise_the_auth_error(served: ServedEmulator) -> None:

@@ -331,4 +331,9 @@ def test_every_service_is_offered() -> None:
 
 
 def test_module_exports() -> None:
-    assert set(sync.__all__) == {"ArdentClient", "BlockingIterator", "BlockingService"}
+    assert set(sync.__all__) == {
+        "ArdentClient",
+        "BlockingIterator",
+        "BlockingService",
+        "with_response",
+    }
