@@ -90,17 +90,17 @@ class CliError(Exception):
 def from_sdk(exc: ArdentError, *, resume: Resume | None = None) -> CliError:
     """The CLI's view of an SDK error."""
     message = str(exc)
+    if not isinstance(exc, ArdentAPIError):  # refused client-side, before sending
+        if isinstance(exc, ArdentAuthError):
+            return CliError(
+                "not_authenticated",
+                "no API token: set ARDENT_TOKEN or pass --token",
+                exit_code=EXIT_USAGE,
+            )
+        if isinstance(exc, ArdentValidationError):
+            return CliError("invalid_argument", _cli_terms(exc), exit_code=EXIT_USAGE)
     if isinstance(exc, ArdentAPIError):
         status = exc.status_code
-        if status is None:  # refused client-side, before sending
-            if isinstance(exc, ArdentAuthError):
-                return CliError(
-                    "not_authenticated",
-                    "no API token: set ARDENT_TOKEN or pass --token",
-                    exit_code=EXIT_USAGE,
-                )
-            text = _cli_terms(exc) if isinstance(exc, ArdentValidationError) else message
-            return CliError("invalid_argument", text, exit_code=EXIT_USAGE)
         if isinstance(exc, PreflightFailedError):
             return CliError("preflight_failed", message, status=status)
         if isinstance(exc, ArdentAuthError):

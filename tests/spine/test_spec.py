@@ -121,3 +121,13 @@ def test_legacy_surface_has_its_own_tag_and_security(spec: dict[str, Any]) -> No
         ("DELETE", "/v1/configs/deleteConfig"),
     }
     assert all(op["security"] == [{"legacyHmac": []}] for op in legacy.values())
+
+
+def test_tolerant_schemas_require_nothing(spec: dict[str, Any]) -> None:
+    """x-tolerant objects decode field by field (a bad one moves to ``extra``), which needs
+    every named field optional; x-any-json models are tolerant too."""
+    schemas = spec["components"]["schemas"]
+    tolerant = {n for n, s in schemas.items() if s.get("x-tolerant")}
+    assert {"OrgDetails", "OrgInvite", "OrgMember", "OrgRole", "MessageResponse"} <= tolerant
+    assert [n for n in tolerant if schemas[n].get("required")] == []
+    assert {n for n, s in schemas.items() if s.get("x-any-json")} <= tolerant
