@@ -1,4 +1,4 @@
-"""Every Python example in docs/ and README.md runs, in order, against the emulator.
+"""Every Python example in README.md and docs/ runs, in order, against the emulator.
 
 See ``tests/docs/harness.py`` for the markers (hidden setup, the rare skip, pytest examples) and
 the placeholder ids (``"conn_123"`` is a real, ready connector when the example runs).
@@ -7,6 +7,7 @@ the placeholder ids (``"conn_123"`` is a real, ready connector when the example 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from ardent_async import cli
 from tests.docs.harness import Block, parse, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted((ROOT / "docs").rglob("*.md"), key=str)
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"), key=str)]
 WITH_EXAMPLES = [page for page in PAGES if parse(page)]
 
 
@@ -47,3 +48,10 @@ def test_page_examples_run(
         run_cli=cli.main,
     )
     assert outcome.ran, f"{page.name}: no example ran"
+
+
+def test_the_readme_links_into_the_docs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\((?!https?:)([^)#]+)", readme)
+    assert len(links) >= 10
+    assert [link for link in links if not (ROOT / link).is_file()] == []
