@@ -220,10 +220,12 @@ class ArdentClient:
 
     @property
     def base_url(self) -> str:
+        """The public API's base URL this client sends to."""
         return self._http.base_url
 
     @property
     def closed(self) -> bool:
+        """True once :meth:`close` has been called."""
         return self._http.closed
 
     async def close(self) -> None:

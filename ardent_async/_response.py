@@ -60,18 +60,22 @@ class WithResponse(Generic[T]):
 
     @property
     def response(self) -> ResponseInfo:
+        """The last HTTP response (the one that produced ``data``)."""
         return self.responses[-1]
 
     @property
     def status_code(self) -> int:
+        """The last response's HTTP status."""
         return self.response.status_code
 
     @property
     def headers(self) -> Mapping[str, str]:
+        """The last response's headers."""
         return self.response.headers
 
     @property
     def request_id(self) -> str | None:
+        """The last response's ``X-Request-Id``, if the server sent one."""
         return self.response.request_id
 
 

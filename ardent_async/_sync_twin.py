@@ -84,6 +84,7 @@ class SyncProjectsService(BlockingService[ProjectsService]):
         project_id: str,
         **options: Unpack[RequestOptions],
     ) -> ProjectRow:
+        """The project. NotFoundError if there is none."""
         return self._call(self._service.get, project_id, **options)
 
     def update(
@@ -101,6 +102,7 @@ class SyncProjectsService(BlockingService[ProjectsService]):
         project_id: str,
         **options: Unpack[RequestOptions],
     ) -> MessageResponse:
+        """Delete the project; the reply's ``message`` says what was done."""
         return self._call(self._service.delete, project_id, **options)
 
 
@@ -424,6 +426,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         connector_id: str,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
+        """The connector's row. NotFoundError if there is none."""
         return self._call(self._service.get, connector_id, **options)
 
     def update(
@@ -511,6 +514,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         connector_id: str,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
+        """Allow the connector to be deleted again (see :meth:`lock_deletion`)."""
         return self._call(self._service.unlock_deletion, connector_id, **options)
 
     def list_quarantines(
@@ -539,6 +543,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> OrgDetails:
+        """The organization's details."""
         return self._call(self._service.get, org_id, **options)
 
     def update(
@@ -556,6 +561,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
+        """Delete the organization."""
         return self._call(self._service.delete, org_id, **options)
 
     def list_members(
@@ -563,6 +569,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> list[OrgMember]:
+        """The organization's members and their roles."""
         return self._call(self._service.list_members, org_id, **options)
 
     def update_member_role(
@@ -584,6 +591,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
+        """Remove the member ``user_id`` from the organization."""
         return self._call(self._service.remove_member, org_id, user_id, **options)
 
     def invite(
@@ -611,6 +619,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         invite_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
+        """Revoke a pending invite."""
         return self._call(self._service.revoke_invite, org_id, invite_id, **options)
 
     def list_roles(
@@ -659,6 +668,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         api_key_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
+        """Revoke an API key; requests with it are refused from then on."""
         return self._call(self._service.revoke_api_key, org_id, api_key_id, **options)
 
 
@@ -736,6 +746,7 @@ class SyncConfigsService(BlockingService[ConfigsService]):
         config_id: str,
         **options: Unpack[RequestOptions],
     ) -> dict[str, Any]:
+        """Delete the configuration ``config_id`` (as returned by :meth:`set`)."""
         return self._call(self._service.delete, config_id, **options)
 
 

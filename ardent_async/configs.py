@@ -111,11 +111,15 @@ class BaseConfig(_Part):
 
 @attrs.define(frozen=True)
 class MongoCollection(_Part):
+    """A MongoDB collection, by name."""
+
     name: str
 
 
 @attrs.define(frozen=True)
 class MongoDatabase(_Part):
+    """A MongoDB database and the collections to use."""
+
     name: str
     collections: list[MongoCollection]
 
@@ -129,23 +133,31 @@ class Database(_Part):
 
 @attrs.define(frozen=True)
 class DatabricksTable(_Part):
+    """A Databricks table, by name."""
+
     name: str
 
 
 @attrs.define(frozen=True)
 class DatabricksDatabase(_Part):
+    """A Databricks database and its tables."""
+
     name: str
     tables: list[DatabricksTable]
 
 
 @attrs.define(frozen=True)
 class DatabricksCatalog(_Part):
+    """A Databricks catalog and its databases."""
+
     name: str
     databases: list[DatabricksDatabase]
 
 
 @attrs.define(frozen=True)
 class MongoDBConfig(BaseConfig):
+    """MongoDB: a connection string and the databases to use."""
+
     config_type: ClassVar[str] = "mongodb"
 
     connection_string: str = attrs.field(repr=redacted_repr)
@@ -154,6 +166,8 @@ class MongoDBConfig(BaseConfig):
 
 @attrs.define(frozen=True)
 class AirflowConfig(BaseConfig):
+    """Airflow: the DAG repository (GitHub token, repo, DAG path) and the Airflow host."""
+
     config_type: ClassVar[str] = "airflow"
 
     github_token: str = attrs.field(repr=redacted_repr)
@@ -167,6 +181,8 @@ class AirflowConfig(BaseConfig):
 
 @attrs.define(frozen=True)
 class AzureSQLServerConfig(BaseConfig):
+    """Azure SQL Server: server, credentials, version and databases."""
+
     config_type: ClassVar[str] = "azureSQLServer"
 
     server: str
@@ -178,6 +194,8 @@ class AzureSQLServerConfig(BaseConfig):
 
 @attrs.define(frozen=True)
 class DatabricksJobsConfig(BaseConfig):
+    """Databricks Jobs: the workspace and the repository holding the jobs."""
+
     config_type: ClassVar[str] = "databricksJobs"
 
     workspace_url: str
@@ -201,6 +219,8 @@ class DatabricksConfig(BaseConfig):
 
 @attrs.define(frozen=True)
 class MySQLConfig(BaseConfig):
+    """MySQL: host, port, credentials and databases."""
+
     config_type: ClassVar[str] = "mysql"
 
     host: str
@@ -225,6 +245,8 @@ class PostgreSQLConfig(BaseConfig):
 
 @attrs.define(frozen=True)
 class SnowflakeConfig(BaseConfig):
+    """Snowflake: account, user, password, warehouse and databases."""
+
     config_type: ClassVar[str] = "snowflake"
 
     account: str
@@ -248,6 +270,8 @@ class SupabaseConfig(BaseConfig):
 
 @attrs.define(frozen=True)
 class TigerBeetleConfig(BaseConfig):
+    """TigerBeetle: the cluster id and its replica addresses."""
+
     config_type: ClassVar[str] = "tigerbeetle"
 
     cluster_id: str = attrs.field(metadata=_UINT)
@@ -269,6 +293,7 @@ CONFIG_TYPES: Mapping[str, type[BaseConfig]] = {
         TigerBeetleConfig,
     )
 }
+"""Each config type's wire name (``config_type``) and its class."""
 
 
 def build_config(config_type: object, params: Mapping[str, Any]) -> BaseConfig:

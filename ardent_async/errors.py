@@ -233,6 +233,7 @@ class OperationFailedError(ArdentError):
 
     @property
     def error(self) -> str | None:
+        """The failed operation's ``error`` message, if it has one."""
         return self.operation.error
 
 

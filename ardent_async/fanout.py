@@ -27,6 +27,7 @@ class BranchOutcome:
 
     @property
     def ok(self) -> bool:
+        """True when this name's branch was created (and, if waited for, is ready)."""
         return self.error is None
 
 
@@ -62,6 +63,7 @@ class FanOutProgress:
 
     @property
     def succeeded(self) -> int:
+        """How many names have finished without an error so far."""
         return self.done - self.failed
 
 

@@ -54,6 +54,7 @@ class CheckResult:
 
     @property
     def failed(self) -> bool:
+        """True when the check's status is ``fail``."""
         return self.status == FAIL
 
 

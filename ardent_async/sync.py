@@ -93,10 +93,12 @@ class ArdentClient(SyncClientBase):
 
     @property
     def base_url(self) -> str:
+        """The public API's base URL this client sends to."""
         return self._client.base_url
 
     @property
     def closed(self) -> bool:
+        """True once :meth:`close` has been called."""
         return self._client.closed
 
     def close(self) -> None:

@@ -74,6 +74,7 @@ class AiohttpTransport:
         return session
 
     async def send(self, request: Request) -> Response:
+        """Send one request on the shared session (created on first use) and read the reply."""
         session = self._get_session()
         aiohttp = self._aiohttp
         timeout = self._timeouts.get(request.timeout)
@@ -138,6 +139,7 @@ class AiohttpTransport:
         return args
 
     async def aclose(self) -> None:
+        """Close the session; idempotent."""
         self._closed = True
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:

@@ -66,6 +66,7 @@ class HttpxTransport:
         return client
 
     async def send(self, request: Request) -> Response:
+        """Send one request with the ``httpx.AsyncClient`` and read the reply."""
         client = self._get_client(request.url)
         # httpx timeouts are per phase (a trickling body never trips them): bound the whole call.
         try:
@@ -109,6 +110,7 @@ class HttpxTransport:
         return Response(resp.status_code, resp.headers, b"".join(chunks))
 
     async def aclose(self) -> None:
+        """Close the ``httpx.AsyncClient`` if this transport created it; idempotent."""
         self._closed = True
         client, self._client = self._client, None
         owned, self._by_proxy = list(self._by_proxy.values()), {}

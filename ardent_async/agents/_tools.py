@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["TOOL_NAMES", "ArdentTools", "ToolOutcome", "tool_definitions"]
 
 TOOL_NAMES: tuple[str, ...] = tuple(plan.name for plan in CATALOGUE)
+"""The names of every tool, in catalogue order."""
 
 
 def tool_definitions(names: Iterable[str] | None = None) -> list[ToolDefinition]:
@@ -95,14 +96,17 @@ class ArdentTools:
 
     @property
     def reveal_connection_urls(self) -> bool:
+        """True when branch connection URLs are returned with their passwords."""
         return self._reveal
 
     @property
     def definitions(self) -> list[ToolDefinition]:
+        """The chosen tools' definitions (name, description, input schema, hints)."""
         return list(self._definitions.values())
 
     @property
     def names(self) -> list[str]:
+        """The chosen tools' names."""
         return list(self._definitions)
 
     def openai_tools(self) -> list[dict[str, Any]]:

@@ -35,6 +35,8 @@ class TokenGrant:
 
 @dataclasses.dataclass(frozen=True)
 class LegacyKeyPair:
+    """A legacy jobs/configs key pair of an org (the secret is kept out of the repr)."""
+
     org_id: str
     public_key: str
     secret_key: str = dataclasses.field(repr=False)
@@ -103,6 +105,7 @@ class Admin:
         self._seeds.append((grant.org_id, org.name, grant.user_id, grant.token))
 
     def orgs(self) -> list[dict[str, Any]]:
+        """Every org with its members' count, as plain dicts."""
         store = self._rt.store
         return [
             {
@@ -151,15 +154,18 @@ class Admin:
         return LegacyKeyPair(org_id=org_id, public_key=public_key, secret_key=secret_key)
 
     def seed_legacy(self, pair: LegacyKeyPair) -> None:
+        """Remember a legacy key pair to re-create on :meth:`reset`."""
         self._legacy_seeds.append(pair)
 
     def set_legacy_credits(self, public_key: str, credits: int | None) -> None:
+        """Set the key's credits: one per job run (None: unlimited; at 0 a run gets 402)."""
         self._rt.store.legacy_keys[public_key].credits = credits
 
     # -- chaos, request log, quarantines -------------------------------------------------------
 
     @property
     def chaos(self) -> ChaosConfig:
+        """The chaos settings in force."""
         return self._rt.chaos.config
 
     def set_chaos(self, config: ChaosConfig | str | Mapping[str, Any] | None) -> ChaosConfig:
@@ -174,14 +180,17 @@ class Admin:
         return config
 
     def requests(self) -> list[LoggedRequest]:
+        """The request log, oldest first."""
         return self._rt.log.entries()
 
     def clear_requests(self) -> None:
+        """Empty the request log."""
         self._rt.log.clear()
 
     def add_quarantine(
         self, connector_id: str, *, deployment_name: str | None = None, message: str | None = None
     ) -> QuarantineRow:
+        """Quarantine a connector (as the service does on replication trouble)."""
         return add_quarantine(
             self._rt, connector_id, deployment_name=deployment_name, message=message
         )

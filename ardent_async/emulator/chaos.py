@@ -46,6 +46,7 @@ class ChaosConfig:
 
     @property
     def enabled(self) -> bool:
+        """True when any fault or latency is configured."""
         return any(getattr(self, name) for name in (*_FRACTIONS, "latency_ms"))
 
     @classmethod
@@ -61,6 +62,7 @@ class ChaosConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChaosConfig:
+        """Build from a mapping of field names (as served by ``/_emulator/chaos``)."""
         known = {field.name: field for field in dataclasses.fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
@@ -76,6 +78,7 @@ class ChaosConfig:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings as a plain dict."""
         return dataclasses.asdict(self)
 
 

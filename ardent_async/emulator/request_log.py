@@ -10,6 +10,8 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True)
 class LoggedRequest:
+    """One request the emulator served: status (None if dropped), injected fault, timing."""
+
     method: str
     path: str
     status: int | None  # None: the connection was dropped without a reply
@@ -19,6 +21,7 @@ class LoggedRequest:
     duration_ms: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data."""
         data = dataclasses.asdict(self)
         data["at"] = self.at.isoformat()
         data["duration_ms"] = round(self.duration_ms, 3)

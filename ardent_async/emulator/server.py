@@ -87,6 +87,7 @@ class Emulator:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> Emulator:
+        """Start the backend and the server on ``host``/``port``; returns self."""
         if self._runner is not None:
             raise RuntimeError("the emulator is already running")
         backend = self._backend or await self._start_backend()
@@ -181,22 +182,26 @@ class Emulator:
 
     @property
     def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
         return self._runner is not None
 
     @property
     def runtime(self) -> Runtime:
+        """The running emulator's state and services (RuntimeError when stopped)."""
         if self._runtime is None:
             raise RuntimeError("the emulator is not running")
         return self._runtime
 
     @property
     def admin(self) -> Admin:
+        """The admin operations (:class:`Admin`) of the running emulator."""
         if self._admin is None:
             raise RuntimeError("the emulator is not running")
         return self._admin
 
     @property
     def backend(self) -> BranchBackend:
+        """The branch backend: API-only, or real Postgres."""
         return self.runtime.backend
 
     def client(self, token: str | None = None, **options: Any) -> ArdentClient:

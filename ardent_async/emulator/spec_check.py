@@ -49,6 +49,7 @@ class SpecValidator:
         self._components = _timestamps_as_date_time(self.spec["components"])
 
     def operation(self, method: str, template: str) -> dict[str, Any] | None:
+        """The spec's operation for ``method`` and path ``template``, or None."""
         item = self.spec["paths"].get(template)
         if item is None:
             return None
@@ -156,6 +157,7 @@ class SpecValidator:
         ]
 
     def assert_clean(self) -> None:
+        """Raise AssertionError listing every reply that did not match the spec."""
         if self.failures:
             raise SpecMismatch(
                 f"{len(self.failures)} repl(ies) did not match the spec:\n"

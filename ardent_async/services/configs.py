@@ -55,6 +55,7 @@ class ConfigsService:
         return reply
 
     async def delete(self, config_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
+        """Delete the configuration ``config_id`` (as returned by :meth:`set`)."""
         body = LegacyIdRequest(id=check_id("config_id", config_id))
         self._require_key_pair()
         return await _legacy.send(

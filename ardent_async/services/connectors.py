@@ -58,6 +58,7 @@ class EngineSetupResult:
 
     @property
     def already_set_up(self) -> bool:
+        """True when the engine was already set up (no operation started)."""
         return self.operation is None
 
 
@@ -181,6 +182,7 @@ class ConnectorsService:
         return reply.connectors
 
     async def get(self, connector_id: str, **options: Unpack[RequestOptions]) -> ConnectorRow:
+        """The connector's row. NotFoundError if there is none."""
         path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
         return await self._http.send("GET", path, ConnectorRow, options=options)
 
@@ -303,6 +305,7 @@ class ConnectorsService:
     async def unlock_deletion(
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
+        """Allow the connector to be deleted again (see :meth:`lock_deletion`)."""
         path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
         reply = await self._http.send("DELETE", path, ConnectorEnvelope, options=options)
         return reply.connector

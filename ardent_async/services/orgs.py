@@ -37,6 +37,7 @@ class OrgsService:
         self._http = http
 
     async def get(self, org_id: str, **options: Unpack[RequestOptions]) -> OrgDetails:
+        """The organization's details."""
         return await self._http.send(
             "GET", expand("/v1/orgs/{org_id}", org_id=org_id), OrgDetails, options=options
         )
@@ -53,11 +54,13 @@ class OrgsService:
         )
 
     async def delete(self, org_id: str, **options: Unpack[RequestOptions]) -> None:
+        """Delete the organization."""
         await self._http.send(
             "DELETE", expand("/v1/orgs/{org_id}", org_id=org_id), None, options=options
         )
 
     async def list_members(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgMember]:
+        """The organization's members and their roles."""
         path = expand("/v1/orgs/{org_id}/members", org_id=org_id)
         return await self._http.send("GET", path, list[OrgMember], options=options)
 
@@ -78,6 +81,7 @@ class OrgsService:
     async def remove_member(
         self, org_id: str, user_id: str, **options: Unpack[RequestOptions]
     ) -> None:
+        """Remove the member ``user_id`` from the organization."""
         path = expand(
             "/v1/orgs/{org_id}/members/{target_user_id}",
             org_id=org_id,
@@ -109,6 +113,7 @@ class OrgsService:
     async def revoke_invite(
         self, org_id: str, invite_id: str, **options: Unpack[RequestOptions]
     ) -> None:
+        """Revoke a pending invite."""
         path = expand("/v1/orgs/{org_id}/invites/{invite_id}", org_id=org_id, invite_id=invite_id)
         await self._http.send("DELETE", path, None, options=options)
 
@@ -156,6 +161,7 @@ class OrgsService:
     async def revoke_api_key(
         self, org_id: str, api_key_id: str, **options: Unpack[RequestOptions]
     ) -> None:
+        """Revoke an API key; requests with it are refused from then on."""
         path = expand(
             "/v1/orgs/{org_id}/api-keys/{api_key_id}", org_id=org_id, api_key_id=api_key_id
         )

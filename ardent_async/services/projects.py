@@ -50,6 +50,7 @@ class ProjectsService:
         )
 
     async def get(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectRow:
+        """The project. NotFoundError if there is none."""
         return await self._http.send(
             "GET",
             expand("/v1/projects/{project_id}", project_id=project_id),
@@ -73,5 +74,6 @@ class ProjectsService:
         )
 
     async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> MessageResponse:
+        """Delete the project; the reply's ``message`` says what was done."""
         path = expand("/v1/projects/{project_id}", project_id=project_id)
         return await self._http.send("DELETE", path, MessageResponse, options=options)

