@@ -100,14 +100,16 @@ def _bash(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def shell_env(emulator_process: Banner, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The environment of a user's shell; the source is disconnected again afterwards (the
-    emulator, like Ardent, refuses to connect one source twice in an org)."""
+    emulator, like Ardent, refuses to connect one source twice in an org), and the replica
+    identity a decision set on the source is undone, so no test sees another's decision."""
     env = _shell_env(emulator_process, tmp_path)
     yield env
     env["ARDENT_ORG_ID"] = emulator_process.org_id
     cleanup = _bash(
         "for id in $(ardent-async connectors list --format json | python -c "
         '\'import json,sys; print(*(c["id"] for c in json.load(sys.stdin)["data"]))\'); do '
-        "ardent-async connectors delete $id --force --wait --quiet > /dev/null; done",
+        "ardent-async connectors delete $id --force --wait --quiet > /dev/null; done\n"
+        'psql "$SOURCE_URL" -qc "ALTER TABLE public.audit_events REPLICA IDENTITY DEFAULT"',
         env,
     )
     assert cleanup.returncode == 0, cleanup.stderr
