@@ -66,6 +66,24 @@ class ArdentClient:
     client with ``await client.close()`` or ``async with``.
     """
 
+    # The services are built in ``_setup``; these declarations document them.
+    projects: ProjectsService
+    """Projects of an org: ``create``, ``list``, ``get``, ``update``, ``delete``."""
+    operations: OperationsService
+    """Long-running operations: ``get`` (long-poll), ``wait``, ``wait_many``, ``watch``."""
+    branches: BranchesService
+    """Branches of a connector: ``create``, ``create_and_wait``, the fan-out ``create_many`` and
+    ``create_iter``, ``list``, ``get``."""
+    connectors: ConnectorsService
+    """Source databases: ``preflight``, ``create``, ``discover``, selection, replica identity
+    decisions, ``engine_setup``, deletion locks, quarantines."""
+    orgs: OrgsService
+    """Organizations: details, members, invites, roles and API keys."""
+    jobs: JobsService
+    """The legacy jobs API (HMAC-signed, or the API token as a bearer key)."""
+    configs: ConfigsService
+    """The legacy configs API: typed configs (:mod:`ardent_async.configs`) set and deleted."""
+
     def __init__(
         self,
         token: str | None = None,

@@ -46,6 +46,7 @@ class OperationOutcome:
 
     @property
     def ok(self) -> bool:
+        """True when the operation completed (``error`` is None)."""
         return self.error is None
 
 

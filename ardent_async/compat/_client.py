@@ -89,6 +89,7 @@ class ArdentClient:
     def create_job(
         self, message: str, header_overrides: dict[str, str] | None = None
     ) -> dict[str, Any]:
+        """Create a new job with the given message (the reply as a dict, ``id`` filled in)."""
         response = self._send(
             "POST", "/v1/jobs/createJob", {"userMessage": message}, header_overrides
         )

@@ -3,7 +3,8 @@
 Checks, with griffe (the library mkdocstrings renders the reference with, so "has a docstring"
 means "the reference shows a description"):
 
-- every public module has a docstring and is rendered (``::: module``) on a reference page;
+- every public module has a docstring and is rendered (``::: module``) on a reference page, and
+  every top-level public module is listed (a new one cannot be forgotten);
 - every name a public module exports (``__all__``) has a docstring: classes, functions and
   module-level constants (an attribute docstring, the string right after the assignment);
 - every public method and property of an exported class has one (plain data fields are
@@ -32,6 +33,7 @@ PUBLIC_MODULES = (
     "ardent_async.services",
     "ardent_async.fanout",
     "ardent_async.preflight",
+    "ardent_async.connector_state",
     "ardent_async.configs",
     "ardent_async.sync",
     "ardent_async.compat",
@@ -40,6 +42,8 @@ PUBLIC_MODULES = (
     "ardent_async.emulator",
     "ardent_async.emulator.pytest_plugin",
 )
+#: Public-named modules that are programs, not a library surface (their pages describe them).
+APPLICATIONS = ("ardent_async.cli", "ardent_async.demo")
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "docs" / "reference"
 _DIRECTIVE = re.compile(r"^:::\s*([\w.]+)", re.MULTILINE)
@@ -76,6 +80,23 @@ def unreferenced(
         for match in _DIRECTIVE.finditer(page.read_text(encoding="utf-8"))
     }
     return [name for name in modules if name not in rendered]
+
+
+def unlisted(
+    package: str = PACKAGE,
+    modules: tuple[str, ...] = PUBLIC_MODULES,
+    search_paths: list[str] | None = None,
+) -> list[str]:
+    """Top-level public modules in neither ``PUBLIC_MODULES`` nor ``APPLICATIONS``."""
+    loaded = griffe.load(package, search_paths=search_paths or [str(ROOT)])
+    return [
+        f"{package}.{name}"
+        for name, member in loaded.members.items()
+        if not name.startswith("_")
+        and not member.is_alias
+        and member.is_module
+        and f"{package}.{name}" not in (*modules, *APPLICATIONS)
+    ]
 
 
 def _missing_in_module(module: Any, package: str) -> Iterator[str]:
@@ -133,9 +154,15 @@ def on_pre_build(config: Any) -> None:
         log.warning("public symbol without a docstring: %s", problem)
     for name in unreferenced():
         log.warning("public module %s is not rendered on any docs/reference page", name)
+    for name in unlisted():
+        log.warning("public module %s is not in docs/_hooks/public_api.py's lists", name)
 
 
 if __name__ == "__main__":
-    found = [*undocumented(), *(f"{n}: not rendered" for n in unreferenced())]
+    found = [
+        *undocumented(),
+        *(f"{n}: not rendered" for n in unreferenced()),
+        *(f"{n}: not listed" for n in unlisted()),
+    ]
     print("\n".join(found) or "every public symbol is documented")
     sys.exit(1 if found else 0)

@@ -64,10 +64,23 @@ def test_an_unrendered_module_is_reported(tmp_path: Path) -> None:
     assert load_hook().unreferenced(("pkg.shown", "pkg.hidden"), tmp_path) == ["pkg.hidden"]
 
 
+def test_an_unlisted_module_is_reported(tmp_path: Path) -> None:
+    package = tmp_path / "pkg_unlisted_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""A package."""\n')
+    for name in ("listed", "forgotten", "_private"):
+        (package / f"{name}.py").write_text('"""A module."""\n')
+    found = load_hook().unlisted(
+        "pkg_unlisted_probe", ("pkg_unlisted_probe.listed",), [str(tmp_path)]
+    )
+    assert found == ["pkg_unlisted_probe.forgotten"]
+
+
 def test_the_package_is_documented() -> None:
     hook = load_hook()
     assert hook.undocumented() == []
     assert hook.unreferenced() == []
+    assert hook.unlisted() == []
 
 
 def test_rest_roles_become_markdown_references() -> None:

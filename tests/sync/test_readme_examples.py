@@ -36,7 +36,7 @@ def test_seed_migration_example(
     monkeypatch.setenv("ARDENT_SECRET_KEY", key.secret_key)
     monkeypatch.setenv("ARDENT_LEGACY_API_URL", served.emulator.base_url)
 
-    _example("from ardent_async.compat import")["main"]()
+    _example("from ardent_async.compat import ArdentAPIError, ArdentClient")["main"]()
 
     out = capsys.readouterr().out
     assert "API error" not in out
