@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._bounded import run_bounded
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline, new_idempotency_key
@@ -29,7 +30,6 @@ from ardent_async.models import (
     BranchRow,
     OperationHandle,
 )
-from ardent_async.services import _validate
 
 __all__ = ["BranchStream", "BranchesService", "branch_result", "derived_idempotency_key"]
 
