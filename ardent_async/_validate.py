@@ -138,9 +138,11 @@ def email(name: str, value: object) -> str:
     return address
 
 
-def header_text(name: str, value: object, *, max_length: int = 255) -> str:
-    """A value sent as an HTTP header: non-empty printable ASCII, no control characters."""
-    value = text(name, value, max_length=max_length)
+def header_text(name: str, value: object) -> str:
+    """A value sent as an HTTP header: non-empty printable ASCII, no control characters.
+
+    No length limit: the published spec sets none (the server has the final word)."""
+    value = text(name, value)
     if not value.isascii() or not value.isprintable():
         raise validation_error(name, "printable ASCII (it is sent as an HTTP header)", value)
     return value
