@@ -18,6 +18,7 @@ from ardent_async._options import check_headers, check_max_retries, check_timeou
 from ardent_async._poller import OperationPoller
 from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
+from ardent_async._spec.constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
 from ardent_async._transport._proxy import check_proxy_url
@@ -36,8 +37,7 @@ from ardent_async.services import (
 DEFAULT_BASE_URL = "https://api.tryardent.com"
 # Where every published ardent-sdk release sends the legacy jobs/configs calls by default.
 DEFAULT_LEGACY_BASE_URL = "https://ardentbackendwebappfinal.azurewebsites.net"
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_RETRIES = 2
+DEFAULT_TIMEOUT = DEFAULT_REQUEST_TIMEOUT
 DEFAULT_CONNECTIONS = 100
 
 

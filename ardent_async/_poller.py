@@ -40,6 +40,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Iterable, Mapping
 
+from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._paths import check_id
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, GET_OPERATION_WAIT_MAXIMUM
@@ -86,13 +87,13 @@ class OperationPoller:
         rng: random.Random | None = None,
     ) -> None:
         self._http = http
-        self.poll_interval = _seconds("poll_interval", poll_interval, 0.001, 3600)
-        self.max_poll_interval = _seconds(
+        self.poll_interval = _validate.seconds("poll_interval", poll_interval, 0.001, 3600)
+        self.max_poll_interval = _validate.seconds(
             "max_poll_interval", max_poll_interval, self.poll_interval, 3600
         )
         if isinstance(connections, bool) or not isinstance(connections, int) or connections < 2:
             raise validation_error("connections", "an integer >= 2", connections)
-        rate = _seconds("max_poll_rate", max_poll_rate, 0.01, 10_000)
+        rate = _validate.seconds("max_poll_rate", max_poll_rate, 0.01, 10_000)
         self.waiter = OperationWaiter(http, connections=connections, max_poll_rate=rate, rng=rng)
 
     async def wait(
@@ -120,11 +121,11 @@ class OperationPoller:
     ) -> Subscription:
         """A wait on ``operation_id`` that ``waiter.start`` / ``waiter.next`` runs (checked now)."""
         check_id("operation_id", operation_id)
-        seconds = _seconds("timeout", timeout, 0.001, None)
+        seconds = _validate.seconds("timeout", timeout, 0.001, None)
         first = (
             self.poll_interval
             if poll_interval is None
-            else _seconds("poll_interval", poll_interval, 0.001, 3600)
+            else _validate.seconds("poll_interval", poll_interval, 0.001, 3600)
         )
         return self.waiter.subscribe(
             operation_id,
@@ -174,8 +175,8 @@ class OperationPoller:
         progress change is seen. Arguments are checked here, before any request.
         """
         check_id("operation_id", operation_id)
-        seconds = _seconds("timeout", timeout, 0.001, None)
-        hold = _seconds("update_every", update_every, 0.1, MAX_SERVER_WAIT)
+        seconds = _validate.seconds("timeout", timeout, 0.001, None)
+        hold = _validate.seconds("update_every", update_every, 0.1, MAX_SERVER_WAIT)
         # Client-side pauses are capped at the hold too, so no change goes unseen for longer.
         cap = min(hold, self.max_poll_interval)
         sub = self.waiter.subscribe(
@@ -258,16 +259,6 @@ def _operation_ids(values: object) -> list[str]:
     for index, value in enumerate(ids):
         check_id(f"operation_ids[{index}]", value)
     return ids
-
-
-def _seconds(name: str, value: object, minimum: float, maximum: float | None) -> float:
-    # Not services._validate: the services import this module (it would be an import cycle).
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise validation_error(name, "a number of seconds", value)
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f" and <= {maximum:g}"
-        raise validation_error(name, f"a number of seconds >= {minimum:g}{upper}", value)
-    return float(value)
 
 
 def failed_error(operation: AsyncOperationResponse) -> OperationFailedError:

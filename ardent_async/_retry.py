@@ -7,6 +7,8 @@ from email.utils import parsedate_to_datetime
 
 import attrs
 
+from ardent_async._spec.constants import DEFAULT_MAX_RETRIES
+
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -15,7 +17,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 class RetryPolicy:
     """Retry settings. ``max_retries`` counts retries after the first attempt."""
 
-    max_retries: int = 2
+    max_retries: int = DEFAULT_MAX_RETRIES
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0

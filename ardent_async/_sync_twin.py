@@ -26,7 +26,7 @@ from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
-from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
+from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
 from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
@@ -49,7 +49,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, BranchesService
+from ardent_async.services.branches import DEFAULT_TIMEOUT, BranchesService
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService

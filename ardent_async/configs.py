@@ -22,6 +22,7 @@ from typing import Any, ClassVar, TypeVar, cast, get_args, get_origin
 
 import attrs
 
+from ardent_async import _validate
 from ardent_async._redact import redacted_repr
 from ardent_async.errors import ArdentValidationError
 
@@ -402,9 +403,7 @@ def _optional_of(annotation: Any) -> Any:
 
 def _check(kind: Any, value: object, where: str) -> Any:
     if kind == "text":
-        if not isinstance(value, str) or not value.strip():
-            raise _error(where, "a non-empty string", value)
-        return value
+        return _validate.text(where, value, hide=True)
     if kind == "text_or_int":
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
@@ -450,10 +449,4 @@ def _expected_keys(cls: type[_Part]) -> str:
 
 def _error(where: str, expected: str, got: object) -> ArdentValidationError:
     # Only the kind of value is shown: config values include passwords and tokens.
-    if isinstance(got, str) and not got.strip():
-        shown = "an empty string"
-    elif isinstance(got, (list, tuple)) and not got:
-        shown = "an empty list"
-    else:
-        shown = type(got).__name__
-    return ArdentValidationError(f"{where}: expected {expected}, got {shown}", field=where)
+    return _validate.refusal(where, expected, got, hide=True)

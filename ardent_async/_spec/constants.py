@@ -113,6 +113,18 @@ DEFAULT_WAIT_TIMEOUT: Final = 600.0
 # x-ardent-client: the longest wait an agent tool accepts, in seconds
 MAX_WAIT_TIMEOUT: Final = 3600.0
 
+# x-ardent-client: seconds one HTTP request may take unless the caller says otherwise
+DEFAULT_REQUEST_TIMEOUT: Final = 60.0
+
+# x-ardent-client: retries of a failed request unless the caller says otherwise
+DEFAULT_MAX_RETRIES: Final = 2
+
+# x-ardent-client: branch creates a fan-out keeps in flight unless the caller says otherwise
+DEFAULT_CONCURRENCY: Final = 16
+
+# x-ardent-client: the most branch creates a fan-out accepts in flight (more is a mistake)
+MAX_CONCURRENCY: Final = 1000
+
 # (min, max) characters of the bounded string fields, by (schema, field)
 STRING_LENGTHS: Final[dict[tuple[str, str], tuple[int, int]]] = {
     ("ConnectorDeletionLockRequest", "reason"): (0, 500),
@@ -134,6 +146,9 @@ __all__ = [
     "CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT",
     "CREATE_PROJECT_REQUEST_NAME_MAX_LENGTH",
     "CREATE_PROJECT_REQUEST_NAME_MIN_LENGTH",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
     "DELETE_CONNECTOR_FORCE_DEFAULT",
     "GET_OPERATION_WAIT_MAXIMUM",
@@ -142,6 +157,7 @@ __all__ = [
     "LEGACY_CONFIG_TYPE_VALUES",
     "LEGACY_CREATE_JOB_REQUEST_USER_MESSAGE_MAX_LENGTH",
     "LEGACY_CREATE_JOB_REQUEST_USER_MESSAGE_MIN_LENGTH",
+    "MAX_CONCURRENCY",
     "MAX_WAIT_TIMEOUT",
     "OPERATION_STATUS_VALUES",
     "OPERATION_TYPE_VALUES",

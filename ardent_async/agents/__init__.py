@@ -9,7 +9,9 @@
         tools = ArdentTools(client)
         tools.anthropic_tools()      # Anthropic-style tool dicts
         tools.openai_tools()         # OpenAI-style function tools
-        branch = await tools.call("create_branch", {"connector_id": "conn_1", "name": "ci-42"})
+        outcome = await tools.run("create_branch", {"connector_id": "conn_1", "name": "ci-42"})
+        outcome.content              # JSON text for the model; errors too (outcome.is_error)
+        branch = await tools.run_or_raise("list_branches", {"connector_id": "conn_1"})  # raises
 
 The tools: ``list_connectors``, ``preflight_connector``, ``create_branch`` (waits by default),
 ``list_branches``, ``get_operation``, ``wait_operation``, ``delete_connector``. Their argument

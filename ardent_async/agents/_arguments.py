@@ -14,8 +14,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ardent_async import _validate
 from ardent_async.errors import ArdentValidationError, validation_error
-from ardent_async.services import _validate
 
 __all__ = ["check_arguments", "parse_arguments"]
 

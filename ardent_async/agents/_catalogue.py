@@ -2,7 +2,9 @@
 
 Argument schemas come from the spec (:mod:`._spec_schemas`); a tool only chooses which of the
 operation's arguments to offer, renames a header, fills in descriptions the spec lacks, sets the
-SDK's defaults and adds the few arguments that are the SDK's own (``wait``, ``timeout``).
+SDK's defaults and adds the few arguments that are the SDK's own (``wait``, ``wait_timeout``).
+``wait_timeout`` is named as the CLI's ``--wait-timeout``: the deadline of a whole wait, never
+the timeout of one HTTP request (that is the client's ``timeout``).
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ async def _preflight_connector(client: ArdentClient, args: dict[str, Any]) -> An
 
 async def _create_branch(client: ArdentClient, args: dict[str, Any]) -> Any:
     wait = args.pop("wait", True)
-    timeout = args.pop("timeout", DEFAULT_WAIT_TIMEOUT)
+    timeout = args.pop("wait_timeout", DEFAULT_WAIT_TIMEOUT)
     connector_id, name = args.pop("connector_id"), args.pop("name")
     if wait:
         return await client.branches.create_and_wait(connector_id, name, timeout=timeout, **args)
@@ -151,7 +153,7 @@ async def _get_operation(client: ArdentClient, args: dict[str, Any]) -> Any:
 
 
 async def _wait_operation(client: ArdentClient, args: dict[str, Any]) -> Any:
-    timeout = args.get("timeout", DEFAULT_WAIT_TIMEOUT)
+    timeout = args.get("wait_timeout", DEFAULT_WAIT_TIMEOUT)
     return await client.operations.wait(args["operation_id"], timeout=timeout)
 
 
@@ -159,13 +161,16 @@ async def _delete_connector(client: ArdentClient, args: dict[str, Any]) -> Any:
     return await client.connectors.delete(args["connector_id"], force=args.get("force", False))
 
 
-def _timeout_argument(what: str) -> dict[str, Any]:
+def _wait_timeout_argument(what: str) -> dict[str, Any]:
     return {
         "type": "number",
         "exclusiveMinimum": 0,
         "maximum": MAX_WAIT_TIMEOUT,
         "default": DEFAULT_WAIT_TIMEOUT,
-        "description": f"Seconds to wait for {what} before giving up (the work goes on).",
+        "description": (
+            f"Deadline in seconds for the whole wait for {what}; after it the tool reports a "
+            "timeout and the work goes on (poll again with wait_operation)."
+        ),
     }
 
 
@@ -237,7 +242,7 @@ CATALOGUE: tuple[ToolPlan, ...] = (
                     "returns the operation to poll."
                 ),
             },
-            "timeout": _timeout_argument("the branch (only with wait)"),
+            "wait_timeout": _wait_timeout_argument("the branch (only with wait)"),
         },
     ),
     ToolPlan(
@@ -258,7 +263,8 @@ CATALOGUE: tuple[ToolPlan, ...] = (
         description=(
             "Read a long-running operation (branch create, connector delete...): status "
             "(pending, running, completed, failed), progress, stage, and on completion its "
-            "result. wait holds the request up to that many seconds for the operation to end."
+            "result. wait (seconds) holds this one request until the operation "
+            "ends; use wait_operation to wait longer."
         ),
         handler=_get_operation,
         arguments=("operation_id", "wait"),
@@ -271,12 +277,12 @@ CATALOGUE: tuple[ToolPlan, ...] = (
         description=(
             "Wait until a long-running operation ends and return its final state (with its "
             "result). Reports an error if the operation failed or is still running after "
-            "timeout seconds."
+            "wait_timeout seconds."
         ),
         handler=_wait_operation,
         arguments=("operation_id",),
         notes={"operation_id": _OPERATION_ID},
-        extra={"timeout": _timeout_argument("the operation")},
+        extra={"wait_timeout": _wait_timeout_argument("the operation")},
         read_only=True,
     ),
     ToolPlan(

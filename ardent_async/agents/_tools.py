@@ -54,6 +54,10 @@ class ArdentTools:
             outcome = await tools.run(call.function.name, call.function.arguments)
             messages.append({"role": "tool", "tool_call_id": call.id, "content": outcome.content})
 
+    :meth:`run` (for the model's tool loop) returns a :class:`ToolOutcome` and turns SDK errors
+    into error outcomes; :meth:`run_or_raise` (for your own code) returns the result data and
+    raises them.
+
     Results are JSON data; connection URLs (``branch_url``) have their password masked unless
     ``reveal_connection_urls=True`` (only for agents that must connect to the branch themselves).
     ``tools`` limits the offered tools by name (leave out ``delete_connector`` for an agent that
@@ -117,12 +121,13 @@ class ArdentTools:
         """The tools as Anthropic-style tools (plain dicts)."""
         return [definition.anthropic() for definition in self._definitions.values()]
 
-    async def call(self, name: str, arguments: object = None) -> Any:
+    async def run_or_raise(self, name: str, arguments: object = None) -> Any:
         """Run tool ``name`` with ``arguments`` (a dict, or JSON object text) and return its
-        result as JSON-serialisable data, secrets masked.
+        result as JSON-serialisable data, secrets masked; failures raise.
 
-        Bad arguments raise ArdentValidationError naming the argument, before any request; API
-        and operation failures raise the SDK's errors.
+        For code that calls a tool itself (tests, scripted agents). Bad arguments raise
+        ArdentValidationError naming the argument, before any request; API and operation
+        failures raise the SDK's errors. In a model's tool loop use :meth:`run`.
         """
         definition = self._definitions.get(name) if isinstance(name, str) else None
         if definition is None:
@@ -138,10 +143,15 @@ class ArdentTools:
         return masked(plain(result), reveal_connection_urls=self._reveal)
 
     async def run(self, name: str, arguments: object = None) -> ToolOutcome:
-        """Like :meth:`call`, but an SDK error becomes an error outcome to show the model
-        (so it can fix its arguments or try something else) instead of an exception."""
+        """Run tool ``name`` for a model and return what to send back to it: never raises an
+        SDK error.
+
+        Like :meth:`run_or_raise`, but an SDK error (bad arguments included) becomes an error
+        outcome (``is_error=True``, ``{"error": {...}}``) so the model can fix its arguments or
+        try something else.
+        """
         try:
-            data = await self.call(name, arguments)
+            data = await self.run_or_raise(name, arguments)
         except ArdentError as exc:
             failure = error_data(exc, reveal_connection_urls=self._reveal)
             return ToolOutcome(content=_dumps(failure), is_error=True, data=failure)

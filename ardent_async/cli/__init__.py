@@ -2,9 +2,10 @@
 
 Conventions follow the official Ardent CLI: ``ARDENT_TOKEN`` and ``ARDENT_API_URL`` configure
 it, a current org/project/connector is saved by ``... switch`` commands (``ARDENT_ORG_ID``
-overrides the org), ``--format json`` prints one object with ``schema_version`` (and
-``error.code`` on failure), ``--print-url`` prints only a branch's URL. Exit status: 0
-success, 1 runtime failure, 2 command error, 130 interrupted (see :mod:`._failure`).
+overrides the org), ``--format json`` prints one object with ``json_schema_version`` (the
+official CLI's key; and ``error.code`` on failure), ``--print-url`` prints only a branch's URL.
+Exit status: 0 success, 1 runtime failure, 2 command error, 130 interrupted (see
+:mod:`._failure`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Exit status (the official CLI's): 0 success; 1 runtime failure (network, API error, failed or
 timed-out operation, failing preflight); 2 command error (bad flags or values refused before
 anything is sent, a missing org/project/connector, decisions still needed); 130 interrupted.
-``--format json`` prints ``{"schema_version": 1, "error": {"code": ..., "message": ...}}``.
+``--format json`` prints ``{"json_schema_version": 1, "error": {"code": ..., "message": ...}}``
+(``json_schema_version`` is the official CLI's key).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 1
 
 
 @attrs.define(frozen=True)

@@ -12,7 +12,7 @@ import attrs
 
 from ardent_async._converter import converter
 from ardent_async._redact import mask_url, redact_value
-from ardent_async.cli._failure import SCHEMA_VERSION, CliError
+from ardent_async.cli._failure import JSON_SCHEMA_VERSION, CliError
 
 try:  # rich is optional (extra `cli`): plain text when it is missing
     from rich.console import Console
@@ -41,9 +41,9 @@ def to_data(value: Any, *, show_secrets: bool) -> Any:
 class Output:
     """Writes results in the chosen format to stdout; notes and progress go to stderr.
 
-    JSON is one object per command: ``{"schema_version": 1, "data": ...}``, and on failure
-    ``{"schema_version": 1, "error": {"code": ..., "message": ...}}`` (both when a result is
-    partial, such as some of several branches failing).
+    JSON is one object per command: ``{"json_schema_version": 1, "data": ...}``, and on
+    failure ``{"json_schema_version": 1, "error": {"code": ..., "message": ...}}`` (both when a
+    result is partial, such as some of several branches failing).
     """
 
     def __init__(
@@ -73,7 +73,7 @@ class Output:
         return url if self.show_secrets else mask_url(url)
 
     def json(self, value: Any, *, error: CliError | None = None) -> None:
-        document: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        document: dict[str, Any] = {"json_schema_version": JSON_SCHEMA_VERSION}
         if value is not None or error is None:
             document["data"] = to_data(value, show_secrets=self.show_secrets)
         if error is not None:

@@ -13,14 +13,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
+from ardent_async._spec.constants import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+)
 from ardent_async._version import __version__
 from ardent_async.cli import commands, setup
 from ardent_async.services.connectors import REPLICA_IDENTITY_DECISIONS as DECISION_CHOICES
-
-DEFAULT_REQUEST_TIMEOUT = 60.0
-DEFAULT_MAX_RETRIES = 2
-DEFAULT_CONCURRENCY = 16
 
 GLOBAL_DEFAULTS: dict[str, Any] = {
     "format": "table",

@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._bounded import run_bounded
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
 from ardent_async._poller import OperationPoller, completed
-from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
+from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY
 from ardent_async._waiter import Subscription
 from ardent_async.errors import ConflictError, EmptyBranchURLError, NotFoundError, validation_error
 from ardent_async.fanout import BranchOutcome, FanOutProgress, ProgressCallback
@@ -29,12 +30,9 @@ from ardent_async.models import (
     BranchRow,
     OperationHandle,
 )
-from ardent_async.services import _validate
 
 __all__ = ["BranchStream", "BranchesService", "branch_result", "derived_idempotency_key"]
 
-MAX_CONCURRENCY = 1000
-DEFAULT_CONCURRENCY = 16
 DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 
 # Pauses before retrying a derived-key create answered 409 (a race with the same key).
@@ -461,7 +459,7 @@ def _service_type(value: object) -> str:
             "a branch service type such as 'postgres' ('postgresql' is the connector type)",
             value,
         )
-    return _validate.text("service_type", value, max_length=64)
+    return _validate.text("service_type", value)
 
 
 def _timeout(value: object) -> float:

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
@@ -37,7 +38,6 @@ from ardent_async.models import (
     UpdateConnectorRequest,
 )
 from ardent_async.preflight import failing_checks
-from ardent_async.services import _validate
 
 __all__ = ["REPLICA_IDENTITY_DECISIONS", "ConnectorsService", "EngineSetupResult"]
 

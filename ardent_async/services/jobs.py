@@ -7,13 +7,14 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
 from ardent_async.errors import validation_error
 from ardent_async.models import LegacyCreateJobRequest, LegacyDeleteJobRequest, LegacyJob
-from ardent_async.services import _legacy, _validate
+from ardent_async.services import _legacy
 
 # What the published client returns for a delete answered with 204 No Content.
 JOB_DELETED = {"status": "success", "message": "Job deleted successfully"}

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import expand
@@ -13,7 +14,6 @@ from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse
-from ardent_async.services import _validate
 
 __all__ = ["MAX_SERVER_WAIT", "OperationsService"]
 

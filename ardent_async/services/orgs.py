@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
@@ -22,7 +23,6 @@ from ardent_async.models import (
     UpdateMemberRoleRequest,
     UpdateOrgRequest,
 )
-from ardent_async.services import _validate
 
 __all__ = ["ROLE_KEYS", "OrgsService"]
 

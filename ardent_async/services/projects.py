@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing_extensions import Unpack
 
+from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, expand
@@ -15,7 +16,6 @@ from ardent_async.models import (
     ProjectRow,
     UpdateProjectRequest,
 )
-from ardent_async.services import _validate
 
 
 class ProjectsService:

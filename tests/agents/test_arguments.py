@@ -108,8 +108,8 @@ def test_errors_name_the_argument_and_what_was_expected() -> None:
     assert "unknown argument (known: connector_id)" in str(caught.value)
 
     with pytest.raises(ArdentValidationError) as caught:
-        _check("create_branch", {"connector_id": "c1", "name": "b", "timeout": 0})
-    assert caught.value.field == "timeout"
+        _check("create_branch", {"connector_id": "c1", "name": "b", "wait_timeout": 0})
+    assert caught.value.field == "wait_timeout"
     assert "expected a number > 0" in str(caught.value)
 
 
@@ -131,8 +131,8 @@ def test_nulls_mean_not_given() -> None:
 
 def test_booleans_are_not_numbers() -> None:
     with pytest.raises(ArdentValidationError) as caught:
-        _check("wait_operation", {"operation_id": "op", "timeout": True})
-    assert caught.value.field == "timeout"
+        _check("wait_operation", {"operation_id": "op", "wait_timeout": True})
+    assert caught.value.field == "wait_timeout"
 
 
 def test_arguments_may_be_json_text() -> None:

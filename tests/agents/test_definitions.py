@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from ardent_async import _spec
+from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, MAX_WAIT_TIMEOUT
 from ardent_async.agents import (
     TOOL_NAMES,
     _spec_schemas,
@@ -119,6 +120,20 @@ def test_required_follows_the_spec_except_sdk_defaults() -> None:
         "wait_operation": ["operation_id"],
         "delete_connector": ["connector_id"],
     }
+
+
+def test_wait_deadlines_are_named_as_in_the_cli() -> None:
+    """The SDK-only wait deadline is ``wait_timeout`` (the CLI's ``--wait-timeout``), never a bare
+    ``timeout`` a model could read as the timeout of one request."""
+    for name in ("create_branch", "wait_operation"):
+        (definition,) = tool_definitions([name])
+        properties = definition.input_schema["properties"]
+        assert "timeout" not in properties
+        deadline = properties["wait_timeout"]
+        assert deadline["default"] == DEFAULT_WAIT_TIMEOUT
+        assert deadline["maximum"] == MAX_WAIT_TIMEOUT
+        assert "whole wait" in deadline["description"]
+        assert "wait_timeout" in definition.description or name == "create_branch"
 
 
 def test_a_spec_change_reaches_the_tools(patched_spec: dict[str, Any]) -> None:

@@ -33,7 +33,9 @@ async def test_create_branch_waits_and_masks_the_url(ardent_client: ArdentClient
     _, connector = await ready_connector(ardent_client, source=SOURCE)
     tools = ArdentTools(ardent_client)
 
-    branch = await tools.call("create_branch", {"connector_id": connector.id, "name": "ci-1"})
+    branch = await tools.run_or_raise(
+        "create_branch", {"connector_id": connector.id, "name": "ci-1"}
+    )
 
     assert branch["name"] == "ci-1"
     assert branch["connector_id"] == connector.id
@@ -52,17 +54,19 @@ async def test_revealing_connection_urls_is_opt_in(ardent_client: ArdentClient) 
     _, connector = await ready_connector(ardent_client, source=SOURCE)
     tools = ArdentTools(ardent_client, reveal_connection_urls=True)
 
-    branch = await tools.call("create_branch", {"connector_id": connector.id, "name": "ci-2"})
+    branch = await tools.run_or_raise(
+        "create_branch", {"connector_id": connector.id, "name": "ci-2"}
+    )
     (row,) = await ardent_client.branches.list(connector.id)
     assert branch["branch_url"] == row.branch_url
 
-    listed = await tools.call("list_branches", {"connector_id": connector.id})
+    listed = await tools.run_or_raise("list_branches", {"connector_id": connector.id})
     assert [b["branch_url"] for b in listed] == [row.branch_url]
 
-    handle = await tools.call(
+    handle = await tools.run_or_raise(
         "create_branch", {"connector_id": connector.id, "name": "ci-2b", "wait": False}
     )
-    done = await tools.call("wait_operation", {"operation_id": handle["operation_id"]})
+    done = await tools.run_or_raise("wait_operation", {"operation_id": handle["operation_id"]})
     second = await ardent_client.branches.get(connector.id, "ci-2b")
     assert done["result"]["branch_url"] == second.branch_url
 
@@ -71,20 +75,22 @@ async def test_create_without_wait_then_follow_the_operation(ardent_client: Arde
     _, connector = await ready_connector(ardent_client, source=SOURCE)
     tools = ArdentTools(ardent_client)
 
-    handle = await tools.call(
+    handle = await tools.run_or_raise(
         "create_branch", {"connector_id": connector.id, "name": "ci-3", "wait": False}
     )
     assert handle["type"] == "branch_create"
     assert handle["status"] in ("pending", "running")
 
-    polled = await tools.call("get_operation", {"operation_id": handle["operation_id"], "wait": 5})
+    polled = await tools.run_or_raise(
+        "get_operation", {"operation_id": handle["operation_id"], "wait": 5}
+    )
     assert polled["id"] == handle["operation_id"]
-    done = await tools.call("wait_operation", {"operation_id": handle["operation_id"]})
+    done = await tools.run_or_raise("wait_operation", {"operation_id": handle["operation_id"]})
     assert done["status"] == "completed"
     assert done["result"]["name"] == "ci-3"
     assert _password(done["result"]["branch_url"]) == "***"
 
-    listed = await tools.call("list_branches", {"connector_id": connector.id})
+    listed = await tools.run_or_raise("list_branches", {"connector_id": connector.id})
     assert [b["name"] for b in listed] == ["ci-3"]
     assert all(_password(b["branch_url"]) == "***" for b in listed)
 
@@ -95,14 +101,16 @@ async def test_list_connectors_and_delete_one(
     _, connector = await ready_connector(ardent_client, source=SOURCE)
     tools = ArdentTools(ardent_client)
 
-    listed = await tools.call("list_connectors", {"org_id": ardent_emulator.org_id})
+    listed = await tools.run_or_raise("list_connectors", {"org_id": ardent_emulator.org_id})
     assert [c["id"] for c in listed] == [connector.id]
     assert "src-pw-123" not in json.dumps(listed)
 
-    handle = await tools.call("delete_connector", {"connector_id": connector.id})
+    handle = await tools.run_or_raise("delete_connector", {"connector_id": connector.id})
     assert handle["type"] == "connector_delete"
-    await tools.call("wait_operation", {"operation_id": handle["operation_id"], "timeout": 30})
-    assert await tools.call("list_connectors", {"org_id": ardent_emulator.org_id}) == []
+    await tools.run_or_raise(
+        "wait_operation", {"operation_id": handle["operation_id"], "wait_timeout": 30}
+    )
+    assert await tools.run_or_raise("list_connectors", {"org_id": ardent_emulator.org_id}) == []
 
 
 async def test_preflight_reports_checks_without_echoing_the_password(
@@ -126,7 +134,7 @@ async def test_bad_arguments_are_refused_before_any_request(
     before = _requests(ardent_emulator)
 
     with pytest.raises(ArdentValidationError) as caught:
-        await tools.call("create_branch", {"connector_id": "conn_1"})
+        await tools.run_or_raise("create_branch", {"connector_id": "conn_1"})
     assert caught.value.field == "name"
 
     outcome = await tools.run("get_operation", '{"operation_id": "op_1", "wait": 60}')
@@ -146,7 +154,7 @@ async def test_api_errors_become_error_outcomes(ardent_client: ArdentClient) -> 
     tools = ArdentTools(ardent_client)
 
     with pytest.raises(NotFoundError):
-        await tools.call("list_branches", {"connector_id": "conn_missing"})
+        await tools.run_or_raise("list_branches", {"connector_id": "conn_missing"})
 
     outcome = await tools.run("list_branches", {"connector_id": "conn_missing"})
     assert outcome.is_error

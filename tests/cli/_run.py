@@ -31,13 +31,14 @@ class Run:
     @property
     def data(self) -> Any:
         document = self.json()
-        assert document["schema_version"] == 1
+        assert document["json_schema_version"] == 1  # the official CLI's key
+        assert "schema_version" not in document
         return document["data"]
 
     @property
     def error(self) -> dict[str, Any]:
         document = self.json()
-        assert document["schema_version"] == 1
+        assert document["json_schema_version"] == 1
         error: dict[str, Any] = document["error"]
         return error
 

@@ -43,8 +43,9 @@ def test_the_limits_are_the_published_contracts() -> None:
 
 def test_sdk_and_emulator_hold_the_generated_objects_themselves() -> None:
     # Bound from the generated module, not retyped: the very same objects.
-    from ardent_async import _poller
+    from ardent_async import _client, _poller, _retry
     from ardent_async.agents import _catalogue
+    from ardent_async.cli import _parser
     from ardent_async.emulator import checks
     from ardent_async.emulator.routes import operations as operation_routes
     from ardent_async.services import branches, connectors
@@ -56,6 +57,13 @@ def test_sdk_and_emulator_hold_the_generated_objects_themselves() -> None:
     assert operation_routes.MAX_WAIT is constants.GET_OPERATION_WAIT_MAXIMUM
     assert branches.DEFAULT_TIMEOUT is constants.DEFAULT_WAIT_TIMEOUT
     assert _catalogue.MAX_WAIT_TIMEOUT is constants.MAX_WAIT_TIMEOUT
+    # The client-side knobs (the spec's x-ardent-client block): SDK and CLI share them.
+    assert _client.DEFAULT_TIMEOUT is constants.DEFAULT_REQUEST_TIMEOUT
+    assert _parser.DEFAULT_REQUEST_TIMEOUT is constants.DEFAULT_REQUEST_TIMEOUT
+    assert _client.DEFAULT_MAX_RETRIES is _parser.DEFAULT_MAX_RETRIES
+    assert _retry.RetryPolicy().max_retries == constants.DEFAULT_MAX_RETRIES
+    assert branches.DEFAULT_CONCURRENCY is _parser.DEFAULT_CONCURRENCY
+    assert branches.MAX_CONCURRENCY is constants.MAX_CONCURRENCY
 
 
 async def _connector(client: ArdentClient) -> str:

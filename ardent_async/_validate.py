@@ -1,4 +1,8 @@
-"""Client-side argument checks for the services: ArdentValidationError, nothing sent."""
+"""Client-side argument checks: ArdentValidationError naming the field, before anything is sent.
+
+The one validation module: the services, the poller, the agent tools and the legacy configs
+check their arguments here. It imports nothing of the SDK but its errors, so any module can use it.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,13 @@ def refusal(
 ) -> ArdentValidationError:
     """The error refusing ``value``; with ``hide`` it names only the value's type (secrets)."""
     if hide:
-        return ArdentValidationError(
-            f"{name}: expected {expected}, got {type(value).__name__}", field=name
-        )
+        if isinstance(value, str) and not value.strip():
+            shown = "an empty string"
+        elif isinstance(value, (list, tuple)) and not value:
+            shown = "an empty list"
+        else:
+            shown = type(value).__name__
+        return ArdentValidationError(f"{name}: expected {expected}, got {shown}", field=name)
     return validation_error(name, expected, value)
 
 
@@ -40,10 +48,11 @@ def length(name: str, value: str, *, minimum: int | None = None, maximum: int | 
     return value
 
 
-def text(name: str, value: object, *, max_length: int | None = None) -> str:
-    """A non-empty string (optionally at most ``max_length`` characters)."""
+def text(name: str, value: object, *, max_length: int | None = None, hide: bool = False) -> str:
+    """A non-empty string (optionally at most ``max_length`` characters); with ``hide`` a
+    refusal names only the value's type (secrets)."""
     if not isinstance(value, str) or not value.strip():
-        raise validation_error(name, "a non-empty string", value)
+        raise refusal(name, "a non-empty string", value, hide=hide)
     return length(name, value, maximum=max_length)
 
 
@@ -66,6 +75,16 @@ def number(
         lo = "-inf" if minimum is None else f"{minimum:g}"
         hi = "inf" if maximum is None else f"{maximum:g}"
         raise validation_error(name, f"a number in [{lo}, {hi}]", value)
+    return float(value)
+
+
+def seconds(name: str, value: object, minimum: float, maximum: float | None = None) -> float:
+    """A number of seconds in [``minimum``, ``maximum``] (no bound above when None)."""
+    if not is_number(value):
+        raise validation_error(name, "a number of seconds", value)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and <= {maximum:g}"
+        raise validation_error(name, f"a number of seconds >= {minimum:g}{upper}", value)
     return float(value)
 
 
@@ -119,9 +138,11 @@ def email(name: str, value: object) -> str:
     return address
 
 
-def header_text(name: str, value: object, *, max_length: int = 255) -> str:
-    """A value sent as an HTTP header: non-empty printable ASCII, no control characters."""
-    value = text(name, value, max_length=max_length)
+def header_text(name: str, value: object) -> str:
+    """A value sent as an HTTP header: non-empty printable ASCII, no control characters.
+
+    No length limit: the published spec sets none (the server has the final word)."""
+    value = text(name, value)
     if not value.isascii() or not value.isprintable():
         raise validation_error(name, "printable ASCII (it is sent as an HTTP header)", value)
     return value
