@@ -64,7 +64,9 @@ async def _against_emulator() -> None:
             "--org-id",
             banner["org"],
         )
-        names = [row["name"] for row in json.loads(listed)]
+        reply = json.loads(listed)
+        assert reply["json_schema_version"] == 1, reply
+        names = [row["name"] for row in reply["data"]]
         assert project.name in names, names
         print(f"API-only emulator on {banner['url']}: created and listed {project.name!r}")
     finally:
