@@ -43,6 +43,17 @@ def _runtime_requirements() -> list[str]:
     return sorted(set(requirements))
 
 
+# Runtime requirements the dev tools themselves need newer than our floor (the pinned
+# datamodel-code-generator wants typing-extensions>=4.16), so ``lowest`` cannot pin them.
+TOOL_CONSTRAINED = frozenset({"typing-extensions"})
+
+
+def _normalized(name: str) -> str:
+    """A distribution name as package indexes compare them (``typing_extensions`` is
+    ``typing-extensions``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _lowest_pins(session: nox.Session) -> list[str]:
     """``name==version``: the lowest release each runtime requirement allows on this Python."""
     tmp = Path(session.create_tmp())
@@ -54,13 +65,15 @@ def _lowest_pins(session: nox.Session) -> list[str]:
         *("--python", str(Path(session.bin) / "python"), "-o", str(locked), str(wanted)),
         external=True,
     )
-    direct = {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in _runtime_requirements()}
+    direct = {
+        _normalized(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0]) for r in _runtime_requirements()
+    }
     pins = []
     for line in locked.read_text(encoding="utf-8").splitlines():
         name, _, version = line.strip().partition("==")
-        if version and name.lower() in direct:
+        if version and _normalized(name) in direct - TOOL_CONSTRAINED:
             pins.append(f"{name}=={version.split()[0]}")
-    if len(pins) != len(direct):
+    if len(pins) != len(direct - TOOL_CONSTRAINED):
         raise ValueError(f"lowest versions found for {pins}, wanted {sorted(direct)}")
     return pins
 
