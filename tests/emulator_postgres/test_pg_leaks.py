@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -101,13 +101,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def _until(condition: object, seconds: float) -> bool:
+async def _until(condition: Callable[[], bool], seconds: float) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a deadline, not a fixed wait)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return True
         await asyncio.sleep(0.1)
-    return bool(condition())  # type: ignore[operator]
+    return condition()
 
 
 async def test_sigkill_leaves_no_server_and_the_next_start_reaps_the_slot(
