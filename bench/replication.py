@@ -3,9 +3,16 @@
 Per source size (1, 10, 100 MB of rows; 1 GB too with ``ARDENT_BENCH_1GB=1``):
 - engine setup (publication, slot, subscription, initial copy, catch-up);
 - one branch create (create + wait, via the SDK) on an idle source, and while a writer keeps
-  inserting and updating rows on the source (each branch then holds those writes too);
+  inserting and updating rows on the source (each branch then holds those writes too); each
+  branch is deleted after its create is timed, as a CI job would, so that a run does not
+  hold ten copies of a 1 GB source;
+- of the idle creates: the ``CREATE DATABASE`` (the copy of the replica's files) and the rest
+  of the round (catch-up, pause, ownership), from the store's per-phase timings;
 - replication lag under that steady write load: the slot's lag in bytes as the connector's
   status reports it, sampled while the writer runs.
+
+The embedded server keeps its data where ``ardent_async.emulator.postgres.embedded`` decides
+(``/dev/shm`` on Linux when roomy; set ``ARDENT_EMULATOR_PG_DIR`` to measure on a disk).
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 
+from ardent_async import ArdentClient
 from ardent_async.emulator import Emulator
 from bench._emulator import ready_connector
 from bench._stats import Figure
@@ -72,10 +81,40 @@ async def _write_steadily(source_url: str, stop: asyncio.Event) -> int:
     return written
 
 
-async def run(rounds: int = 5) -> dict[str, Figure]:
+async def _timed_create(
+    client: ArdentClient, store: Any, source_url: str, connector_id: str, name: str
+) -> float:
+    """Seconds to create a branch and wait for it. The branch must hold at least the rows the
+    source had when the create started (else the figure would be of a broken clone); then its
+    database is dropped (the API has no branch delete, so through the emulator's store)."""
+    async with _connection(source_url) as conn:
+        before = int(await conn.fetchval("SELECT count(*) FROM payload"))
+    started = time.perf_counter()
+    branch = await client.branches.create_and_wait(connector_id, name, timeout=600)
+    seconds = time.perf_counter() - started
+    assert branch.branch_url is not None
+    async with _connection(branch.branch_url) as conn:
+        held = int(await conn.fetchval("SELECT count(*) FROM payload"))
+    if held < before:
+        raise AssertionError(f"branch {name!r} holds {held} rows; the source had {before}")
+    await store.drop_branch(name)
+    return seconds
+
+
+@contextlib.asynccontextmanager
+async def _connection(url: str) -> AsyncIterator[Any]:
+    conn = await asyncpg.connect(url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def run(rounds: int = 7) -> dict[str, Figure]:
     results: dict[str, Figure] = {}
     emulator = Emulator(postgres="embedded")
     async with emulator, emulator.client(timeout=3600) as client:
+        backend: Any = emulator.backend
         for megabytes in SIZES_MB:
             label = f"replicated {megabytes} MB source"
             source = await sized_source(emulator, megabytes)
@@ -83,21 +122,25 @@ async def run(rounds: int = 5) -> dict[str, Figure]:
                 client, emulator.org_id, source_url=source, name=f"repl-{megabytes}"
             )
             results[f"{label}: engine setup (initial copy)"] = Figure((ready.setup_seconds,))
-            idle = []
+            store = backend.store(ready.id)
+            idle, copies, rest = [], [], []
             for round_ in range(rounds):
-                started = time.perf_counter()
-                await client.branches.create_and_wait(ready.id, f"idle{round_}", timeout=600)
-                idle.append(time.perf_counter() - started)
+                idle.append(await _timed_create(client, store, source, ready.id, f"idle{round_}"))
+                copies.append(store.last_round["clone"])
+                rest.append(idle[-1] - copies[-1])
             results[f"{label}: one branch create, idle source"] = Figure(tuple(idle))
+            results[f"{label}: of which CREATE DATABASE (file copy)"] = Figure(tuple(copies))
+            results[f"{label}: of which the rest (API, catch-up, pause, roles)"] = Figure(
+                tuple(rest)
+            )
 
             stop = asyncio.Event()
             writer = asyncio.ensure_future(_write_steadily(source, stop))
             try:
                 busy = []
                 for round_ in range(rounds):
-                    started = time.perf_counter()
-                    await client.branches.create_and_wait(ready.id, f"busy{round_}", timeout=600)
-                    busy.append(time.perf_counter() - started)
+                    seconds = await _timed_create(client, store, source, ready.id, f"busy{round_}")
+                    busy.append(seconds)
                 lags = []
                 for _ in range(LAG_SAMPLES):
                     row = await client.connectors.get(ready.id)
@@ -115,6 +158,7 @@ async def run(rounds: int = 5) -> dict[str, Figure]:
             )
             handle = await client.connectors.delete(ready.id, force=True)
             await client.operations.wait(handle.operation_id, timeout=600)
+            await backend.host.drop_database(f"bench_source_{megabytes}mb")
     return results
 
 

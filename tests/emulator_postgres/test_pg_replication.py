@@ -83,6 +83,35 @@ async def test_writes_after_setup_reach_later_branches_only(pg_host: BranchHost)
         await store.drop()
 
 
+async def test_setup_returns_once_the_initial_copy_is_in_the_replica(
+    pg_host: BranchHost,
+) -> None:
+    # Big enough that its initial copy outlasts a setup that does not wait for it (the copy
+    # state lives in the replica database's pg_subscription_rel, not the maintenance one's).
+    source = await pg_host.create_sample_source("ardent_repl_copy")
+    async with connect(source) as conn:
+        await conn.execute(
+            "CREATE TABLE public.bulk (id int PRIMARY KEY, body text NOT NULL);"
+            " INSERT INTO public.bulk SELECT g, repeat('x', 200) FROM generate_series(1, 200000) g"
+        )
+    store = ConnectorStore(pg_host, "conn-repl-copy")
+    await store.setup(
+        source_url=source,
+        selected_paths=None,
+        decisions={"public.audit_events": "replica_identity_full"},
+    )
+    try:
+        async with pg_host.admin_connection(store.replica_database) as conn:
+            assert await conn.fetchval("SELECT count(*) FROM public.bulk") == 200000
+            states = await conn.fetch("SELECT srsubstate::text AS s FROM pg_subscription_rel")
+        assert states
+        assert {row["s"] for row in states} <= {"r", "s"}, states
+        status = await store.replication_status()
+        assert (status["health"], status["tables_syncing"]) == ("streaming", 0), status
+    finally:
+        await store.drop()
+
+
 async def test_sequences_continue_after_the_source(pg_host: BranchHost) -> None:
     source = await pg_host.create_sample_source("ardent_repl_seq")
     store = ConnectorStore(pg_host, "conn-repl-seq")

@@ -144,7 +144,9 @@ class ConnectorStore:
         self.rounds = 0
         """Number of clone rounds run (one serves every create waiting when it starts)."""
         self.last_round: dict[str, float] = {}
-        """Seconds spent per phase of the latest round (``catch_up``, ``clone``, ...)."""
+        """Seconds spent per phase of the latest round (``read_source``, ``catch_up``,
+        ``sequences``, ``pause``, ``clone``, ``finish``, ``resume``, ``total``), filled in as
+        it runs: ``clone`` (the ``CREATE DATABASE``) is there before any branch is handed out."""
 
     def __repr__(self) -> str:
         return (
@@ -325,23 +327,31 @@ class ConnectorStore:
                 if plan.tables:
                     tables = ", ".join(quote_qualified(*table) for table in plan.tables)
                     await conn.execute(f"ANALYZE {tables}")
+                # The first clone's checkpoint would otherwise write out the initial copy.
+                await conn.execute("CHECKPOINT")
         except (ToolError, pgconn.PostgresError, ReplicationError) as exc:
             raise CloneError(self._scrub(f"setting up the replica failed: {exc}")) from None
 
     async def _wait_synced(self, *, timeout: float) -> None:
+        """Until every table has finished its initial copy (asked in the replica database:
+        ``pg_subscription_rel`` is per database)."""
         oid = self._subscription_oid
         assert oid is not None
+        async with self.host.admin_connection(self.replica_database) as conn:
 
-        async def synced() -> bool:
-            async with self.host.admin_connection() as conn:
+            async def synced() -> bool:
                 if await replication.tables_synced(conn, oid):
                     return True
                 health = await replication.subscription_health(conn, oid)
-            if not health.get("subscription_enabled", False):
-                raise ReplicationError("the initial copy stopped on an error" + self._log_detail())
-            return False
+                if not health.get("subscription_enabled", False):
+                    raise ReplicationError(
+                        "the initial copy stopped on an error" + self._log_detail()
+                    )
+                return False
 
-        await replication.poll(synced, "the initial copy of the replicated tables", timeout=timeout)
+            await replication.poll(
+                synced, "the initial copy of the replicated tables", timeout=timeout
+            )
 
     async def _wait_applied(
         self, source: pgconn.Connection, lsn: str, *, timeout: float = SETUP_TIMEOUT
@@ -539,6 +549,7 @@ class ConnectorStore:
         cover every row the branch holds)."""
         self.rounds += 1
         timings: dict[str, float] = {}
+        self.last_round = timings  # filled in as the round goes
         started = mark = time.perf_counter()
 
         def lap(phase: str) -> None:
@@ -591,7 +602,6 @@ class ConnectorStore:
         await asyncio.shield(resume)
         lap("resume")
         timings["total"] = time.perf_counter() - started
-        self.last_round = timings
 
     async def _take_replica(self) -> pgconn.Connection:
         """The connection to the replica kept since the last resume (its catalog caches are
@@ -745,10 +755,18 @@ class ConnectorStore:
                 async with self._source_connection() as conn:
                     await self._sync_schema(conn)
                     status.update(await replication.slot_health(conn, self.names))
-                async with self.host.admin_connection() as conn:
+                replica = await self._take_replica()
+                try:
                     status.update(
-                        await replication.subscription_health(conn, self._subscription_oid)
+                        await replication.subscription_health(replica, self._subscription_oid)
                     )
+                except BaseException:
+                    await asyncio.shield(_close_quietly(replica))
+                    raise
+                if self._replica_conn is None and self._state == "ready":
+                    self._replica_conn = replica
+                else:
+                    await _close_quietly(replica)
         except CloneError as exc:  # e.g. a selected table vanished from the source
             status["health"] = "blocked"
             status["error"] = str(exc)

@@ -231,7 +231,8 @@ async def subscription_oid(conn: pgconn.Connection, names: ReplicationNames) -> 
 
 
 async def tables_synced(conn: pgconn.Connection, oid: int) -> bool:
-    """Every table of the subscription finished its initial copy."""
+    """Every table of the subscription finished its initial copy. *conn*: connected to the
+    subscription's database (``pg_subscription_rel`` is per database; elsewhere it is empty)."""
     return not await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM pg_subscription_rel WHERE srsubid = $1"
         " AND srsubstate NOT IN ('r', 's'))",
@@ -264,6 +265,7 @@ async def refresh_publication(conn: pgconn.Connection, names: ReplicationNames) 
 
 
 async def subscription_health(conn: pgconn.Connection, oid: int) -> dict[str, Any]:
+    """State of the subscription; *conn* connected to its database (see ``tables_synced``)."""
     row = await conn.fetchrow(
         "SELECT s.subenabled AS enabled,"
         " (SELECT max(latest_end_lsn)::text FROM pg_stat_subscription WHERE subid = s.oid)"
