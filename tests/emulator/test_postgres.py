@@ -145,7 +145,8 @@ async def test_whole_flow_with_real_branches(
     with pytest.raises(OperationFailedError, match=r"public\.audit_events"):
         await client.operations.wait(blocked.operation.operation_id, timeout=120)
     assert (await client.connectors.get(connector.id)).extra["engine_status"] == "failed"
-    # The shared sample keeps its schema: opt into REPLICA IDENTITY FULL instead (undone below).
+    # The shared sample keeps its schema: opt into REPLICA IDENTITY FULL instead (the delete
+    # gives the table its identity back; the finally only guards a failure before it).
     await client.connectors.set_replica_identity_decisions(
         connector.id, {"public.audit_events": "replica_identity_full"}
     )
@@ -241,6 +242,14 @@ async def _whole_flow_after_setup(
                 "SELECT count(*) FROM pg_publication WHERE pubname = $1", store.names.publication
             )
             == 0
+        )
+        # ... and the table given REPLICA IDENTITY FULL has its previous identity back.
+        assert (
+            await conn.fetchval(
+                "SELECT relreplident::text FROM pg_class"
+                " WHERE oid = 'public.audit_events'::regclass"
+            )
+            == "d"
         )
     with pytest.raises(asyncpg.PostgresError):
         async with connect(first):

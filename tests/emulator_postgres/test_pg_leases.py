@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from ardent_async.emulator.postgres import PostgresUrl, reap_orphans
 from ardent_async.emulator.postgres.leases import Lease, orphaned_leases
-from ardent_async.emulator.postgres.replication import ReplicationNames
+from ardent_async.emulator.postgres.replication import IdentityChange, ReplicationNames
 
 from .pg_helpers import connect, replication_objects
 
@@ -41,6 +42,54 @@ async def test_reap_drops_an_orphaned_slot_and_publication_by_name(
 
     assert await replication_objects(sample_url, name) == []
     assert orphaned_leases() == []
+
+
+async def test_reap_gives_back_the_replica_identity_it_changed(
+    sample_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARDENT_EMULATOR_STATE_DIR", str(tmp_path))
+    name = "ardent_deadbeef_identity"
+    async with connect(sample_url) as conn:
+        await conn.execute(
+            "CREATE TABLE public.identity_probe (id int NOT NULL, other int);"
+            " CREATE UNIQUE INDEX identity_probe_id ON public.identity_probe (id);"
+            " CREATE TABLE public.identity_kept (id int);"
+            " ALTER TABLE public.identity_probe REPLICA IDENTITY FULL;"
+            " ALTER TABLE public.identity_kept REPLICA IDENTITY FULL"
+        )
+    lease = dataclasses.replace(
+        _lease(sample_url, name),
+        restore_identity=(
+            IdentityChange("public", "identity_probe", 'USING INDEX "identity_probe_id"'),
+            IdentityChange("public", "identity_kept", "NOTHING"),
+            IdentityChange("public", "identity_gone", "DEFAULT"),  # dropped since: skipped
+        ),
+    )
+    lease.write()
+    try:
+        async with connect(sample_url) as conn:  # changed since by someone else: left alone
+            await conn.execute("ALTER TABLE public.identity_kept REPLICA IDENTITY DEFAULT")
+
+        assert await reap_orphans() == [f"{name}_slot"]
+
+        async with connect(sample_url) as conn:
+            identities = await conn.fetch(
+                "SELECT relname::text AS name, relreplident::text AS identity FROM pg_class"
+                " WHERE relname IN ('identity_probe', 'identity_kept') ORDER BY 1"
+            )
+            index = await conn.fetchval(
+                "SELECT indexrelid::regclass::text FROM pg_index"
+                " WHERE indrelid = 'public.identity_probe'::regclass AND indisreplident"
+            )
+        assert [tuple(row) for row in identities] == [
+            ("identity_kept", "d"),
+            ("identity_probe", "i"),
+        ]
+        assert index == "identity_probe_id"
+        assert orphaned_leases() == []
+    finally:
+        async with connect(sample_url) as conn:
+            await conn.execute("DROP TABLE public.identity_probe, public.identity_kept")
 
 
 async def test_unreachable_sources_keep_their_lease_unless_they_died_with_the_owner(

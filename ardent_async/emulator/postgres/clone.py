@@ -287,11 +287,14 @@ class ConnectorStore:
             self.host.host,
             self.host.port,
         )
-        lease = self._lease = Lease.new(self.names, source, dies_with_owner=with_host)
-        await asyncio.to_thread(lease.write)
         try:
             async with pgconn.connection(source) as conn:
-                await replication.create_source_side(conn, self.names, plan.tables, full)
+                changes = tuple(await replication.identity_changes(conn, full))
+                lease = self._lease = Lease.new(
+                    self.names, source, dies_with_owner=with_host, restore_identity=changes
+                )
+                await asyncio.to_thread(lease.write)
+                await replication.create_source_side(conn, self.names, plan.tables, changes)
         except pgconn.PostgresError as exc:
             hint = ""
             if getattr(exc, "sqlstate", None) == "42501":
@@ -326,7 +329,10 @@ class ConnectorStore:
             async with self.host.admin_connection(self.replica_database) as conn:
                 if plan.tables:
                     tables = ", ".join(quote_qualified(*table) for table in plan.tables)
-                    await conn.execute(f"ANALYZE {tables}")
+                    # VACUUM too: sets the hint bits and visibility map once, here, rather
+                    # than in every branch, and leaves autovacuum nothing to do on the
+                    # replica (it would have to be stopped for every clone).
+                    await conn.execute(f"VACUUM (ANALYZE) {tables}")
                 # The first clone's checkpoint would otherwise write out the initial copy.
                 await conn.execute("CHECKPOINT")
         except (ToolError, pgconn.PostgresError, ReplicationError) as exc:
@@ -845,7 +851,9 @@ class ConnectorStore:
         if lease is not None and self._source is not None:
             try:
                 async with pgconn.connection(self._source) as conn:
-                    await replication.drop_source_side(conn, self.names, self._subscription_oid)
+                    await replication.drop_source_side(
+                        conn, self.names, self._subscription_oid, restore=lease.restore_identity
+                    )
             except (OSError, asyncio.TimeoutError, pgconn.PostgresError, ReplicationError) as exc:
                 raise CloneError(
                     self._scrub(f"removing the replication from the source failed: {exc}")

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import pgconn
 from .dsn import PostgresUrl
 from .owners import own_token, owner_alive
-from .replication import ReplicationError, ReplicationNames, drop_source_side
+from .replication import IdentityChange, ReplicationError, ReplicationNames, drop_source_side
 
 STATE_DIR_ENV = "ARDENT_EMULATOR_STATE_DIR"
 _log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class Lease:
     subscription_oid: int | None = None
     dies_with_owner: bool = False
     """The source lives on the owner's embedded server: nothing to drop once the owner died."""
+    restore_identity: tuple[IdentityChange, ...] = ()
+    """Tables given ``REPLICA IDENTITY FULL``, to be given back their previous identity."""
 
     @property
     def path(self) -> Path:
@@ -67,6 +69,9 @@ class Lease:
             "subscription": self.names.subscription,
             "subscription_oid": self.subscription_oid,
             "dies_with_owner": self.dies_with_owner,
+            "restore_identity": [
+                [change.schema, change.name, change.previous] for change in self.restore_identity
+            ],
         }
         scratch = self.path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -80,9 +85,20 @@ class Lease:
 
     @classmethod
     def new(
-        cls, names: ReplicationNames, source: PostgresUrl, *, dies_with_owner: bool = False
+        cls,
+        names: ReplicationNames,
+        source: PostgresUrl,
+        *,
+        dies_with_owner: bool = False,
+        restore_identity: tuple[IdentityChange, ...] = (),
     ) -> Lease:
-        return cls(names=names, source=source, owner=own_token(), dies_with_owner=dies_with_owner)
+        return cls(
+            names=names,
+            source=source,
+            owner=own_token(),
+            dies_with_owner=dies_with_owner,
+            restore_identity=restore_identity,
+        )
 
     @classmethod
     def read(cls, path: Path) -> Lease | None:
@@ -95,6 +111,10 @@ class Lease:
                 owner=str(body["owner"]),
                 subscription_oid=body.get("subscription_oid"),
                 dies_with_owner=bool(body.get("dies_with_owner", False)),
+                restore_identity=tuple(
+                    IdentityChange(str(schema), str(name), str(previous))
+                    for schema, name, previous in body.get("restore_identity", [])
+                ),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -125,7 +145,13 @@ async def reap_orphans(*, timeout: float = 10.0) -> list[str]:
             continue
         try:
             async with pgconn.connection(lease.source, timeout=timeout) as conn:
-                await drop_source_side(conn, lease.names, lease.subscription_oid, timeout=timeout)
+                await drop_source_side(
+                    conn,
+                    lease.names,
+                    lease.subscription_oid,
+                    restore=lease.restore_identity,
+                    timeout=timeout,
+                )
         except (OSError, asyncio.TimeoutError, pgconn.PostgresError, ReplicationError) as exc:
             _log.warning(
                 "could not drop orphaned replication slot %s on %s: %s",

@@ -35,6 +35,16 @@ class ReplicationError(RuntimeError):
 
 
 @dataclasses.dataclass(frozen=True)
+class IdentityChange:
+    """A source table we gave ``REPLICA IDENTITY FULL``, and the identity to give back when
+    the replication is removed (``DEFAULT``, ``NOTHING`` or ``USING INDEX "name"``)."""
+
+    schema: str
+    name: str
+    previous: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ReplicationNames:
     """Names of one connector's replication objects (derived, never user text)."""
 
@@ -64,15 +74,53 @@ def _libpq_quote(value: str) -> str:
 # -- source side ------------------------------------------------------------------------------
 
 
+async def identity_changes(
+    conn: pgconn.Connection, tables: Sequence[tuple[str, str]]
+) -> list[IdentityChange]:
+    """What giving *tables* ``REPLICA IDENTITY FULL`` changes (tables already FULL: nothing)."""
+    changes = []
+    for schema, name in tables:
+        row = await conn.fetchrow(
+            "SELECT c.relreplident::text AS identity, (SELECT i.relname FROM pg_index x"
+            "   JOIN pg_class i ON i.oid = x.indexrelid"
+            "   WHERE x.indrelid = c.oid AND x.indisreplident) AS index_name"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = $1 AND c.relname = $2",
+            schema,
+            name,
+        )
+        if row is None or row["identity"] == "f":
+            continue
+        if row["identity"] == "i" and row["index_name"]:
+            previous = f"USING INDEX {quote_ident(row['index_name'])}"
+        else:
+            previous = "NOTHING" if row["identity"] == "n" else "DEFAULT"
+        changes.append(IdentityChange(schema, name, previous))
+    return changes
+
+
+async def restore_identities(conn: pgconn.Connection, changes: Sequence[IdentityChange]) -> None:
+    """Give back each table's previous replica identity, unless it was changed since (it is
+    no longer FULL) or the table is gone."""
+    for change in changes:
+        table = quote_qualified(change.schema, change.name)
+        current = await conn.fetchval(
+            "SELECT relreplident::text FROM pg_class WHERE oid = to_regclass($1)", table
+        )
+        if current == "f":
+            await conn.execute(f"ALTER TABLE {table} REPLICA IDENTITY {change.previous}")
+
+
 async def create_source_side(
     conn: pgconn.Connection,
     names: ReplicationNames,
     tables: Sequence[tuple[str, str]],
-    full_identity: Sequence[tuple[str, str]],
+    full_identity: Sequence[IdentityChange],
 ) -> None:
     """``REPLICA IDENTITY FULL`` on *full_identity*, the publication, then the slot."""
-    for schema, name in full_identity:
-        await conn.execute(f"ALTER TABLE {quote_qualified(schema, name)} REPLICA IDENTITY FULL")
+    for change in full_identity:
+        table = quote_qualified(change.schema, change.name)
+        await conn.execute(f"ALTER TABLE {table} REPLICA IDENTITY FULL")
     listed = ", ".join(quote_qualified(schema, name) for schema, name in tables)
     target = f" FOR TABLE {listed}" if listed else ""
     await conn.execute(f"CREATE PUBLICATION {quote_ident(names.publication)}{target}")
@@ -92,9 +140,11 @@ async def drop_source_side(
     names: ReplicationNames,
     subscription_oid: int | None,
     *,
+    restore: Sequence[IdentityChange] = (),
     timeout: float = 30.0,
 ) -> None:
-    """Drop the slot (and any table-sync slot of the subscription) and the publication.
+    """Drop the slot (and any table-sync slot of the subscription) and the publication, then
+    give the tables in *restore* their previous replica identity.
 
     A slot still held by a walsender that is shutting down is retried; one held for longer is
     released by ending that walsender (our own role's backend, so no extra right is needed).
@@ -132,6 +182,7 @@ async def drop_source_side(
         await asyncio.sleep(delay)
         delay = min(delay * 2, _POLL_MAX)
     await conn.execute(f"DROP PUBLICATION IF EXISTS {quote_ident(names.publication)}")
+    await restore_identities(conn, restore)
 
 
 async def current_lsn(conn: pgconn.Connection) -> str:
@@ -246,7 +297,15 @@ async def set_enabled(conn: pgconn.Connection, names: ReplicationNames, enabled:
 
 
 async def workers_gone(conn: pgconn.Connection, oid: int, database: str) -> bool:
-    """No apply/sync worker of the subscription, and no session at all, in *database*."""
+    """No apply/sync worker of the subscription, and no session at all, in *database*.
+
+    An autovacuum worker there is ended (``CREATE DATABASE ... TEMPLATE`` would end it too,
+    but only after sleeping 100 ms; and vacuuming a large replica can outlast any wait)."""
+    await conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = $1 AND backend_type = 'autovacuum worker'",
+        database,
+    )
     return not await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM pg_stat_subscription WHERE subid = $1"
         "   AND pid IS NOT NULL)"
