@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ardent_async.emulator.postgres import PostgresUrl, reap_orphans
+from ardent_async.emulator.postgres import BranchHost, PostgresUrl, reap_orphans
 from ardent_async.emulator.postgres.leases import Lease, orphaned_leases
 from ardent_async.emulator.postgres.replication import IdentityChange, ReplicationNames
 
@@ -90,6 +90,42 @@ async def test_reap_gives_back_the_replica_identity_it_changed(
     finally:
         async with connect(sample_url) as conn:
             await conn.execute("DROP TABLE public.identity_probe, public.identity_kept")
+
+
+async def test_reap_cleans_a_superuser_url_host_the_dead_owner_used(
+    pg_host: BranchHost, sample_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a killed emulator with `--postgres <superuser URL>` leaves on that host: the
+    # replica (with its subscription), a branch database, and their roles.
+    monkeypatch.setenv("ARDENT_EMULATOR_STATE_DIR", str(tmp_path))
+    prefix = "ardent_0dead0_conn_feedfacecafe"
+    name = "ardent_deadbeef_hosted"
+    async with pg_host.admin_connection() as conn:
+        await conn.execute(f"CREATE ROLE {prefix}_owner NOLOGIN")
+        await conn.execute(f"CREATE ROLE {prefix}_b_main LOGIN")
+        await conn.execute(f"CREATE DATABASE {prefix}_replica OWNER {prefix}_owner")
+        await conn.execute(f"CREATE DATABASE {prefix}_b_main OWNER {prefix}_b_main")
+        await conn.execute(f"ALTER DATABASE {prefix}_replica IS_TEMPLATE true")
+    async with pg_host.admin_connection(f"{prefix}_replica") as conn:
+        await conn.execute(
+            f"CREATE SUBSCRIPTION {name}_sub CONNECTION 'dbname=nowhere' PUBLICATION {name}_pub"
+            f" WITH (connect = false, slot_name = '{name}_slot')"
+        )
+    host = PostgresUrl.parse(pg_host.admin_url)
+    dataclasses.replace(_lease(sample_url, name), host=host, prefix=prefix).write()
+
+    assert await reap_orphans() == [f"{name}_slot"]
+
+    async with pg_host.admin_connection() as conn:
+        left = await conn.fetch(
+            "SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1)"
+            " UNION ALL SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)"
+            " UNION ALL SELECT subname FROM pg_subscription WHERE subname = $2",
+            prefix,
+            f"{name}_sub",
+        )
+    assert left == []
+    assert orphaned_leases() == []
 
 
 async def test_unreachable_sources_keep_their_lease_unless_they_died_with_the_owner(

@@ -291,7 +291,13 @@ class ConnectorStore:
             async with pgconn.connection(source) as conn:
                 changes = tuple(await replication.identity_changes(conn, full))
                 lease = self._lease = Lease.new(
-                    self.names, source, dies_with_owner=with_host, restore_identity=changes
+                    self.names,
+                    source,
+                    dies_with_owner=with_host,
+                    restore_identity=changes,
+                    # A host that outlives us (a superuser URL) is cleaned by the reap too.
+                    host=None if self.host.is_embedded else self.host.admin_dsn(),
+                    prefix=self.prefix,
                 )
                 await asyncio.to_thread(lease.write)
                 await replication.create_source_side(conn, self.names, plan.tables, changes)

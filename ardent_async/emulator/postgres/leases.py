@@ -5,7 +5,10 @@ slot and publication the emulator creates on a source is first recorded in a lea
 per connector, mode 0600 since it holds the source URL) naming the owning process. Dropping
 them removes the lease; a process that dies without doing so leaves the lease behind, and the
 next start (:func:`reap_orphans`) finds it, sees its owner is gone, and drops the slot and the
-publication by name.
+publication by name. With a branch host given as a superuser URL (not embedded, so not deleted
+with the process), the lease also names the host and the connector's name prefix, and the reap
+first drops what the connector left there: its subscription, replica, branch databases and
+roles.
 
 Location: ``$ARDENT_EMULATOR_STATE_DIR``, else ``$XDG_STATE_HOME/ardent-emulator``, else
 ``~/.local/state/ardent-emulator``; leases live in its ``source-leases`` folder.
@@ -23,8 +26,15 @@ from pathlib import Path
 
 from . import pgconn
 from .dsn import PostgresUrl
+from .idents import quote_ident
 from .owners import own_token, owner_alive
-from .replication import IdentityChange, ReplicationError, ReplicationNames, drop_source_side
+from .replication import (
+    IdentityChange,
+    ReplicationError,
+    ReplicationNames,
+    drop_source_side,
+    drop_subscription,
+)
 
 STATE_DIR_ENV = "ARDENT_EMULATOR_STATE_DIR"
 _log = logging.getLogger(__name__)
@@ -52,6 +62,10 @@ class Lease:
     """The source lives on the owner's embedded server: nothing to drop once the owner died."""
     restore_identity: tuple[IdentityChange, ...] = ()
     """Tables given ``REPLICA IDENTITY FULL``, to be given back their previous identity."""
+    host: PostgresUrl | None = dataclasses.field(default=None, repr=False)
+    """Superuser URL of a branch host that outlives the owner (``None``: embedded)."""
+    prefix: str | None = None
+    """Name prefix of the connector's databases and roles on :attr:`host`."""
 
     @property
     def path(self) -> Path:
@@ -72,6 +86,8 @@ class Lease:
             "restore_identity": [
                 [change.schema, change.name, change.previous] for change in self.restore_identity
             ],
+            "host": None if self.host is None else self.host.to_url(),
+            "prefix": self.prefix,
         }
         scratch = self.path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -91,6 +107,8 @@ class Lease:
         *,
         dies_with_owner: bool = False,
         restore_identity: tuple[IdentityChange, ...] = (),
+        host: PostgresUrl | None = None,
+        prefix: str | None = None,
     ) -> Lease:
         return cls(
             names=names,
@@ -98,6 +116,8 @@ class Lease:
             owner=own_token(),
             dies_with_owner=dies_with_owner,
             restore_identity=restore_identity,
+            host=host,
+            prefix=prefix,
         )
 
     @classmethod
@@ -115,6 +135,8 @@ class Lease:
                     IdentityChange(str(schema), str(name), str(previous))
                     for schema, name, previous in body.get("restore_identity", [])
                 ),
+                host=PostgresUrl.parse(body["host"]) if body.get("host") else None,
+                prefix=str(body["prefix"]) if body.get("prefix") else None,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -134,32 +156,70 @@ def orphaned_leases() -> list[Lease]:
 
 
 async def reap_orphans(*, timeout: float = 10.0) -> list[str]:
-    """Drop the slot and publication of every orphaned lease; return the slots dropped.
+    """Drop what every orphaned lease names (host side first, then the slot, publication and
+    replica identities on the source); return the slots dropped.
 
-    A source that cannot be reached keeps its lease for the next start (and is logged).
+    A server that cannot be reached keeps its lease for the next start (and is logged).
     """
     reaped = []
     for lease in await asyncio.to_thread(orphaned_leases):
-        if lease.dies_with_owner:
+        if lease.dies_with_owner and lease.host is None:
             await asyncio.to_thread(lease.remove)
             continue
         try:
-            async with pgconn.connection(lease.source, timeout=timeout) as conn:
-                await drop_source_side(
-                    conn,
-                    lease.names,
-                    lease.subscription_oid,
-                    restore=lease.restore_identity,
-                    timeout=timeout,
-                )
+            if lease.host is not None and lease.prefix:
+                await _reap_host_side(lease.host, lease.prefix, lease.names, timeout=timeout)
+            if not lease.dies_with_owner:
+                async with pgconn.connection(lease.source, timeout=timeout) as conn:
+                    await drop_source_side(
+                        conn,
+                        lease.names,
+                        lease.subscription_oid,
+                        restore=lease.restore_identity,
+                        timeout=timeout,
+                    )
         except (OSError, asyncio.TimeoutError, pgconn.PostgresError, ReplicationError) as exc:
+            failed = lease.source
             _log.warning(
-                "could not drop orphaned replication slot %s on %s: %s",
+                "could not reap the replication %s of a crashed emulator (source %s): %s",
                 lease.names.slot,
-                lease.source.masked(),
-                lease.source.scrub(f"{type(exc).__name__}: {exc}"),
+                failed.masked(),
+                _scrub(lease, f"{type(exc).__name__}: {exc}"),
             )
             continue
         await asyncio.to_thread(lease.remove)
         reaped.append(lease.names.slot)
     return reaped
+
+
+def _scrub(lease: Lease, text: str) -> str:
+    text = lease.source.scrub(text)
+    return text if lease.host is None else lease.host.scrub(text)
+
+
+async def _reap_host_side(
+    host: PostgresUrl, prefix: str, names: ReplicationNames, *, timeout: float
+) -> None:
+    """The subscription (detached from its slot first), then every database and role named
+    ``<prefix>_*`` on *host*."""
+    like = prefix + "_"
+    async with pgconn.connection(host, timeout=timeout) as conn:
+        databases = [
+            str(row["datname"])
+            for row in await conn.fetch(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", like
+            )
+        ]
+        replica = f"{prefix}_replica"
+        if replica in databases:
+            async with pgconn.connection(host.with_database(replica), timeout=timeout) as sub:
+                await drop_subscription(sub, names)
+        for database in databases:
+            ident = quote_ident(database)
+            await conn.execute(f"ALTER DATABASE {ident} IS_TEMPLATE false")
+            await conn.execute(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)")
+        roles = await conn.fetch(
+            "SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)", like
+        )
+        for row in roles:
+            await conn.execute(f"DROP ROLE IF EXISTS {quote_ident(str(row['rolname']))}")
