@@ -575,7 +575,8 @@ class ConnectorStore:
         role_tasks = {
             name: asyncio.ensure_future(self._create_role(*roles[name])) for name in names
         }
-        opening: asyncio.Future[pgconn.Connection] = asyncio.ensure_future(self._take_replica())
+        taking = asyncio.ensure_future(self._take_replica())
+        setting: asyncio.Future[pgconn.Connection] | None = None
         pausing = False
         try:
             async with self._source_connection() as conn:
@@ -583,17 +584,17 @@ class ConnectorStore:
                 await self._sync_schema(conn)
                 sequences = await sequence_values(conn, self._schemas)
                 lap("read_source")
-                opening = asyncio.ensure_future(self._set_sequences(opening, sequences))
+                setting = asyncio.ensure_future(self._set_sequences(taking, sequences))
                 await self._wait_applied(conn, lsn)
                 lap("catch_up")
-            replica = await opening
+            replica = await setting
             lap("sequences")
             pausing = True
             await self._pause(replica)
             lap("pause")
         except BaseException:
             if not pausing:
-                await asyncio.shield(_abandon(opening))
+                await asyncio.shield(_abandon(taking, setting))
             await asyncio.shield(self._drop_roles(role_tasks))
             raise
         try:
@@ -649,6 +650,9 @@ class ConnectorStore:
 
     async def _drop_roles(self, tasks: Mapping[str, asyncio.Future[None]]) -> None:
         await asyncio.wait(tasks.values())
+        for task in tasks.values():  # their failures are superseded by the round's
+            if not task.cancelled():
+                task.exception()
         await asyncio.gather(
             *(self.host.drop_role(self.branch_identifier(name)) for name in tasks),
             return_exceptions=True,
@@ -877,9 +881,19 @@ async def _close_quietly(conn: pgconn.Connection) -> None:
         await conn.close(timeout=pgconn.DEFAULT_CONNECT_TIMEOUT)
 
 
-async def _abandon(opening: asyncio.Future[pgconn.Connection]) -> None:
-    """Cancel a connection still being opened, or close the one it opened."""
-    opening.cancel()
-    await asyncio.wait({opening})
-    if not opening.cancelled() and opening.exception() is None:
-        await _close_quietly(opening.result())
+async def _abandon(*steps: asyncio.Future[pgconn.Connection] | None) -> None:
+    """Cancel the steps still opening a connection; close the connections they opened."""
+    pending = {step for step in steps if step is not None}
+    for step in pending:
+        step.cancel()
+    if not pending:
+        return
+    await asyncio.wait(pending)
+    opened = {
+        id(conn): conn
+        for conn in (
+            step.result() for step in pending if not step.cancelled() and not step.exception()
+        )
+    }
+    for conn in opened.values():
+        await _close_quietly(conn)
