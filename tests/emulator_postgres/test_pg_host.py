@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -125,3 +127,22 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+async def test_the_default_workdir_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ardent_async.emulator.postgres import embedded
+
+    monkeypatch.setenv("ARDENT_EMULATOR_PG_DIR", str(tmp_path / "explicit"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    assert embedded.default_workdir() == tmp_path / "explicit"
+    monkeypatch.delenv("ARDENT_EMULATOR_PG_DIR")
+    assert embedded.default_workdir() == tmp_path / "tmp"
+    monkeypatch.delenv("TMPDIR")
+    monkeypatch.setattr(embedded, "RAM_DIR", tmp_path)
+    monkeypatch.setattr(embedded, "RAM_DIR_MIN_FREE_BYTES", 0)
+    expected = tmp_path if sys.platform.startswith("linux") else Path(tempfile.gettempdir())
+    assert embedded.default_workdir() == expected
+    monkeypatch.setattr(embedded, "RAM_DIR_MIN_FREE_BYTES", 2**62)  # never that much room
+    assert embedded.default_workdir() == Path(tempfile.gettempdir())
