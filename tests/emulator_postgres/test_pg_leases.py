@@ -60,9 +60,9 @@ async def test_reap_gives_back_the_replica_identity_it_changed(
     lease = dataclasses.replace(
         _lease(sample_url, name),
         restore_identity=(
-            IdentityChange("public", "identity_probe", 'USING INDEX "identity_probe_id"'),
-            IdentityChange("public", "identity_kept", "NOTHING"),
-            IdentityChange("public", "identity_gone", "DEFAULT"),  # dropped since: skipped
+            IdentityChange("public", "identity_probe", "i", "identity_probe_id"),
+            IdentityChange("public", "identity_kept", "n"),
+            IdentityChange("public", "identity_gone", "d"),  # dropped since: skipped
         ),
     )
     lease.write()

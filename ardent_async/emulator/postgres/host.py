@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -19,6 +20,8 @@ DEFAULT_MAX_ADMIN_CONNECTIONS = 32
 #: Idle admin connections to the maintenance database kept for reuse: opening one costs
 #: ~10 ms (a backend start and a SCRAM exchange), several times per branch create.
 MAX_IDLE_ADMIN_CONNECTIONS = 8
+#: An idle one older than this is closed, not reused (a server may end idle sessions).
+MAX_IDLE_SECONDS = 30.0
 #: ``CREATE DATABASE ... STRATEGY``: ``FILE_COPY`` (a checkpoint, then a copy of the files;
 #: with ``file_copy_method = clone`` on Postgres 18 a ``copy_file_range``/reflink) beat
 #: ``WAL_LOG`` at every size measured (1, 10, 100 MB; alone and 8 at once; 1 MB: 20 vs 26 ms,
@@ -52,7 +55,7 @@ class BranchHost:
         self._server = server
         self._server_version_num = server_version_num
         self._slots = asyncio.Semaphore(max_admin_connections)
-        self._idle: list[pgconn.Connection] = []
+        self._idle: list[tuple[pgconn.Connection, float]] = []  # (connection, idle since)
         self._file_copy_method = "clone"
         self._cleanups: list[Cleanup] = []
         self._prefixes: set[str] = set()
@@ -167,8 +170,9 @@ class BranchHost:
         async with self._slots:
             reused: pgconn.Connection | None = None
             while self._idle and reused is None:
-                reused = self._idle.pop()
-                if reused.is_closed():
+                reused, since = self._idle.pop()
+                if reused.is_closed() or time.monotonic() - since > MAX_IDLE_SECONDS:
+                    await self._discard(reused)
                     reused = None
             conn = reused if reused is not None else await pgconn.connect(self._admin)
             try:
@@ -184,7 +188,7 @@ class BranchHost:
             ):
                 await self._discard(conn)
             else:
-                self._idle.append(conn)
+                self._idle.append((conn, time.monotonic()))
 
     @staticmethod
     async def _discard(conn: pgconn.Connection) -> None:
@@ -194,7 +198,7 @@ class BranchHost:
 
     async def _close_idle(self) -> None:
         idle, self._idle = self._idle, []
-        await asyncio.gather(*(self._discard(conn) for conn in idle))
+        await asyncio.gather(*(self._discard(conn) for conn, _ in idle))
 
     async def drop_database(self, name: str) -> None:
         """Drop *name* if it exists, disconnecting its sessions first."""

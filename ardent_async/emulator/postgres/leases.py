@@ -84,7 +84,8 @@ class Lease:
             "subscription_oid": self.subscription_oid,
             "dies_with_owner": self.dies_with_owner,
             "restore_identity": [
-                [change.schema, change.name, change.previous] for change in self.restore_identity
+                [change.schema, change.name, change.previous, change.index]
+                for change in self.restore_identity
             ],
             "host": None if self.host is None else self.host.to_url(),
             "prefix": self.prefix,
@@ -132,8 +133,8 @@ class Lease:
                 subscription_oid=body.get("subscription_oid"),
                 dies_with_owner=bool(body.get("dies_with_owner", False)),
                 restore_identity=tuple(
-                    IdentityChange(str(schema), str(name), str(previous))
-                    for schema, name, previous in body.get("restore_identity", [])
+                    IdentityChange(str(schema), str(name), str(previous), index and str(index))
+                    for schema, name, previous, index in body.get("restore_identity", [])
                 ),
                 host=PostgresUrl.parse(body["host"]) if body.get("host") else None,
                 prefix=str(body["prefix"]) if body.get("prefix") else None,

@@ -37,11 +37,20 @@ class ReplicationError(RuntimeError):
 @dataclasses.dataclass(frozen=True)
 class IdentityChange:
     """A source table we gave ``REPLICA IDENTITY FULL``, and the identity to give back when
-    the replication is removed (``DEFAULT``, ``NOTHING`` or ``USING INDEX "name"``)."""
+    the replication is removed: *previous* is ``pg_class.relreplident`` (``d``efault,
+    ``n``othing or ``i``ndex, then *index* names it)."""
 
     schema: str
     name: str
     previous: str
+    index: str | None = None
+
+    @property
+    def clause(self) -> str:
+        """What follows ``ALTER TABLE ... REPLICA IDENTITY`` to give it back."""
+        if self.previous == "i" and self.index:
+            return f"USING INDEX {quote_ident(self.index)}"
+        return "NOTHING" if self.previous == "n" else "DEFAULT"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,11 +100,7 @@ async def identity_changes(
         )
         if row is None or row["identity"] == "f":
             continue
-        if row["identity"] == "i" and row["index_name"]:
-            previous = f"USING INDEX {quote_ident(row['index_name'])}"
-        else:
-            previous = "NOTHING" if row["identity"] == "n" else "DEFAULT"
-        changes.append(IdentityChange(schema, name, previous))
+        changes.append(IdentityChange(schema, name, row["identity"], row["index_name"]))
     return changes
 
 
@@ -108,7 +113,7 @@ async def restore_identities(conn: pgconn.Connection, changes: Sequence[Identity
             "SELECT relreplident::text FROM pg_class WHERE oid = to_regclass($1)", table
         )
         if current == "f":
-            await conn.execute(f"ALTER TABLE {table} REPLICA IDENTITY {change.previous}")
+            await conn.execute(f"ALTER TABLE {table} REPLICA IDENTITY {change.clause}")
 
 
 async def create_source_side(
