@@ -12,7 +12,7 @@ Per source size (1, 10, 100 MB of rows; 1 GB too with ``ARDENT_BENCH_1GB=1``):
   status reports it, sampled while the writer runs.
 
 The embedded server keeps its data where ``ardent_async.emulator.postgres.embedded`` decides
-(``/dev/shm`` on Linux when roomy; set ``ARDENT_EMULATOR_PG_DIR`` to measure on a disk).
+(the system temporary directory, a disk; ``ARDENT_EMULATOR_PG_DIR=/dev/shm`` measures in memory).
 """
 
 from __future__ import annotations

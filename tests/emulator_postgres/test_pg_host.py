@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -138,11 +137,9 @@ async def test_the_default_workdir_follows_the_environment(
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     assert embedded.default_workdir() == tmp_path / "explicit"
     monkeypatch.delenv("ARDENT_EMULATOR_PG_DIR")
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
     assert embedded.default_workdir() == tmp_path / "tmp"
     monkeypatch.delenv("TMPDIR")
-    monkeypatch.setattr(embedded, "RAM_DIR", tmp_path)
-    monkeypatch.setattr(embedded, "RAM_DIR_MIN_FREE_BYTES", 0)
-    expected = tmp_path if sys.platform.startswith("linux") else Path(tempfile.gettempdir())
-    assert embedded.default_workdir() == expected
-    monkeypatch.setattr(embedded, "RAM_DIR_MIN_FREE_BYTES", 2**62)  # never that much room
+    monkeypatch.setattr(tempfile, "tempdir", None)
     assert embedded.default_workdir() == Path(tempfile.gettempdir())
+    assert embedded.default_workdir() != Path("/dev/shm")  # memory only when asked for
