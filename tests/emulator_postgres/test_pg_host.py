@@ -134,6 +134,7 @@ async def test_the_default_workdir_follows_the_environment(
     from ardent_async.emulator.postgres import embedded
 
     monkeypatch.setenv("ARDENT_EMULATOR_PG_DIR", str(tmp_path / "explicit"))
+    (tmp_path / "tmp").mkdir()
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     assert embedded.default_workdir() == tmp_path / "explicit"
     monkeypatch.delenv("ARDENT_EMULATOR_PG_DIR")
