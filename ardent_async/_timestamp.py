@@ -21,6 +21,7 @@ stays a string: guessing would be worse than handing it over unchanged.
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 
 __all__ = ["parse_timestamp"]
@@ -49,14 +50,23 @@ _MONTHS = {
 _COMMON = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{6}|\.\d{3})?(?:Z|[+-]\d\d:\d\d)")
 
 
+_common = _COMMON.fullmatch
+_fromisoformat = datetime.fromisoformat
+
+
 def parse_timestamp(text: str) -> datetime | None:
     """The aware datetime ``text`` denotes, or None when it is not a timestamp we read."""
-    if _COMMON.fullmatch(text):
+    if _common(text):
         try:
-            return datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
+            if _ISO_Z:  # 3.11+ reads "Z" itself; 3.10 needs the offset spelt out
+                return _fromisoformat(text)
+            return _fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
         except ValueError:  # hour 24, month 13, offset of 24h or more...
             return None
     return parse_general(text)
+
+
+_ISO_Z = sys.version_info >= (3, 11)
 
 
 def parse_general(text: str) -> datetime | None:
