@@ -293,10 +293,21 @@ def _compiled_object(
         optional = _is_optional(tp)
         inner = next(a for a in get_args(tp) if a is not type(None)) if optional else tp
         names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(inner), inner
+        hook = names[f"h{i}"]
+        if hook is _structure_optional_timestamp:
+            optional, hook = True, _structure_timestamp
+            names[f"h{i}"] = hook
         conditions = [f"{var} is not None"] if optional else []
         if inner is str:
             conditions.append(f"{var}.__class__ is not str")
         convert = f"{var} = h{i}({var}, t{i})"
+        if hook is _structure_timestamp:
+            # The parse inline (the hook only for a non-string, which it refuses).
+            names["parse_timestamp"] = parse_timestamp
+            convert = (
+                f"{var} = (parse_timestamp({var}) or {var}) if {var}.__class__ is str"
+                f" else h{i}({var}, t{i})"
+            )
         if conditions:
             convert = f"if {' and '.join(conditions)}: {convert}"
         if field.default is attrs.NOTHING:

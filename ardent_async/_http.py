@@ -46,6 +46,8 @@ USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"
 # Pipeline.with_options(timeout=KEEP): leave the timeout as it is (None means "no limit").
 KEEP: Any = object()
+# Pipeline.send(reply_type=_RAW): hand back the response itself (what request() returns).
+_RAW: Any = object()
 
 
 def new_idempotency_key() -> str:
@@ -188,51 +190,12 @@ class Pipeline:
         ``json_body`` is JSON-ready data or a request model (encoded by the converter, ``None``
         fields omitted). ``options`` are the caller's per-call
         :class:`~ardent_async._options.RequestOptions`, checked here.
-        """
-        response = await self._send(
-            method, path, params, json_body, idempotency_key, retry_safe, timeout, options
-        )
-        if reply_type is None:
-            return None
-        return converter.structure(parse_json(response), reply_type, response.status_code)
-
-    def decode(self, response: Response, reply_type: type[T] | Any) -> T:
-        decoded: T = converter.structure(parse_json(response), reply_type, response.status_code)
-        return decoded
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        idempotency_key: str | None = None,
-        retry_safe: bool | None = None,
-        timeout: float | None = None,
-        options: Mapping[str, Any] | None = None,
-    ) -> Response:
-        """Send with retries; return the 2xx response or raise the typed error.
 
         ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
         caller's ``options["timeout"]`` replaces the client's base that it was built from.
         """
-        return await self._send(
-            method, path, params, json_body, idempotency_key, retry_safe, timeout, options
-        )
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, Any] | None,
-        json_body: Any,
-        idempotency_key: str | None,
-        retry_safe: bool | None,
-        timeout: float | None,
-        options: Mapping[str, Any] | None,
-    ) -> Response:
-        # Positional, and as short as it can be kept: every call of the SDK runs this.
+        # One coroutine from the service to the transport, as short as it can be kept: every
+        # call of the SDK runs this. (``reply_type=_RAW``: :meth:`request` wants the response.)
         # Checked before anything else: a bad option is the caller's error, nothing is sent.
         chosen = resolve(options) if options else None
         if self._life.closed:
@@ -312,7 +275,11 @@ class Pipeline:
                 sink = response_sink.get()
                 if sink is not None:
                     sink.append(ResponseInfo(method, path, status, response.headers, attempt))
-                return response
+                if reply_type is None:
+                    return None
+                if reply_type is _RAW:
+                    return response
+                return converter.structure(parse_json(response), reply_type, status)
             if status in self.retry.statuses and retry_safe and attempt < attempts:
                 delay = self.retry.delay(
                     attempt - 1, response.headers.get("retry-after"), self.clock.time(), self._rng
@@ -339,6 +306,40 @@ class Pipeline:
                 secrets=(*self.auth.secrets(), *collect_secrets(json_body)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def decode(self, response: Response, reply_type: type[T] | Any) -> T:
+        decoded: T = converter.structure(parse_json(response), reply_type, response.status_code)
+        return decoded
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        retry_safe: bool | None = None,
+        timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Response:
+        """Send with retries; return the 2xx response or raise the typed error.
+
+        ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
+        caller's ``options["timeout"]`` replaces the client's base that it was built from.
+        """
+        response: Response = await self.send(
+            method,
+            path,
+            _RAW,
+            params=params,
+            json_body=json_body,
+            idempotency_key=idempotency_key,
+            retry_safe=retry_safe,
+            timeout=timeout,
+            options=options,
+        )
+        return response
 
     def _apply(
         self,
