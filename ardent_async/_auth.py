@@ -37,6 +37,10 @@ class BearerAuth:
             )
         return self._headers
 
+    @property
+    def has_token(self) -> bool:
+        return self._headers is not None
+
     def secrets(self) -> tuple[str, ...]:
         return (self._token,) if self._token else ()
 

@@ -12,12 +12,13 @@ import platform
 import random
 import uuid
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 import attrs
 
-from ardent_async._auth import Auth
+from ardent_async._auth import Auth, BearerAuth
 from ardent_async._clock import Clock
 from ardent_async._converter import converter
 from ardent_async._options import ResolvedOptions, resolve
@@ -45,6 +46,8 @@ USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"
 # Pipeline.with_options(timeout=KEEP): leave the timeout as it is (None means "no limit").
 KEEP: Any = object()
+# Pipeline.send(reply_type=_RAW): hand back the response itself (what request() returns).
+_RAW: Any = object()
 
 
 def new_idempotency_key() -> str:
@@ -97,6 +100,15 @@ class Pipeline:
             "Accept": "application/json",
             **(headers or {}),
         }
+        self._signed = self._fixed_headers()
+
+    def _fixed_headers(self) -> Mapping[str, str] | None:
+        """Every header of a plain request, when no attempt needs its own (a bearer token's
+        are the same each time): built once, read-only since each request shares it."""
+        if isinstance(self.auth, BearerAuth) and self.auth.has_token:
+            fixed = {**self._static_headers, **self.auth.headers("", "", b"")}
+            return MappingProxyType(fixed)
+        return None
 
     @property
     def closed(self) -> bool:
@@ -127,6 +139,7 @@ class Pipeline:
             copy.retry = attrs.evolve(copy.retry, max_retries=max_retries)
         if extra_headers:
             copy._static_headers = {**self._static_headers, **extra_headers}
+            copy._signed = copy._fixed_headers()
         return copy
 
     @overload
@@ -177,43 +190,12 @@ class Pipeline:
         ``json_body`` is JSON-ready data or a request model (encoded by the converter, ``None``
         fields omitted). ``options`` are the caller's per-call
         :class:`~ardent_async._options.RequestOptions`, checked here.
-        """
-        response = await self.request(
-            method,
-            path,
-            params=params,
-            json_body=json_body,
-            idempotency_key=idempotency_key,
-            retry_safe=retry_safe,
-            timeout=timeout,
-            options=options,
-        )
-        if reply_type is None:
-            return None
-        return self.decode(response, reply_type)
-
-    def decode(self, response: Response, reply_type: type[T] | Any) -> T:
-        data = parse_json(response)
-        decoded: T = converter.structure(data, reply_type, status_code=response.status_code)
-        return decoded
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        idempotency_key: str | None = None,
-        retry_safe: bool | None = None,
-        timeout: float | None = None,
-        options: Mapping[str, Any] | None = None,
-    ) -> Response:
-        """Send with retries; return the 2xx response or raise the typed error.
 
         ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
         caller's ``options["timeout"]`` replaces the client's base that it was built from.
         """
+        # One coroutine from the service to the transport, as short as it can be kept: every
+        # call of the SDK runs this. (``reply_type=_RAW``: :meth:`request` wants the response.)
         # Checked before anything else: a bad option is the caller's error, nothing is sent.
         chosen = resolve(options) if options else None
         if self._life.closed:
@@ -223,19 +205,23 @@ class Pipeline:
         if query:
             url = f"{url}?{query}"
         headers = self._static_headers
+        signed = self._signed
         body = b""
         if json_body is not None:
+            signed = None
             if attrs.has(type(json_body)):
                 json_body = converter.body(json_body)
             body = encode_json(json_body, ascii_only=self.ascii_json)
             headers = {**headers, "Content-Type": "application/json"}
         if idempotency_key is not None:
+            signed = None
             headers = {**headers, IDEMPOTENCY_HEADER: idempotency_key}
         if retry_safe is None:
             retry_safe = method in IDEMPOTENT_METHODS or idempotency_key is not None
         effective_timeout = self.timeout if timeout is None else timeout
         attempts = self.retry.max_retries + 1
         if chosen is not None:
+            signed = None
             headers, effective_timeout, attempts = self._apply(
                 chosen, headers, timeout, effective_timeout, attempts
             )
@@ -244,7 +230,7 @@ class Pipeline:
             request = Request(
                 method,
                 url,
-                {**headers, **self.auth.headers(method, path, body)},
+                signed or {**headers, **self.auth.headers(method, path, body)},
                 body or None,
                 effective_timeout,
             )
@@ -289,7 +275,11 @@ class Pipeline:
                 sink = response_sink.get()
                 if sink is not None:
                     sink.append(ResponseInfo(method, path, status, response.headers, attempt))
-                return response
+                if reply_type is None:
+                    return None
+                if reply_type is _RAW:
+                    return response
+                return converter.structure(parse_json(response), reply_type, status)
             if status in self.retry.statuses and retry_safe and attempt < attempts:
                 delay = self.retry.delay(
                     attempt - 1, response.headers.get("retry-after"), self.clock.time(), self._rng
@@ -316,6 +306,40 @@ class Pipeline:
                 secrets=(*self.auth.secrets(), *collect_secrets(json_body)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def decode(self, response: Response, reply_type: type[T] | Any) -> T:
+        decoded: T = converter.structure(parse_json(response), reply_type, response.status_code)
+        return decoded
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        retry_safe: bool | None = None,
+        timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Response:
+        """Send with retries; return the 2xx response or raise the typed error.
+
+        ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
+        caller's ``options["timeout"]`` replaces the client's base that it was built from.
+        """
+        response: Response = await self.send(
+            method,
+            path,
+            _RAW,
+            params=params,
+            json_body=json_body,
+            idempotency_key=idempotency_key,
+            retry_safe=retry_safe,
+            timeout=timeout,
+            options=options,
+        )
+        return response
 
     def _apply(
         self,

@@ -26,12 +26,12 @@ def check_id(name: str, value: object) -> str:
     return value
 
 
-def _quoted(name: str, value: object) -> str:
-    if type(value) is str and _PLAIN_ID.fullmatch(value):
+def segment(name: str, value: object) -> str:
+    """``value`` as one path segment: a checked id, percent-quoted (``name`` is the argument
+    an error names). Services build paths as f-strings of these."""
+    if type(value) is str and (
+        # The usual id (``proj_123``) passes the two C checks; others go through the pattern.
+        (value.isascii() and value.isidentifier()) or _PLAIN_ID.fullmatch(value)
+    ):
         return value
     return quote(check_id(name, value), safe="")
-
-
-def expand(template: str, **ids: str) -> str:
-    """Fill ``{name}`` placeholders of ``template`` with checked, quoted ids."""
-    return template.format_map({name: _quoted(name, value) for name, value in ids.items()})

@@ -21,6 +21,7 @@ stays a string: guessing would be worse than handing it over unchanged.
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 
 __all__ = ["parse_timestamp"]
@@ -49,14 +50,33 @@ _MONTHS = {
 _COMMON = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{6}|\.\d{3})?(?:Z|[+-]\d\d:\d\d)")
 
 
+_common = _COMMON.fullmatch
+_fromisoformat = datetime.fromisoformat
+
+
 def parse_timestamp(text: str) -> datetime | None:
     """The aware datetime ``text`` denotes, or None when it is not a timestamp we read."""
-    if _COMMON.fullmatch(text):
+    if _ISO_Z and text[-1:] == "Z" and text[4:20:3] in _UTC_SHAPES and len(text) in _UTC_LENGTHS:
+        # The commonest shape, told by its separators alone (cheaper than the pattern):
+        # ``fromisoformat`` checks the rest are ASCII digits, anything else is decided below.
         try:
-            return datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
-        except ValueError:  # hour 24, month 13, offset of 24h or more...
-            return None
+            return _fromisoformat(text)
+        except ValueError:  # month 13, hour 24, non-ASCII digits: the general parser decides
+            return parse_general(text)
+    if _common(text):
+        try:
+            if _ISO_Z:  # 3.11+ reads "Z" itself; 3.10 needs the offset spelt out
+                return _fromisoformat(text)
+            return _fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
+        except ValueError:  # hour 24, month 13, non-ASCII digits...: the general parser decides
+            pass
     return parse_general(text)
+
+
+_ISO_Z = sys.version_info >= (3, 11)
+# ``2026-01-01T00:00:00Z``, with 3 or 6 fraction digits: the separators at 4, 7, ... 19.
+_UTC_SHAPES = frozenset({"--T::Z", "--T::."})
+_UTC_LENGTHS = frozenset({20, 24, 27})
 
 
 def parse_general(text: str) -> datetime | None:

@@ -39,7 +39,7 @@ import random
 from collections.abc import Coroutine, Iterable
 
 from ardent_async._http import Pipeline
-from ardent_async._paths import expand
+from ardent_async._paths import segment
 from ardent_async._retry import parse_retry_after
 from ardent_async.errors import (
     ArdentAPIError,
@@ -122,7 +122,7 @@ class Subscription:
         every_answer: bool,
     ) -> None:
         self.operation_id = operation_id
-        self.path = expand("/v1/operations/{operation_id}", operation_id=operation_id)
+        self.path = f"/v1/operations/{segment('operation_id', operation_id)}"
         self.seq = seq
         self.rank = seq
         self.started = now

@@ -17,7 +17,7 @@ from ardent_async._bounded import run_bounded
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, expand
+from ardent_async._paths import check_id, segment
 from ardent_async._poller import OperationPoller, completed
 from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY
 from ardent_async._waiter import Subscription
@@ -101,7 +101,7 @@ class BranchesService:
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
         ``row.extra["tags"]``) contains it; the API has no tag filter, so this is done here.
         """
-        path = expand("/v1/branches/{connector_id}", connector_id=connector_id)
+        path = f"/v1/branches/{segment('connector_id', connector_id)}"
         wanted = _validate.optional_text("tag", tag)
         rows = await self._http.send("GET", path, builtins.list[BranchRow], options=options)
         if wanted is None:
@@ -124,7 +124,7 @@ class BranchesService:
         raise NotFoundError(
             f"no branch with id or name {wanted!r} on connector {connector_id}{capped}",
             method="GET",
-            path=expand("/v1/branches/{connector_id}", connector_id=connector_id),
+            path=f"/v1/branches/{segment('connector_id', connector_id)}",
         )
 
     async def create_many(

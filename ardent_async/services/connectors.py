@@ -13,7 +13,7 @@ from ardent_async import _validate
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, expand
+from ardent_async._paths import check_id, segment
 from ardent_async._spec import constants
 from ardent_async.errors import (
     ArdentResponseError,
@@ -183,7 +183,7 @@ class ConnectorsService:
 
     async def get(self, connector_id: str, **options: Unpack[RequestOptions]) -> ConnectorRow:
         """The connector's row. NotFoundError if there is none."""
-        path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}"
         return await self._http.send("GET", path, ConnectorRow, options=options)
 
     async def update(
@@ -197,7 +197,7 @@ class ConnectorsService:
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
         """Change the given fields; the others stay as they are. ``drop_extensions=[]`` clears."""
-        path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}"
         if all(v is None for v in (name, project_id, connection_details, drop_extensions)):
             raise ArdentValidationError(
                 "update: pass at least one of name, project_id, connection_details, "
@@ -224,7 +224,7 @@ class ConnectorsService:
         self, connector_id: str, *, force: bool = False, **options: Unpack[RequestOptions]
     ) -> OperationHandle:
         """Start deleting the connector; poll the returned operation."""
-        path = expand("/v1/connectors/{connector_id}", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}"
         params = {"force": True} if _validate.flag("force", force) else None
         return await self._http.send(
             "DELETE", path, OperationHandle, params=params, options=options
@@ -234,7 +234,7 @@ class ConnectorsService:
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> DiscoverAccepted:
         """Start (or join) discovery of the source's schemas; poll the returned operation."""
-        path = expand("/v1/connectors/{connector_id}/discover", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/discover"
         # The server joins a discovery already running, so a repeat cannot start a second one.
         return await self._http.send(
             "POST", path, DiscoverAccepted, retry_safe=True, options=options
@@ -244,7 +244,7 @@ class ConnectorsService:
         self, connector_id: str, selected_paths: Sequence[str], **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Choose the discovered paths to replicate (``["*"]``: everything)."""
-        path = expand("/v1/connectors/{connector_id}/selection", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/selection"
         paths = _validate.string_list("selected_paths", selected_paths)
         if not paths:
             raise ArdentValidationError(
@@ -264,9 +264,7 @@ class ConnectorsService:
 
         Values: ``exclude``, ``add_pk`` or ``replica_identity_full``.
         """
-        path = expand(
-            "/v1/connectors/{connector_id}/replica-identity-decisions", connector_id=connector_id
-        )
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/replica-identity-decisions"
         checked = _validate.mapping("decisions", decisions)
         for table, decision in checked.items():
             _validate.choice(f"decisions[{table!r}]", decision, REPLICA_IDENTITY_DECISIONS)
@@ -277,7 +275,7 @@ class ConnectorsService:
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> EngineSetupResult:
         """Start (or join) the engine setup; or learn that it is already done."""
-        path = expand("/v1/connectors/{connector_id}/engine-setup", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/engine-setup"
         # Setup is started or joined, never duplicated: safe to retry.
         response = await self._http.request("POST", path, retry_safe=True, options=options)
         if response.status_code == 202:
@@ -293,7 +291,7 @@ class ConnectorsService:
         self, connector_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Refuse deletes of this connector until unlocked."""
-        path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/deletion-lock"
         body = ConnectorDeletionLockRequest(
             reason=_validate.optional_text("reason", reason, max_length=MAX_LOCK_REASON)
         )
@@ -306,7 +304,7 @@ class ConnectorsService:
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Allow the connector to be deleted again (see :meth:`lock_deletion`)."""
-        path = expand("/v1/connectors/{connector_id}/deletion-lock", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/deletion-lock"
         reply = await self._http.send("DELETE", path, ConnectorEnvelope, options=options)
         return reply.connector
 
@@ -315,7 +313,7 @@ class ConnectorsService:
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> builtins.list[QuarantineRow]:
         """The connector's paused (quarantined) replication deployments."""
-        path = expand("/v1/connectors/{connector_id}/quarantine", connector_id=connector_id)
+        path = f"/v1/connectors/{segment('connector_id', connector_id)}/quarantine"
         reply = await self._http.send("GET", path, QuarantineListResponse, options=options)
         return reply.quarantines
 
@@ -323,11 +321,9 @@ class ConnectorsService:
         self, connector_id: str, quarantine_id: str, **options: Unpack[RequestOptions]
     ) -> QuarantineRow:
         """Resume a paused replication deployment."""
-        path = expand(
-            "/v1/connectors/{connector_id}/quarantine/{quarantine_id}/release",
-            connector_id=connector_id,
-            quarantine_id=quarantine_id,
-        )
+        connector = segment("connector_id", connector_id)
+        quarantine = segment("quarantine_id", quarantine_id)
+        path = f"/v1/connectors/{connector}/quarantine/{quarantine}/release"
         return await self._http.send("POST", path, QuarantineRow, options=options)
 
 

@@ -11,7 +11,7 @@ from ardent_async import _validate
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, expand
+from ardent_async._paths import check_id, segment
 from ardent_async.errors import validation_error
 from ardent_async.models import LegacyCreateJobRequest, LegacyDeleteJobRequest, LegacyJob
 from ardent_async.services import _legacy
@@ -87,7 +87,7 @@ class JobsService:
 
     async def files(self, job_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
         """The job's file system, as the server describes it."""
-        path = expand("/v1/jobs/{job_id}/files", job_id=job_id)
+        path = f"/v1/jobs/{segment('job_id', job_id)}/files"
         return await _legacy.send(self._http, "GET", path, None, options=options)
 
 

@@ -9,7 +9,7 @@ from typing_extensions import Unpack
 from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
-from ardent_async._paths import expand
+from ardent_async._paths import segment
 from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.fanout import OperationOutcome
@@ -30,7 +30,7 @@ class OperationsService:
     ) -> AsyncOperationResponse:
         """The operation's state. ``wait`` (0-10 s) asks the server to hold the request until
         the operation is terminal or the time passes."""
-        path = expand("/v1/operations/{operation_id}", operation_id=operation_id)
+        path = f"/v1/operations/{segment('operation_id', operation_id)}"
         params = None
         timeout = None
         if wait is not None:

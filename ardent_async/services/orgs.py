@@ -9,7 +9,7 @@ from typing_extensions import Unpack
 from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, expand
+from ardent_async._paths import segment
 from ardent_async._spec import constants
 from ardent_async.models import (
     APIKeyCreateResponse,
@@ -39,14 +39,14 @@ class OrgsService:
     async def get(self, org_id: str, **options: Unpack[RequestOptions]) -> OrgDetails:
         """The organization's details."""
         return await self._http.send(
-            "GET", expand("/v1/orgs/{org_id}", org_id=org_id), OrgDetails, options=options
+            "GET", f"/v1/orgs/{segment('org_id', org_id)}", OrgDetails, options=options
         )
 
     async def update(
         self, org_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> OrgDetails:
         """Rename the organization."""
-        path = expand("/v1/orgs/{org_id}", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}"
         body = UpdateOrgRequest(name=_validate.text("name", name))
         # A rename is a set: repeating it is harmless, so it may be retried.
         return await self._http.send(
@@ -56,23 +56,19 @@ class OrgsService:
     async def delete(self, org_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete the organization."""
         await self._http.send(
-            "DELETE", expand("/v1/orgs/{org_id}", org_id=org_id), None, options=options
+            "DELETE", f"/v1/orgs/{segment('org_id', org_id)}", None, options=options
         )
 
     async def list_members(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgMember]:
         """The organization's members and their roles."""
-        path = expand("/v1/orgs/{org_id}/members", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/members"
         return await self._http.send("GET", path, list[OrgMember], options=options)
 
     async def update_member_role(
         self, org_id: str, user_id: str, *, role_key: str, **options: Unpack[RequestOptions]
     ) -> OrgMember:
         """Give a member another role: ``owner``, ``admin``, ``member`` or ``viewer``."""
-        path = expand(
-            "/v1/orgs/{org_id}/members/{target_user_id}",
-            org_id=org_id,
-            target_user_id=check_id("user_id", user_id),  # errors name the argument
-        )
+        path = f"/v1/orgs/{segment('org_id', org_id)}/members/{segment('user_id', user_id)}"
         body = UpdateMemberRoleRequest(role_key=_validate.choice("role_key", role_key, ROLE_KEYS))
         return await self._http.send(
             "PATCH", path, OrgMember, json_body=body, retry_safe=True, options=options
@@ -82,11 +78,7 @@ class OrgsService:
         self, org_id: str, user_id: str, **options: Unpack[RequestOptions]
     ) -> None:
         """Remove the member ``user_id`` from the organization."""
-        path = expand(
-            "/v1/orgs/{org_id}/members/{target_user_id}",
-            org_id=org_id,
-            target_user_id=check_id("user_id", user_id),  # errors name the argument
-        )
+        path = f"/v1/orgs/{segment('org_id', org_id)}/members/{segment('user_id', user_id)}"
         await self._http.send("DELETE", path, None, options=options)
 
     async def invite(
@@ -98,7 +90,7 @@ class OrgsService:
         **options: Unpack[RequestOptions],
     ) -> OrgInvite:
         """Invite ``email`` to join with ``role_key``."""
-        path = expand("/v1/orgs/{org_id}/invite", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/invite"
         body = InviteUserRequest(
             email=_validate.email("email", email),
             role_key=_validate.choice("role_key", role_key, ROLE_KEYS),
@@ -107,26 +99,26 @@ class OrgsService:
 
     async def list_invites(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgInvite]:
         """Pending invitations."""
-        path = expand("/v1/orgs/{org_id}/invites", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/invites"
         return await self._http.send("GET", path, list[OrgInvite], options=options)
 
     async def revoke_invite(
         self, org_id: str, invite_id: str, **options: Unpack[RequestOptions]
     ) -> None:
         """Revoke a pending invite."""
-        path = expand("/v1/orgs/{org_id}/invites/{invite_id}", org_id=org_id, invite_id=invite_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/invites/{segment('invite_id', invite_id)}"
         await self._http.send("DELETE", path, None, options=options)
 
     async def list_roles(self, org_id: str, **options: Unpack[RequestOptions]) -> list[OrgRole]:
         """Roles that members and API keys can hold (``role_id`` for :meth:`create_api_key`)."""
-        path = expand("/v1/orgs/{org_id}/roles", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/roles"
         return await self._http.send("GET", path, list[OrgRole], options=options)
 
     async def list_api_keys(
         self, org_id: str, **options: Unpack[RequestOptions]
     ) -> list[APIKeyListItem]:
         """Active keys, newest first. Secrets are never listed, only their prefixes."""
-        path = expand("/v1/orgs/{org_id}/api-keys", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/api-keys"
         return await self._http.send("GET", path, list[APIKeyListItem], options=options)
 
     async def create_api_key(
@@ -143,7 +135,7 @@ class OrgsService:
 
         The reply's ``api_key`` is the secret, returned only this once (masked in its repr).
         """
-        path = expand("/v1/orgs/{org_id}/api-keys", org_id=org_id)
+        path = f"/v1/orgs/{segment('org_id', org_id)}/api-keys"
         body = CreateAPIKeyRequest(
             name=_validate.text("name", name, max_length=MAX_API_KEY_NAME),
             role_id=_validate.text("role_id", role_id),
@@ -162,7 +154,5 @@ class OrgsService:
         self, org_id: str, api_key_id: str, **options: Unpack[RequestOptions]
     ) -> None:
         """Revoke an API key; requests with it are refused from then on."""
-        path = expand(
-            "/v1/orgs/{org_id}/api-keys/{api_key_id}", org_id=org_id, api_key_id=api_key_id
-        )
+        path = f"/v1/orgs/{segment('org_id', org_id)}/api-keys/{segment('api_key_id', api_key_id)}"
         await self._http.send("DELETE", path, None, options=options)

@@ -7,7 +7,7 @@ from typing_extensions import Unpack
 from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, expand
+from ardent_async._paths import check_id, segment
 from ardent_async._spec import constants
 from ardent_async.models import (
     CreateProjectRequest,
@@ -53,7 +53,7 @@ class ProjectsService:
         """The project. NotFoundError if there is none."""
         return await self._http.send(
             "GET",
-            expand("/v1/projects/{project_id}", project_id=project_id),
+            f"/v1/projects/{segment('project_id', project_id)}",
             ProjectRow,
             options=options,
         )
@@ -62,7 +62,7 @@ class ProjectsService:
         self, project_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> ProjectRow:
         """Rename a project."""
-        path = expand("/v1/projects/{project_id}", project_id=project_id)
+        path = f"/v1/projects/{segment('project_id', project_id)}"
         body = UpdateProjectRequest(
             name=_validate.text(
                 "name", name, max_length=constants.UPDATE_PROJECT_REQUEST_NAME_MAX_LENGTH
@@ -75,5 +75,5 @@ class ProjectsService:
 
     async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> MessageResponse:
         """Delete the project; the reply's ``message`` says what was done."""
-        path = expand("/v1/projects/{project_id}", project_id=project_id)
+        path = f"/v1/projects/{segment('project_id', project_id)}"
         return await self._http.send("DELETE", path, MessageResponse, options=options)

@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 
 from ardent_async import ArdentClient
+from ardent_async._converter import converter
 from ardent_async.errors import ArdentResponseError
 from tests.contract.counts import TRIED
 from tests.contract.replies import (
@@ -183,13 +184,35 @@ def test_every_published_operation_is_covered() -> None:
     assert published == set(CALLS)
 
 
+@pytest.fixture
+def fast_decoder_checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every decode also runs the detailed converter, which must give an equal model: the fast
+    one's compiled code is a speed-up, never another result. Yields the number compared."""
+    compared = [0]
+    fast = converter.structure
+
+    def structure(data: Any, tp: Any, status_code: int | None = None) -> Any:
+        value = fast(data, tp, status_code)
+        assert value == converter._detailed.structure(data, tp), f"{tp} from {data!r:.300}"
+        compared[0] += 1
+        return value
+
+    monkeypatch.setattr(converter, "structure", structure)
+    return compared
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     sorted(RESPONSES),
     ids=[f"{m} {p} {s}" for m, p, s in sorted(RESPONSES)],
 )
 async def test_allowed_replies_decode_and_broken_ones_raise(
-    server: ReplyServer, client: ArdentClient, method: str, path: str, status: int
+    server: ReplyServer,
+    client: ArdentClient,
+    fast_decoder_checked: list[int],
+    method: str,
+    path: str,
+    status: int,
 ) -> None:
     schema = RESPONSES[(method, path, status)]
     call = CALLS[(method, path)]
@@ -212,6 +235,7 @@ async def test_allowed_replies_decode_and_broken_ones_raise(
         except ArdentResponseError as exc:
             pytest.fail(f"an allowed reply was refused: {exc}\nreply: {json.dumps(reply)[:2000]}")
         tried[0] += 1
+    assert fast_decoder_checked[0] >= len(replies)
     for where, reply in broken_replies(schema):
         server.serve(status, reply)
         try:

@@ -228,3 +228,51 @@ def test_fast_path_agrees_with_the_general_parser(
         text = moment.astimezone(timezone.utc).isoformat(timespec=timespec)[:-6] + "Z"
     assume(_COMMON.fullmatch(text))
     assert parse_timestamp(text) == parse_general(text) == moment
+
+
+# Texts close to the fast paths' shapes: digits (some not ASCII), the separators, and noise.
+_NEAR_TIMESTAMP = st.builds(
+    lambda base, edits: _edited(base, edits),
+    st.sampled_from(
+        [
+            "2026-11-25T10:00:00Z",
+            "2026-11-25T10:00:00.123Z",
+            "2026-11-25T10:00:00.123456Z",
+            "2026-11-25T10:00:00+02:00",
+            "2026-11-25 10:00:00.123456-05:30",
+        ]
+    ),
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from("0912３٣-:.TtZz +,W")), max_size=3),
+)
+
+
+def _edited(base: str, edits: list[tuple[int, str]]) -> str:
+    chars = list(base)
+    for position, char in edits:
+        if position < len(chars):
+            chars[position] = char
+        else:
+            chars.append(char)
+    return "".join(chars)
+
+
+@given(text=_NEAR_TIMESTAMP)
+def test_fast_paths_never_decide_otherwise_than_the_general_parser(text: str) -> None:
+    assert parse_timestamp(text) == parse_general(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "２026-11-25T10:00:00Z",  # a non-ASCII digit: the general parser reads it
+        "2026-11-25T10:00:0١Z",
+        "2026-11-25T24:00:00Z",
+        "2026-13-25T10:00:00Z",
+        "2026-W48-1T10:00:00Z",
+        "2026-11-25X10:00:00Z",
+        "2026-11-25T10:00:00.ab3Z",
+        "2026-11-25T10:00:00.1234Z",
+    ],
+)
+def test_fast_paths_agree_on_edge_cases(text: str) -> None:
+    assert parse_timestamp(text) == parse_general(text)
