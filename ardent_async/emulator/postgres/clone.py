@@ -539,7 +539,9 @@ class ConnectorStore:
         source = self._source
         assert source is not None
         conn = self._source_conn
-        if conn is None or conn.is_closed():
+        if conn is None or not pgconn.reusable_here(conn):
+            if conn is not None:
+                await _close_quietly(conn)
             conn = self._source_conn = await pgconn.connect(source)
         try:
             yield conn
@@ -620,7 +622,9 @@ class ConnectorStore:
         """The connection to the replica kept since the last resume (its catalog caches are
         warm, and opening one costs ~10 ms), or a new one."""
         conn, self._replica_conn = self._replica_conn, None
-        if conn is None or conn.is_closed():
+        if conn is None or not pgconn.reusable_here(conn):
+            if conn is not None:
+                await _close_quietly(conn)
             conn = await pgconn.connect(self.host.admin_dsn(self.replica_database))
         return conn
 
@@ -876,9 +880,7 @@ class ConnectorStore:
             raise CloneError(self._scrub(f"dropping the replica failed: {host_failure}"))
 
 
-async def _close_quietly(conn: pgconn.Connection) -> None:
-    with contextlib.suppress(OSError, asyncio.TimeoutError, pgconn.PostgresError):
-        await conn.close(timeout=pgconn.DEFAULT_CONNECT_TIMEOUT)
+_close_quietly = pgconn.close_quietly
 
 
 async def _abandon(*steps: asyncio.Future[pgconn.Connection] | None) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -171,7 +171,7 @@ class BranchHost:
             reused: pgconn.Connection | None = None
             while self._idle and reused is None:
                 reused, since = self._idle.pop()
-                if reused.is_closed() or time.monotonic() - since > MAX_IDLE_SECONDS:
+                if not pgconn.reusable_here(reused) or time.monotonic() - since > MAX_IDLE_SECONDS:
                     await self._discard(reused)
                     reused = None
             conn = reused if reused is not None else await pgconn.connect(self._admin)
@@ -192,9 +192,7 @@ class BranchHost:
 
     @staticmethod
     async def _discard(conn: pgconn.Connection) -> None:
-        if not conn.is_closed():
-            with suppress(OSError, asyncio.TimeoutError, pgconn.PostgresError):
-                await conn.close(timeout=pgconn.DEFAULT_CONNECT_TIMEOUT)
+        await pgconn.close_quietly(conn)
 
     async def _close_idle(self) -> None:
         idle, self._idle = self._idle, []

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any, Protocol, cast
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
@@ -50,6 +51,25 @@ class Connection(Protocol):
     def is_closed(self) -> bool: ...
 
     def is_in_transaction(self) -> bool: ...
+
+    def terminate(self) -> None: ...
+
+
+def reusable_here(conn: Connection) -> bool:
+    """True for an open connection of the running event loop. A kept one opened in another
+    loop (a test runner's, the blocking client's thread) can only be terminated, not awaited."""
+    return not conn.is_closed() and getattr(conn, "_loop", None) is asyncio.get_running_loop()
+
+
+async def close_quietly(conn: Connection) -> None:
+    """Close *conn*, ignoring a server or network failure; one of another loop is terminated."""
+    if conn.is_closed():
+        return
+    if getattr(conn, "_loop", None) is not asyncio.get_running_loop():
+        conn.terminate()
+        return
+    with suppress(OSError, asyncio.TimeoutError, PostgresError):
+        await conn.close(timeout=DEFAULT_CONNECT_TIMEOUT)
 
 
 async def connect(url: PostgresUrl, *, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Connection:
