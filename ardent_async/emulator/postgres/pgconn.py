@@ -66,7 +66,8 @@ async def close_quietly(conn: Connection) -> None:
     if conn.is_closed():
         return
     if getattr(conn, "_loop", None) is not asyncio.get_running_loop():
-        conn.terminate()
+        with suppress(RuntimeError):  # that loop may be closed already, and its socket with it
+            conn.terminate()
         return
     with suppress(OSError, asyncio.TimeoutError, PostgresError):
         await conn.close(timeout=DEFAULT_CONNECT_TIMEOUT)
