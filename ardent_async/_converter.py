@@ -278,7 +278,7 @@ def _compiled_object(
     """
     attrs.resolve_types(cls)
     fields = [a for a in attrs.fields(cls) if a.name != "extra"]
-    names: dict[str, Any] = {"cls": cls, "dict": dict, "TypeError": TypeError}
+    names: dict[str, Any] = {"cls": cls, "TypeError": TypeError}
     lines = [
         "def structure(o, _):",
         "    if o.__class__ is not dict:",

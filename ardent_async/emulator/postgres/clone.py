@@ -541,17 +541,17 @@ class ConnectorStore:
         conn = self._source_conn
         if conn is None or not pgconn.reusable_here(conn):
             if conn is not None:
-                await _close_quietly(conn)
+                await pgconn.close_quietly(conn)
             conn = self._source_conn = await pgconn.connect(source)
         try:
             yield conn
         except BaseException:
             self._source_conn = None
-            await asyncio.shield(_close_quietly(conn))
+            await asyncio.shield(pgconn.close_quietly(conn))
             raise
         if conn.is_in_transaction():
             self._source_conn = None
-            await _close_quietly(conn)
+            await pgconn.close_quietly(conn)
 
     async def _round(self, batch: list[_Waiter]) -> None:
         """One clone round for *batch*: each waiter's future gets its branch (or error) as soon
@@ -624,7 +624,7 @@ class ConnectorStore:
         conn, self._replica_conn = self._replica_conn, None
         if conn is None or not pgconn.reusable_here(conn):
             if conn is not None:
-                await _close_quietly(conn)
+                await pgconn.close_quietly(conn)
             conn = await pgconn.connect(self.host.admin_dsn(self.replica_database))
         return conn
 
@@ -637,7 +637,7 @@ class ConnectorStore:
         try:
             await apply_sequences(conn, sequences)
         except BaseException:
-            await asyncio.shield(_close_quietly(conn))
+            await asyncio.shield(pgconn.close_quietly(conn))
             raise
         return conn
 
@@ -692,11 +692,11 @@ class ConnectorStore:
         try:
             await replication.set_enabled(conn, self.names, True)
         except BaseException:
-            await asyncio.shield(_close_quietly(conn))
+            await asyncio.shield(pgconn.close_quietly(conn))
             raise
         self._paused = False
         if self._state == "dropped" or self._replica_conn is not None:
-            await _close_quietly(conn)
+            await pgconn.close_quietly(conn)
         else:
             self._replica_conn = conn
 
@@ -781,12 +781,12 @@ class ConnectorStore:
                         await replication.subscription_health(replica, self._subscription_oid)
                     )
                 except BaseException:
-                    await asyncio.shield(_close_quietly(replica))
+                    await asyncio.shield(pgconn.close_quietly(replica))
                     raise
                 if self._replica_conn is None and self._state == "ready":
                     self._replica_conn = replica
                 else:
-                    await _close_quietly(replica)
+                    await pgconn.close_quietly(replica)
         except CloneError as exc:  # e.g. a selected table vanished from the source
             status["health"] = "blocked"
             status["error"] = str(exc)
@@ -843,7 +843,7 @@ class ConnectorStore:
         host_failure: BaseException | None = None
         for kept in (self._source_conn, self._replica_conn):
             if kept is not None:
-                await _close_quietly(kept)
+                await pgconn.close_quietly(kept)
         self._source_conn = self._replica_conn = None
         if not self.host.closed:
             try:
@@ -880,9 +880,6 @@ class ConnectorStore:
             raise CloneError(self._scrub(f"dropping the replica failed: {host_failure}"))
 
 
-_close_quietly = pgconn.close_quietly
-
-
 async def _abandon(*steps: asyncio.Future[pgconn.Connection] | None) -> None:
     """Cancel the steps still opening a connection; close the connections they opened."""
     pending = {step for step in steps if step is not None}
@@ -898,4 +895,4 @@ async def _abandon(*steps: asyncio.Future[pgconn.Connection] | None) -> None:
         )
     }
     for conn in opened.values():
-        await _close_quietly(conn)
+        await pgconn.close_quietly(conn)
