@@ -11,6 +11,7 @@ import pytest
 
 from ardent_async import ArdentAuthError, ArdentClient, NotFoundError
 from ardent_async.emulator import Emulator
+from ardent_async.emulator.middleware import MAX_CLOCK_SKEW
 
 from .helpers import raw, ready_connector
 
@@ -176,15 +177,27 @@ async def test_legacy_signature_checked_exactly(ardent_emulator: Emulator) -> No
     assert status == 201
     assert reply["id"].startswith("job_")
 
+    # The stamp is whole seconds, so each case keeps a margin of 10 s from the window's edge:
+    # a stamp 1 s past the edge could land inside it once truncated and once the clock moves.
+    for inside in (-(MAX_CLOCK_SKEW - 10), MAX_CLOCK_SKEW - 10):
+        skewed = _signed(
+            pair.secret_key, "POST", path, body, public=pair.public_key, at=time.time() + inside
+        )
+        status, _, reply = await raw(
+            ardent_emulator.base_url, "POST", path, data=body, headers=skewed
+        )
+        assert status == 201, inside
+
+    outside = MAX_CLOCK_SKEW + 10
     cases = {
         "wrong secret": _signed("nope", "POST", path, body, public=pair.public_key),
         "unknown key": _signed(pair.secret_key, "POST", path, body, public="pk_unknown"),
         "other body signed": _signed(pair.secret_key, "POST", path, b"{}", public=pair.public_key),
         "stale": _signed(
-            pair.secret_key, "POST", path, body, public=pair.public_key, at=time.time() - 301
+            pair.secret_key, "POST", path, body, public=pair.public_key, at=time.time() - outside
         ),
         "future": _signed(
-            pair.secret_key, "POST", path, body, public=pair.public_key, at=time.time() + 301
+            pair.secret_key, "POST", path, body, public=pair.public_key, at=time.time() + outside
         ),
         "unsigned": {"X-API-Key": pair.public_key, "Content-Type": "application/json"},
     }
