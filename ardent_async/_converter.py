@@ -321,9 +321,16 @@ def _compiled_object(
             by_name = True  # the fields after it cannot go by position
             continue
         args.append(f"{field.name}={var}" if field.kw_only or by_name else var)
-    if "    kw = {}" in lines:
-        args.append("**kw")
-    lines += [f"    obj = cls({', '.join(args)})"]
+    direct = not by_name and _plain_init(cls)
+    if direct:
+        # What the generated __init__ would do, minus its call: each field set in place.
+        names["new"] = object.__new__
+        lines += ["    obj = new(cls)"]
+        lines += [f"    obj.{field.name} = v{i}" for i, field in enumerate(fields)]
+    else:
+        if "    kw = {}" in lines:
+            args.append("**kw")
+        lines += [f"    obj = cls({', '.join(args)})"]
     if keep_extra:
         names["known"] = known = frozenset(f.name for f in fields)
         if all(f.default is attrs.NOTHING for f in fields):
@@ -332,10 +339,31 @@ def _compiled_object(
         else:
             lines += ["    if not known.issuperset(o):"]
         lines += ["        obj.extra = {k: v for k, v in o.items() if k not in known}"]
+        if direct:
+            lines += ["    else:", "        obj.extra = {}"]
     lines += ["    return obj"]
     exec("\n".join(lines), names)
     structure: Callable[[Any, Any], Any] = names["structure"]
     return structure
+
+
+def _plain_init(cls: Any) -> bool:
+    """Whether ``cls()`` only stores its arguments (and ``extra={}``): no validator, converter,
+    hook, alias or other default, nor a ``__setattr__`` of its own, that setting the fields
+    in place would skip."""
+    if cls.__setattr__ is not object.__setattr__:  # frozen, or on_setattr hooks
+        return False
+    if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
+        return False
+    for field in attrs.fields(cls):
+        if field.validator or field.converter or not field.init or field.alias != field.name:
+            return False
+        if field.name == "extra":
+            if field.default != attrs.Factory(dict):
+                return False
+        elif field.default not in (attrs.NOTHING, None):
+            return False
+    return True
 
 
 def _type_name(tp: Any) -> str:

@@ -20,7 +20,12 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 # Not frozen: a frozen attrs __init__ costs three times as much, on every request and reply.
 @attrs.define(slots=True)
 class Request:
-    """One HTTP request, fully built: absolute URL, final headers, encoded body."""
+    """One HTTP request, fully built: absolute URL, final headers, encoded body.
+
+    ``headers`` given as a read-only :class:`types.MappingProxyType` are fixed: the mapping
+    behind it never changes, so a transport may convert it once and reuse the result (the
+    pipeline sends one such mapping with every plain request of a client).
+    """
 
     method: str
     url: str

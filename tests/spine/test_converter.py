@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ardent_async._converter import converter
+from ardent_async._http import parse_json
 from ardent_async._timestamp import _COMMON, parse_general, parse_timestamp
+from ardent_async._transport import Response
 from ardent_async.errors import ArdentResponseError
 from ardent_async.models import (
     APIKeyCreateResponse,
@@ -276,3 +280,95 @@ def test_fast_paths_never_decide_otherwise_than_the_general_parser(text: str) ->
 )
 def test_fast_paths_agree_on_edge_cases(text: str) -> None:
     assert parse_timestamp(text) == parse_general(text)
+
+
+# -- the compiled decoders ----------------------------------------------------------------
+
+
+@attrs.define
+class _Plain:
+    id: str
+    note: str | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
+
+
+@attrs.define
+class _Checked:
+    id: str = attrs.field(validator=attrs.validators.matches_re(r"p\d+"))
+    extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
+
+
+_BUILT: list[str] = []
+
+
+@attrs.define
+class _Hooked:
+    id: str
+    extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        _BUILT.append(self.id)
+
+
+def test_compiled_decoder_sets_fields_as_the_init_would() -> None:
+    first = converter.structure({"id": "p1"}, _Plain)
+    second = converter.structure({"id": "p2", "note": "n", "more": 1}, _Plain)
+    assert first == _Plain("p1")
+    assert second == _Plain("p2", "n", extra={"more": 1})
+    first.extra["x"] = 1  # each model gets its own dict, as the factory gives
+    assert converter.structure({"id": "p3"}, _Plain).extra == {}
+
+
+def test_compiled_decoder_keeps_validators_and_hooks() -> None:
+    """A model whose __init__ does more than store its arguments is built by calling it."""
+    with pytest.raises(ArdentResponseError, match="_Checked"):
+        converter.structure({"id": "q1"}, _Checked)
+    _BUILT.clear()
+    converter.structure({"id": "p1"}, _Hooked)
+    assert _BUILT == ["p1"]
+
+
+# -- reply JSON ----------------------------------------------------------------------------
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+_WHITESPACE = st.text(alphabet=" \t\r\n", max_size=3)
+
+
+def _parsed(text: str) -> Any:
+    return parse_json(Response(200, {"content-type": "application/json"}, text.encode()))
+
+
+@given(
+    value=_JSON_VALUES,
+    indent=st.none() | st.integers(0, 2),
+    before=_WHITESPACE,
+    after=_WHITESPACE,
+    tail=st.sampled_from(["", "x", "}", "0", ",1", "\x00", "/"]),
+)
+def test_reply_json_reads_as_json_loads(
+    value: Any, indent: int | None, before: str, after: str, tail: str
+) -> None:
+    """The scanner fast path decides every text as json.loads does, value or error."""
+    text = before + json.dumps(value, indent=indent) + after + tail
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(ArdentResponseError, match="not valid JSON"):
+            _parsed(text)
+    else:
+        assert _parsed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", " ", "NaN", "[1, 2", '"\\ud800"', "1e400", "-"])
+def test_reply_json_edge_cases_read_as_json_loads(text: str) -> None:
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(ArdentResponseError):
+            _parsed(text)
+    else:
+        assert repr(_parsed(text)) == repr(expected)
