@@ -25,10 +25,8 @@ OPERATION = {
 
 @pytest.fixture
 async def server() -> AsyncIterator[AiohttpBackend]:
-    backend = AiohttpBackend()
-    await backend.start()
-    yield backend
-    await backend.stop()
+    async with AiohttpBackend() as backend:
+        yield backend
 
 
 @pytest.fixture

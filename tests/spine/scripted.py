@@ -99,6 +99,13 @@ class AiohttpBackend:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def __aenter__(self) -> AiohttpBackend:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         self.script.seen.append(

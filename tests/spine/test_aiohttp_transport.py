@@ -17,10 +17,8 @@ PROJECT = {"id": "p1", "org_id": "o1", "name": "demo", "created_at": "2026-01-02
 
 @pytest.fixture
 async def server() -> AsyncIterator[AiohttpBackend]:
-    backend = AiohttpBackend()
-    await backend.start()
-    yield backend
-    await backend.stop()
+    async with AiohttpBackend() as backend:
+        yield backend
 
 
 async def test_fixed_headers_stay_exact_across_copies(server: AiohttpBackend) -> None:
