@@ -22,7 +22,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 class Request:
     """One HTTP request, fully built: absolute URL, final headers, encoded body.
 
-    ``headers`` given as a read-only :class:`types.MappingProxyType` are fixed: the mapping
+    ``headers`` given as a read-only ``types.MappingProxyType`` are fixed: the mapping
     behind it never changes, so a transport may convert it once and reuse the result (the
     pipeline sends one such mapping with every plain request of a client).
     """
