@@ -172,13 +172,13 @@ class BranchHost:
             while self._idle and reused is None:
                 reused, since = self._idle.pop()
                 if not pgconn.reusable_here(reused) or time.monotonic() - since > MAX_IDLE_SECONDS:
-                    await self._discard(reused)
+                    await pgconn.close_quietly(reused)
                     reused = None
             conn = reused if reused is not None else await pgconn.connect(self._admin)
             try:
                 yield conn
             except BaseException:
-                await asyncio.shield(self._discard(conn))
+                await asyncio.shield(pgconn.close_quietly(conn))
                 raise
             if (
                 self._closed
@@ -186,17 +186,13 @@ class BranchHost:
                 or conn.is_in_transaction()
                 or len(self._idle) >= MAX_IDLE_ADMIN_CONNECTIONS
             ):
-                await self._discard(conn)
+                await pgconn.close_quietly(conn)
             else:
                 self._idle.append((conn, time.monotonic()))
 
-    @staticmethod
-    async def _discard(conn: pgconn.Connection) -> None:
-        await pgconn.close_quietly(conn)
-
     async def _close_idle(self) -> None:
         idle, self._idle = self._idle, []
-        await asyncio.gather(*(self._discard(conn) for conn, _ in idle))
+        await asyncio.gather(*(pgconn.close_quietly(conn) for conn, _ in idle))
 
     async def drop_database(self, name: str) -> None:
         """Drop *name* if it exists, disconnecting its sessions first."""

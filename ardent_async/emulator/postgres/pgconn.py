@@ -58,14 +58,18 @@ class Connection(Protocol):
 def reusable_here(conn: Connection) -> bool:
     """True for an open connection of the running event loop. A kept one opened in another
     loop (a test runner's, the blocking client's thread) can only be terminated, not awaited."""
-    return not conn.is_closed() and getattr(conn, "_loop", None) is asyncio.get_running_loop()
+    return not conn.is_closed() and _of_this_loop(conn)
+
+
+def _of_this_loop(conn: Connection) -> bool:
+    return getattr(conn, "_loop", None) is asyncio.get_running_loop()
 
 
 async def close_quietly(conn: Connection) -> None:
     """Close *conn*, ignoring a server or network failure; one of another loop is terminated."""
     if conn.is_closed():
         return
-    if getattr(conn, "_loop", None) is not asyncio.get_running_loop():
+    if not _of_this_loop(conn):
         with suppress(RuntimeError):  # that loop may be closed already, and its socket with it
             conn.terminate()
         return
