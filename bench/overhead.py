@@ -60,6 +60,20 @@ async def _timed(requests: int, in_flight: int, one: Callable[[int], Awaitable[o
     return time.perf_counter() - started
 
 
+async def _in_turns(
+    turns: int,
+    first: Callable[[int], Awaitable[float]],
+    second: Callable[[int], Awaitable[float]],
+) -> tuple[list[float], list[float]]:
+    """One sample of each side per turn (given the turn's number), who goes first swapping
+    each turn: a burst of the machine's own load, or the server's, falls on both alike."""
+    samples: tuple[list[float], list[float]] = ([], [])
+    for turn in range(turns):
+        for side in (0, 1) if turn % 2 == 0 else (1, 0):
+            samples[side].append(await (first, second)[side](turn))
+    return samples
+
+
 async def _alternating_wall(
     rounds: int,
     requests: int,
@@ -69,17 +83,17 @@ async def _alternating_wall(
     turns: int = 10,
 ) -> tuple[Figure, Figure]:
     """Wall seconds of ``requests`` requests of each client per round, sent in ``turns``
-    alternating chunks (who goes first swaps each turn): one whole run after the other let a
-    burst of the machine's own load, or the server's, fall on one side only."""
+    chunks taken in turns (one whole run after the other let load fall on one side only)."""
     chunk = requests // turns
     totals: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        spent = [0.0, 0.0]
-        for turn in range(turns):
-            for side in (0, 1) if turn % 2 == 0 else (1, 0):
-                spent[side] += await _timed(chunk, in_flight, (first, second)[side])
+        spent = await _in_turns(
+            turns,
+            lambda _: _timed(chunk, in_flight, first),
+            lambda _: _timed(chunk, in_flight, second),
+        )
         for side in (0, 1):
-            totals[side].append(spent[side])
+            totals[side].append(sum(spent[side]))
     return Figure(tuple(totals[0])), Figure(tuple(totals[1]))
 
 
@@ -95,20 +109,21 @@ async def _alternating_cpu(
     Sequential: one request of each in turn, the round's figure the median request. With
     ``in_flight`` > 1: batches of 256 requests in turn, the median batch.
     """
-    clock = time.process_time
     batch = 1 if in_flight == 1 else 256
+
+    def per_request(one: Callable[[int], Awaitable[object]]) -> Callable[[int], Awaitable[float]]:
+        async def measure(i: int) -> float:
+            if batch == 1:
+                started = time.process_time()
+                await one(i)
+                return time.process_time() - started
+            return await _timed_cpu(batch, in_flight, one) / batch
+
+        return measure
+
     medians: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        samples: tuple[list[float], list[float]] = ([], [])
-        for i in range(pairs):
-            for side, one in enumerate((first, second)):
-                if batch == 1:
-                    started = clock()
-                    await one(i)
-                    samples[side].append(clock() - started)
-                else:
-                    elapsed = await _timed_cpu(batch, in_flight, one)
-                    samples[side].append(elapsed / batch)
+        samples = await _in_turns(pairs, per_request(first), per_request(second))
         for side in (0, 1):
             medians[side].append(statistics.median(samples[side]))
     return Figure(tuple(medians[0])), Figure(tuple(medians[1]))
