@@ -253,6 +253,12 @@ class AttemptScope:
             return headers
         return otel.inject(self.span, headers)
 
+    def abandon(self, error: BaseException) -> None:
+        """The attempt was cancelled or broke: end its span, nothing else (no hooks)."""
+        otel = self.call.telemetry.otel
+        if otel is not None and self.span is not None:
+            otel.end_attempt(self.span, None, error_name(error))
+
     async def ended(self, response: Response | None, error: BaseException | None) -> None:
         """The attempt got ``response`` (any status) or failed with ``error``."""
         telemetry = self.call.telemetry
