@@ -14,7 +14,7 @@ import pytest
 from ardent_async.cli import main
 from ardent_async.cli._progress import progress
 from ardent_async.emulator import Emulator
-from ardent_async.emulator.backend import ApiOnlyBackend
+from ardent_async.emulator.api_only_backend import ApiOnlyBackend
 from ardent_async.emulator.postgres.source import preflight as inspect_source
 from tests.threaded_emulator import EmulatorThread
 
