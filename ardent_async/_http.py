@@ -38,7 +38,7 @@ import logging
 import platform
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, TypeVar, overload
 from urllib.parse import urlencode
@@ -169,7 +169,8 @@ class Pipeline:
         self.ascii_json = ascii_json
         self.auth = auth
         self.transport = transport
-        self.retry = retry
+        self._retry = retry
+        self._attempts = retry.max_retries + 1  # read by every call
         self.timeout = timeout
         self.clock = clock
         self._rng = rng or random.Random()
@@ -189,6 +190,11 @@ class Pipeline:
             fixed = {**self._static_headers, **self.auth.headers("", "", b"")}
             return MappingProxyType(fixed)
         return None
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy (fixed: :meth:`with_options` makes a copy with another)."""
+        return self._retry
 
     @property
     def closed(self) -> bool:
@@ -348,7 +354,7 @@ class Pipeline:
             request = Request(
                 method, url, signed, None, self.timeout if timeout is None else timeout
             )
-            return Call(request, path, self.retry.max_retries + 1, retry_safe, True)
+            return Call(request, path, self._attempts, retry_safe, True)
         return self._build_with_headers(
             method, url, path, json_body, idempotency_key, retry_safe, timeout, chosen
         )
@@ -376,7 +382,7 @@ class Pipeline:
         if idempotency_key is not None:
             headers = {**headers, IDEMPOTENCY_HEADER: idempotency_key}
         timeout = self.timeout if own_timeout is None else own_timeout
-        attempts = self.retry.max_retries + 1
+        attempts = self._attempts
         if chosen is not None:
             headers, timeout, attempts = self._apply(
                 chosen, headers, own_timeout, timeout, attempts
@@ -384,21 +390,27 @@ class Pipeline:
         request = Request(method, url, headers, body or None, timeout)
         return Call(request, path, attempts, retry_safe, False, json_body)
 
-    async def attempt(self, call: Call, attempt: int) -> Response:
-        """Step 2: one HTTP exchange of ``call`` (``attempt`` counts from 1).
+    def attempt(self, call: Call, attempt: int) -> Awaitable[Response]:
+        """Step 2: one HTTP exchange of ``call`` (``attempt`` counts from 1), to be awaited.
 
-        Returns the response whatever its status; raises ArdentConnectionError or
-        ArdentTimeoutError (with ``request_sent`` telling whether it left this process).
+        The awaitable returns the response whatever its status, or raises
+        ArdentConnectionError or ArdentTimeoutError (``request_sent`` tells whether the request
+        left this process). Without debug logging it is the transport's own coroutine: no
+        coroutine of this step's sits in between (every call runs this); code that runs around
+        the exchange (a span, a hook) wraps it here, as the debug log does.
         """
         request = call.request if call.signed else self._sign(call.request, call.path)
-        if not logger.isEnabledFor(logging.DEBUG):
-            return await self.transport.send(request)
+        if logger.isEnabledFor(logging.DEBUG):
+            return self._logged_exchange(request, call.path, attempt)
+        return self.transport.send(request)
+
+    async def _logged_exchange(self, request: Request, path: str, attempt: int) -> Response:
         started = self.clock.monotonic()
         response = await self.transport.send(request)
         logger.debug(
             "%s %s -> %d in %.1f ms (attempt %d)",
             request.method,
-            call.path,
+            path,
             response.status_code,
             (self.clock.monotonic() - started) * 1000,
             attempt,
