@@ -44,6 +44,8 @@ logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"
+# Sent back (``true``) when a reply replays an earlier request with the same key.
+REPLAY_HEADER = "X-Idempotency-Replay"
 # Pipeline.with_options(timeout=KEEP): leave the timeout as it is (None means "no limit").
 KEEP: Any = object()
 # Pipeline.send(reply_type=_RAW): hand back the response itself (what request() returns).
