@@ -216,6 +216,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         if_exists: IfExists = "reuse",
+        until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
 
@@ -229,6 +230,10 @@ class SyncBranchesService(BlockingService[BranchesService]):
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
         EmptyBranchURLError if the finished branch has no ``branch_url``.
+
+        ``until="connectable"`` also waits, after the operation completed, until a real
+        connection to ``branch_url`` runs ``SELECT 1`` (retried within ``timeout``;
+        BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
         return self._call(
             self._service.create_and_wait,
@@ -239,6 +244,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
             idempotency_key=idempotency_key,
             idempotency_scope=idempotency_scope,
             if_exists=if_exists,
+            until=until,
         )
 
     def wait_ready(

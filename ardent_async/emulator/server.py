@@ -13,10 +13,11 @@ from aiohttp import web
 from ardent_async._client import ArdentClient
 
 from .admin import Admin, LegacyKeyPair
+from .api_only_backend import ApiOnlyBackend
 from .app import build_app
-from .backend import ApiOnlyBackend, BranchBackend
+from .branch_backend import BranchBackend
 from .chaos import Chaos, ChaosConfig
-from .jobs import OperationRunner
+from .operation_runner import OperationRunner
 from .request_log import RequestLog
 from .runtime import Runtime
 from .spec_check import SpecValidator
@@ -146,7 +147,7 @@ class Emulator:
         if self._postgres is None:
             return ApiOnlyBackend()
         try:
-            from .pg_backend import PostgresBackend
+            from .postgres_backend import PostgresBackend
         except ImportError as exc:
             raise RuntimeError(
                 f"the Postgres backend needs the emulator extra ({exc.name} is missing):"

@@ -16,6 +16,7 @@ from typing_extensions import Unpack
 
 from ardent_async import _validate
 from ardent_async._bounded import run_bounded
+from ardent_async._connectable import check_until, wait_connectable
 from ardent_async._converter import converter
 from ardent_async._http import REPLAY_HEADER, Pipeline
 from ardent_async._options import RequestOptions
@@ -113,6 +114,7 @@ class BranchesService:
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         if_exists: IfExists = "reuse",
+        until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
 
@@ -126,29 +128,26 @@ class BranchesService:
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
         EmptyBranchURLError if the finished branch has no ``branch_url``.
+
+        ``until="connectable"`` also waits, after the operation completed, until a real
+        connection to ``branch_url`` runs ``SELECT 1`` (retried within ``timeout``;
+        BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
         seconds = _timeout(timeout)
         reuse = _if_exists(if_exists)
+        wanted = check_until(until)
         body = _create_body(connector_id, name, service_type)
         key = self._key(body, idempotency_key, idempotency_scope)
         deadline = self._http.clock.monotonic() + seconds
-        for restart in range(_FAILED_REPLAYS_RESTARTED + 1):
-            found = await self._send_or_find(body, key, deadline, reuse=reuse)
-            if isinstance(found, BranchRow):
-                return await self._ready(found, deadline)
-            try:
-                return await self._finish(found.handle, deadline)
-            except OperationFailedError:
-                if not found.replayed or idempotency_key is not None:
-                    raise
-                if restart == _FAILED_REPLAYS_RESTARTED:
-                    raise
-            # An earlier run's create failed and its key replays that failure: a failed
-            # operation never recovers, so start anew under a key derived from the failure
-            # (the same for every process re-running this, so still one branch).
-            after = found.handle.operation_id
-            key = derived_idempotency_key(body, idempotency_scope, after=after)
-        raise AssertionError("unreachable")  # pragma: no cover
+        result = await self._created(
+            body, key, deadline, reuse=reuse, restart=idempotency_key is None
+        )
+        if wanted == "connectable":
+            assert result.branch_url is not None  # branch_result/row_result refuse a missing one
+            await wait_connectable(
+                result.branch_url, timeout=self._left(deadline), clock=self._http.clock
+            )
+        return result
 
     async def wait_ready(
         self,
@@ -166,6 +165,28 @@ class BranchesService:
         seconds = _timeout(timeout)
         row = await self.get(connector_id, branch_id_or_name)
         return await self._ready(row, self._http.clock.monotonic() + seconds)
+
+    async def _created(
+        self, body: BranchCreateRequest, key: str, deadline: float, *, reuse: bool, restart: bool
+    ) -> BranchCreateResult:
+        """The branch ``body`` asks for, ready: created, replayed, or (``reuse``) found.
+
+        With ``restart`` (a derived key), a replayed failure starts a new create.
+        """
+        for restarts in range(_FAILED_REPLAYS_RESTARTED + 1):
+            found = await self._send_or_find(body, key, deadline, reuse=reuse)
+            if isinstance(found, BranchRow):
+                return await self._ready(found, deadline)
+            try:
+                return await self._finish(found.handle, deadline)
+            except OperationFailedError:
+                if not (found.replayed and restart) or restarts == _FAILED_REPLAYS_RESTARTED:
+                    raise
+            # An earlier run's create failed and its key replays that failure: a failed
+            # operation never recovers, so start anew under a key derived from the failure
+            # (the same for every process re-running this, so still one branch).
+            key = _key_after_failure(key, found.handle.operation_id)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def list(
         self, connector_id: str, *, tag: str | None = None, **options: Unpack[RequestOptions]
@@ -591,19 +612,17 @@ def row_result(row: BranchRow) -> BranchCreateResult:
     )
 
 
-def derived_idempotency_key(
-    body: BranchCreateRequest, scope: str | None = None, *, after: str | None = None
-) -> str:
-    """A stable key for creating this branch: the same request always gets the same key.
-
-    ``after`` (a failed operation's id) gives the key of the create that follows that failure.
-    """
-    parts: list[object] = [body.connector_id, body.service_type, body.name]
-    if scope is not None or after is not None:
+def derived_idempotency_key(body: BranchCreateRequest, scope: str | None = None) -> str:
+    """A stable key for creating this branch: the same request always gets the same key."""
+    parts = [body.connector_id, body.service_type, body.name]
+    if scope is not None:
         parts.append(scope)
-    if after is not None:
-        parts.append({"after": after})
     return f"ardent-async-{uuid.uuid5(_KEY_NAMESPACE, json.dumps(parts))}"
+
+
+def _key_after_failure(key: str, operation_id: str) -> str:
+    """The key of the create that follows ``key``'s failed operation: the same everywhere."""
+    return f"ardent-async-{uuid.uuid5(_KEY_NAMESPACE, json.dumps([key, operation_id]))}"
 
 
 @attrs.frozen

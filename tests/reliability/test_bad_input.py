@@ -144,6 +144,7 @@ JOB = Kind(
     (None, 5, "job", [], {}, {"id": ""}, {"id": "a/b"}, {"id": 5}, {"id": "j", "userID": 5}),
 )
 IF_EXISTS = Kind("if_exists", (None, "", "keep", "REUSE", 1))
+UNTIL = Kind("until", (None, "", "connected", "READY", 1))
 CONFIG_TYPE = Kind("config_type", (None, 5, "", "nosuch", "postgresql", "MYSQL"))
 VALID_CONFIG = {
     "Hostname": "db.internal",
@@ -299,6 +300,7 @@ PARAMETERS: dict[str, Method] = {
             "idempotency_key": HEADER_KEY,
             "idempotency_scope": OPTIONAL_TEXT,
             "if_exists": IF_EXISTS,
+            "until": UNTIL,
         },
         {"idempotency_scope": {"idempotency_key": None}},
     ),
