@@ -34,6 +34,7 @@ GLOBAL_DEFAULTS: dict[str, Any] = {
     "wait_timeout": None,  # None: the command's own default (see wait_deadline)
     "request_timeout": DEFAULT_REQUEST_TIMEOUT,
     "max_retries": DEFAULT_MAX_RETRIES,
+    "trace": False,
 }
 
 _EPILOG_FOOTER = """
@@ -119,6 +120,12 @@ def _global_flags() -> argparse.ArgumentParser:
         default=s,
         metavar="N",
         help=f"retries of a failed request (default: {DEFAULT_MAX_RETRIES})",
+    )
+    group.add_argument(
+        "--trace",
+        action="store_true",
+        default=s,
+        help="print a timeline of requests, retries and waits to stderr (secrets masked)",
     )
     return flags
 
