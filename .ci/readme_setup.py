@@ -57,9 +57,13 @@ def pyenv_pythons() -> list[str]:
 
 def environment(mode: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARDENT_", "NOX_"))}
-    for name in ("PYENV_VERSION", "VIRTUAL_ENV", "PYTHONPATH"):
+    venv = env.pop("VIRTUAL_ENV", None)
+    for name in ("PYENV_VERSION", "PYTHONPATH"):
         env.pop(name, None)  # the noxfile finds the Pythons itself
-    path = [p for p in env["PATH"].split(os.pathsep) if p and ".ci-venv" not in p]
+    # A newcomer's PATH: no virtual environment of ours (CI's .ci-venv, an activated one).
+    ours = {str(Path(venv) / "bin")} if venv else set()
+    path = [p for p in env["PATH"].split(os.pathsep) if p and p not in ours]
+    path = [p for p in path if not p.endswith("/.ci-venv/bin")]
     if mode == "debian":
         path = ["/usr/bin", *path]
     env["PATH"] = os.pathsep.join(path)
