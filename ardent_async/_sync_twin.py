@@ -27,8 +27,10 @@ from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
 from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
+from ardent_async._telemetry import MeterProvider, TracerProvider
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
+from ardent_async.events import EventHooks
 from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
 from ardent_async.models import (
     APIKeyCreateResponse,
@@ -207,12 +209,17 @@ class SyncBranchesService(BlockingService[BranchesService]):
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_key: str | None = None,
+        until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
 
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
         EmptyBranchURLError if the finished branch has no ``branch_url``.
+
+        ``until="connectable"`` also waits, after the operation completed, until a real
+        connection to ``branch_url`` runs ``SELECT 1`` (retried within ``timeout``;
+        BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
         return self._call(
             self._service.create_and_wait,
@@ -221,6 +228,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
             timeout=timeout,
             service_type=service_type,
             idempotency_key=idempotency_key,
+            until=until,
         )
 
     def list(
@@ -776,6 +784,11 @@ class SyncClientBase:
         legacy_base_url: str | None = None,
         retry_policy: RetryPolicy | None = None,
         clock: Clock | None = None,
+        event_hooks: EventHooks | None = None,
+        telemetry: bool = True,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        propagate_trace: bool = True,
     ) -> None:
         # Building the async client opens nothing (its session is made on first use, on
         # the private loop), so argument errors surface here, before any thread starts.
@@ -798,6 +811,11 @@ class SyncClientBase:
                 legacy_base_url=legacy_base_url,
                 retry_policy=retry_policy,
                 clock=clock,
+                event_hooks=event_hooks,
+                telemetry=telemetry,
+                tracer_provider=tracer_provider,
+                meter_provider=meter_provider,
+                propagate_trace=propagate_trace,
             ),
             None,
         )

@@ -7,9 +7,9 @@ import dataclasses
 
 from aiohttp import web
 
-from .backend import BranchBackend
+from .branch_backend import BranchBackend
 from .chaos import Chaos
-from .jobs import OperationRunner
+from .operation_runner import OperationRunner
 from .request_log import RequestLog
 from .state import Store
 

@@ -13,10 +13,11 @@ from aiohttp import web
 from ardent_async._client import ArdentClient
 
 from .admin import Admin, LegacyKeyPair
+from .api_only_backend import ApiOnlyBackend
 from .app import build_app
-from .backend import ApiOnlyBackend, BranchBackend
+from .branch_backend import BranchBackend
 from .chaos import Chaos, ChaosConfig
-from .jobs import OperationRunner
+from .operation_runner import OperationRunner
 from .request_log import RequestLog
 from .runtime import Runtime
 from .spec_check import SpecValidator
@@ -38,6 +39,8 @@ class Emulator:
     """A running emulator. ``start()``/``stop()`` or ``async with``.
 
     ``postgres``: None/``"none"`` (API-only), ``"embedded"`` or a superuser URL.
+    ``org_id``: the default org's id (default: random; ``ardent-emulator --token`` derives it
+    from the token, so a restarted emulator keeps the org a saved CLI context names).
     ``op_duration``: seconds an operation takes in API-only mode (0 = instant).
     ``long_poll``: hold ``GET /v1/operations/{id}?wait=N``; False answers at once (to exercise
     clients' backoff path).
@@ -53,6 +56,7 @@ class Emulator:
         token: str | None = None,
         admin_token: str | None = None,
         org_name: str = DEFAULT_ORG_NAME,
+        org_id: str | None = None,
         postgres: str | None = None,
         sample_source: bool = False,
         chaos: ChaosConfig | str | None = None,
@@ -69,6 +73,7 @@ class Emulator:
         self.token = token or new_secret()
         self.admin_token = admin_token or f"emu-admin_{secrets.token_urlsafe(18)}"
         self._org_name = org_name
+        self._org_id = org_id
         self._postgres = None if postgres in (None, "", "none") else postgres
         self._sample_source = sample_source
         self._chaos = ChaosConfig.parse(chaos) if isinstance(chaos, str) else chaos
@@ -110,7 +115,7 @@ class Emulator:
                 long_poll=self._long_poll,
             )
             admin = Admin(rt)
-            owner = admin.create_org(self._org_name, token=self.token)
+            owner = admin.create_org(self._org_name, org_id=self._org_id, token=self.token)
             admin.seed(owner)
             self.org_id = owner.org_id
             self.legacy_key = admin.create_legacy_key(owner.org_id)
@@ -146,7 +151,7 @@ class Emulator:
         if self._postgres is None:
             return ApiOnlyBackend()
         try:
-            from .pg_backend import PostgresBackend
+            from .postgres_backend import PostgresBackend
         except ImportError as exc:
             raise RuntimeError(
                 f"the Postgres backend needs the emulator extra ({exc.name} is missing):"

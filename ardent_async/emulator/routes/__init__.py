@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import branches, configs, connectors, jobs, operations, orgs, projects
+from . import branches, connectors, legacy_configs, legacy_jobs, operations, orgs, projects
 from ._base import ADMIN, BEARER, LEGACY, LEGACY_OR_BEARER, NO_AUTH, Route
 
 ROUTES: list[Route] = [
@@ -11,8 +11,8 @@ ROUTES: list[Route] = [
     *branches.ROUTES,
     *operations.ROUTES,
     *orgs.ROUTES,
-    *jobs.ROUTES,
-    *configs.ROUTES,
+    *legacy_jobs.ROUTES,
+    *legacy_configs.ROUTES,
 ]
 
 __all__ = ["ADMIN", "BEARER", "LEGACY", "LEGACY_OR_BEARER", "NO_AUTH", "ROUTES", "Route"]

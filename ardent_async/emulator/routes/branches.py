@@ -17,7 +17,7 @@ from .. import roles
 from ..bodies import parse_model, read_json
 from ..context import caller
 from ..http_errors import ApiError, bad_request, conflict
-from ..jobs import Steps
+from ..operation_runner import Steps
 from ..responses import payload, reply
 from ..runtime import runtime
 from ..state import Branch, new_id, utcnow

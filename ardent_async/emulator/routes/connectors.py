@@ -28,14 +28,15 @@ from ardent_async.models import (
 )
 
 from .. import roles
-from ..backend import BackendError, SourceTable, source_identity, source_url_from
 from ..bodies import parse_model, query_flag, query_text, read_json
+from ..branch_backend import BackendError, SourceTable
 from ..checks import DECISIONS
 from ..context import Caller, caller
 from ..http_errors import ApiError, bad_request, conflict, not_found
-from ..jobs import Steps
+from ..operation_runner import Steps
 from ..responses import reply
 from ..runtime import Runtime, runtime
+from ..source_url import source_identity, source_url_from
 from ..state import Connector, Operation, Quarantine, new_id, utcnow
 from ._base import Route, check_org, connector_of, project_of
 

@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .backend import BackendError, BranchAddress, SourceTable
+from .branch_backend import BackendError, BranchAddress, SourceTable
 from .postgres import (
     BranchHost,
     CloneError,

@@ -1,180 +1,22 @@
-"""Where branches live: the ``BranchBackend`` protocol and the API-only implementation.
+"""The API-only ``BranchBackend``: no database.
 
-The API-only backend needs no database: preflight and discovery answer from a fixed sample
-catalog (the same tables as the Postgres layer's sample source) and branch URLs are well-formed
-``postgresql://...@127.0.0.1:1/...`` URLs that nothing listens on. The real backend
-(``pg_backend.PostgresBackend``) runs the checks against the source and clones real databases.
+Preflight and discovery answer from a fixed sample catalog (the same tables as the Postgres
+layer's sample source) and branch URLs are well-formed ``postgresql://...@127.0.0.1:1/...`` URLs
+that nothing listens on.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
-from urllib.parse import quote, urlsplit
+from typing import Any
 
-from ardent_async._redact import mask_url
-
+from .branch_backend import BackendError, BranchAddress, SourceTable
 from .checks import BRANCHING_PREREQUISITES, CHECK_NAMES, DECISIONS
+from .source_url import source_identity
 
 #: connection_details key naming checks the API-only backend should report as failed.
 EMULATE_FAILED_CHECKS = "emulate_failed_checks"
-
-
-class BackendError(RuntimeError):
-    """Backend work failed; the message is safe to show (no passwords)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class SourceTable:
-    """A discovered source table."""
-
-    schema: str
-    name: str
-    has_primary_key: bool
-    estimated_rows: int
-    replica_identity: str = "d"  # d(efault) | f(ull) | i(ndex) | n(othing)
-    columns: tuple[Mapping[str, Any], ...] = ()
-
-    @property
-    def path(self) -> str:
-        return f"{self.schema}.{self.name}"
-
-    @property
-    def needs_decision(self) -> bool:
-        """Without a primary key or replica identity, replication needs a per-table decision."""
-        return not self.has_primary_key and self.replica_identity not in ("f", "i")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "schema": self.schema,
-            "name": self.name,
-            "has_primary_key": self.has_primary_key,
-            "estimated_rows": self.estimated_rows,
-            "replica_identity": self.replica_identity,
-            "columns": [dict(column) for column in self.columns],
-        }
-
-
-@dataclasses.dataclass(frozen=True)
-class BranchAddress:
-    """How to reach a branch database; ``url`` holds the password."""
-
-    url: str = dataclasses.field(repr=False)
-    database: str
-    role: str
-
-    @property
-    def masked_url(self) -> str:
-        return mask_url(self.url)
-
-
-class BranchBackend(Protocol):
-    """What the emulator needs from a branch host."""
-
-    @property
-    def name(self) -> str:
-        """``api-only`` or ``postgres``."""
-        ...
-
-    @property
-    def real(self) -> bool:
-        """True when branch URLs are connectable."""
-        ...
-
-    async def preflight(
-        self,
-        source_url: str,
-        *,
-        details: Mapping[str, Any],
-        selected_schemas: Sequence[str] | None,
-        already_connected: bool,
-        database: str | None,
-    ) -> dict[str, Any]:
-        """The preflight report: ``checks``, ``preflight_pass``,
-        ``branching_prerequisites_pass``, ``grant_script``, ``source_metadata``,
-        ``source_provider``."""
-        ...
-
-    async def discover(self, connector_id: str, source_url: str) -> list[SourceTable]: ...
-
-    async def setup(
-        self,
-        connector_id: str,
-        source_url: str,
-        *,
-        selected_paths: Sequence[str] | None,
-        decisions: Mapping[str, str],
-    ) -> None:
-        """Set the connector's engine up (``selected_paths`` None: everything)."""
-        ...
-
-    async def create_branch(self, connector_id: str, branch_name: str) -> BranchAddress: ...
-
-    async def replication_status(self, connector_id: str) -> dict[str, Any] | None:
-        """Replication health for the connector row (``None``: nothing replicates)."""
-        ...
-
-    async def drop_connector(self, connector_id: str) -> None:
-        """Drop the connector's branches and engine state. Idempotent."""
-        ...
-
-    async def close(self) -> None: ...
-
-
-def source_url_from(details: Mapping[str, Any]) -> str:
-    """The source's ``postgresql://`` URL from connection details: ``url`` (or
-    ``connection_string``), or ``host``/``port``/``database``/``username``/``password``.
-    Raises ValueError with a password-free message."""
-    url = details.get("url", details.get("connection_string"))
-    if url is not None:
-        if not isinstance(url, str):
-            raise ValueError("connection_details.url must be a string")
-        parts = urlsplit(url)
-        try:
-            parts.port  # noqa: B018 - validates the port
-        except ValueError:
-            raise ValueError("connection_details.url has an invalid port") from None
-        if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
-            raise ValueError("connection_details.url must be a postgresql://user@host/db URL")
-        if not parts.username:
-            raise ValueError("connection_details.url has no user name")
-        return url
-    host = details.get("host") or details.get("hostname")
-    user = details.get("username") or details.get("user")
-    database = details.get("database") or details.get("dbname")
-    port = details.get("port", 5432)
-    password = details.get("password")
-    missing = [
-        name
-        for name, value in (("host", host), ("username", user), ("database", database))
-        if not isinstance(value, str) or not value
-    ]
-    if missing:
-        raise ValueError(
-            "connection_details needs a url, or host, port, database, username and password;"
-            f" missing: {', '.join(missing)}"
-        )
-    if isinstance(port, str) and port.isdigit():
-        port = int(port)
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        raise ValueError("connection_details.port must be a port number")
-    if password is not None and not isinstance(password, str):
-        raise ValueError("connection_details.password must be a string")
-    assert isinstance(host, str)
-    assert isinstance(user, str)
-    assert isinstance(database, str)
-    userinfo = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
-    return f"postgresql://{userinfo}@{host}:{port}/{quote(database, safe='')}"
-
-
-def source_identity(url: str) -> tuple[str, int, str]:
-    """(host, port, database) of a source URL: what makes two connectors the same source."""
-    parts = urlsplit(url)
-    database = parts.path.lstrip("/") or (parts.username or "")
-    return ((parts.hostname or "").lower(), parts.port or 5432, database)
 
 
 def _column(name: str, data_type: str, *, nullable: bool, pk: bool = False) -> dict[str, Any]:
