@@ -37,8 +37,8 @@ DEFAULT_SQL_TIMEOUT = 15.0
 DEFAULT_MAX_ROWS = 200
 MAX_ROWS = 10_000
 
-#: Tool groups (``--toolsets``).
 TOOLSETS = ("projects", "connectors", "branches", "operations", "sql")
+"""The tool groups (``toolsets=``, ``--toolsets``)."""
 
 ORG_HINT = (
     "the agent tools need the org they work in: pass org_id= to ArdentTools, or set "

@@ -43,8 +43,9 @@ def tool_definitions(names: Iterable[str] | None = None, **settings: Any) -> lis
     return [build_definition(plan, chosen) for plan in offered(chosen, _names(names))]
 
 
-#: ``confirm(message)``: ask the user; True to go on (MCP elicitation, an approval step...).
 Confirm = Callable[[str], Awaitable[bool]]
+"""``confirm(message)``: ask the user before a destructive tool acts; True to go on (MCP
+elicitation, a framework's approval step...)."""
 
 
 @attrs.define(frozen=True)
