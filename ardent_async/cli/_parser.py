@@ -461,6 +461,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--connector-id", help="connector (default: the current connector)")
     p.add_argument("--wait", action="store_true", help="wait until the branches are ready")
     p.add_argument(
+        "--if-exists",
+        choices=("reuse", "error"),
+        default="reuse",
+        help="a name already taken on the connector: reuse that branch (default) or fail",
+    )
+    p.add_argument(
         "--print-url",
         action="store_true",
         help="wait, then print only the connection URLs (one a line, real passwords)",
