@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._client import ArdentClient
+from ardent_async import ArdentClient
 
 from .admin import Admin, LegacyKeyPair
 from .api_only_backend import ApiOnlyBackend

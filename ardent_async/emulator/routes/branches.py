@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow
+from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow, OperationType
 
 from .. import roles
 from ..bodies import parse_model, read_json
@@ -78,7 +78,7 @@ async def create_branch(request: web.Request) -> web.Response:
             raise conflict(f"Branch {body.name!r} already exists on this connector")
         del rt.store.branches[existing.id]  # a failed create may be retried
     branch_id = new_id("br")
-    op = rt.runner.create(who.org_id, "branch_create", branch_id)
+    op = rt.runner.create(who.org_id, OperationType.BRANCH_CREATE, branch_id)
     branch = Branch(
         id=branch_id,
         org_id=who.org_id,

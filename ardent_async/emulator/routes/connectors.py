@@ -7,7 +7,6 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._converter import converter
 from ardent_async.models import (
     ConnectorDeletionLockRequest,
     ConnectorEnvelope,
@@ -16,7 +15,6 @@ from ardent_async.models import (
     CreateConnectorRequest,
     DiscoverAccepted,
     OperationHandle,
-    OperationStatus,
     OperationType,
     PreflightConnectorRequest,
     PreflightReport,
@@ -28,7 +26,7 @@ from ardent_async.models import (
 )
 
 from .. import roles
-from ..bodies import parse_model, query_flag, query_text, read_json
+from ..bodies import build_model, parse_model, query_flag, query_text, read_json
 from ..branch_backend import BackendError, SourceTable
 from ..checks import DECISIONS
 from ..context import Caller, caller
@@ -119,8 +117,8 @@ def handle(op: Operation) -> OperationHandle:
     return OperationHandle(
         operation_id=op.id,
         resource_id=op.resource_id,
-        status=OperationStatus(op.status),
-        type=OperationType(op.type),
+        status=op.status,
+        type=op.type,
     )
 
 
@@ -197,7 +195,7 @@ async def preflight_connector(request: web.Request) -> web.Response:
         selected_schemas=body.selected_schemas,
         database=body.database,
     )
-    return reply(converter.structure(report, PreflightReport))
+    return reply(build_model(PreflightReport, report))
 
 
 async def create_connector(request: web.Request) -> web.Response:
@@ -309,7 +307,7 @@ async def discover_connector(request: web.Request) -> web.Response:
         raise bad_request(f"The connector is {connector.status}; it can't be discovered now")
     op = running(rt, connector.discovery_op)
     if op is None:
-        op = rt.runner.create(who.org_id, "connector_discovery", connector.id)
+        op = rt.runner.create(who.org_id, OperationType.CONNECTOR_DISCOVERY, connector.id)
         connector.discovery_op, connector.status = op.id, "discovering"
 
         async def work(steps: Steps) -> dict[str, Any]:
@@ -335,8 +333,8 @@ async def discover_connector(request: web.Request) -> web.Response:
     accepted = DiscoverAccepted(
         operation_id=op.id,
         resource_id=connector.id,
-        status=OperationStatus(op.status),
-        type=OperationType(op.type),
+        status=op.status,
+        type=op.type,
         prerequisites={"preflight_pass": True},
         source_metadata=connector.source_metadata,
     )
@@ -408,7 +406,7 @@ async def start_engine_setup(request: web.Request) -> web.Response:
     missing = undecided(connector)
     if missing:
         raise ApiError(422, f"Replica identity decisions are unresolved for: {', '.join(missing)}")
-    op = rt.runner.create(who.org_id, "connector_engine_setup", connector.id)
+    op = rt.runner.create(who.org_id, OperationType.CONNECTOR_ENGINE_SETUP, connector.id)
     connector.setup_op, connector.engine, connector.status = op.id, "setting_up", "setting_up"
     selection = connector.selected_paths
     paths = None if selection is None or "*" in selection else list(selection)
@@ -453,7 +451,7 @@ async def delete_connector(request: web.Request) -> web.Response:
     if connector.deletion_locked_at is not None:
         reason = connector.deletion_lock_reason
         raise conflict("Deletion is locked" + (f": {reason}" if reason else ""))
-    op = rt.runner.create(who.org_id, "connector_delete", connector.id)
+    op = rt.runner.create(who.org_id, OperationType.CONNECTOR_DELETE, connector.id)
     connector.delete_op, connector.status = op.id, "deleting"
     store = rt.store
 

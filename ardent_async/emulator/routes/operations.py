@@ -7,7 +7,7 @@ import math
 from aiohttp import web
 
 from ardent_async._spec.constants import GET_OPERATION_WAIT_MAXIMUM
-from ardent_async.models import AsyncOperationResponse, OperationStatus, OperationType
+from ardent_async.models import AsyncOperationResponse
 
 from .. import roles
 from ..context import caller
@@ -26,8 +26,8 @@ def operation_reply(op: Operation) -> AsyncOperationResponse:
         id=op.id,
         org_id=op.org_id,
         resource_id=op.resource_id,
-        status=OperationStatus(op.status),
-        type=OperationType(op.type),
+        status=op.status,
+        type=op.type,
         updated_at=op.updated_at,
         completed_at=op.completed_at,
         error=op.error,
