@@ -207,12 +207,17 @@ class SyncBranchesService(BlockingService[BranchesService]):
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_key: str | None = None,
+        until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
 
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
         EmptyBranchURLError if the finished branch has no ``branch_url``.
+
+        ``until="connectable"`` also waits, after the operation completed, until a real
+        connection to ``branch_url`` runs ``SELECT 1`` (retried within ``timeout``;
+        BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
         return self._call(
             self._service.create_and_wait,
@@ -221,6 +226,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
             timeout=timeout,
             service_type=service_type,
             idempotency_key=idempotency_key,
+            until=until,
         )
 
     def list(

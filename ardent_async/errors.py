@@ -32,6 +32,7 @@ __all__ = [
     "ArdentValidationError",
     "AuthenticationError",
     "BadRequestError",
+    "BranchNotConnectableError",
     "ClientClosedError",
     "ConflictError",
     "EmptyBranchURLError",
@@ -194,6 +195,17 @@ class ArdentConnectionError(ArdentError):
 
 class ArdentTimeoutError(ArdentError):
     """The request (or a wait) did not finish within its timeout."""
+
+
+class BranchNotConnectableError(ArdentTimeoutError):
+    """A created branch did not accept a connection (``SELECT 1``) within the time allowed.
+
+    ``attempts`` is how many connections were tried. Raised by ``until="connectable"``.
+    """
+
+    def __init__(self, message: str, *, attempts: int) -> None:
+        super().__init__(message)
+        self.attempts = attempts
 
 
 class ClientClosedError(ArdentError):

@@ -1,4 +1,7 @@
-"""``python -m codegen [--check]``: regenerate the attrs models from the OpenAPI spec.
+"""``python -m codegen [--check] [--spec PATH] [--out DIR]``: regenerate from the OpenAPI spec.
+
+It writes the attrs models (``ardent_async/models/_generated.py``) and the endpoint table
+(``ardent_async/_spec/endpoints.py``, see ``codegen/endpoints.py``).
 
 It also writes a JSON copy of the spec into the package (``ardent_async/_spec/ardent.json``), so
 the installed SDK can read the spec (agent tool schemas) without PyYAML, and the spec's enums,
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from codegen import constants
+from codegen import constants, endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "ardent.yaml"
@@ -33,6 +36,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 TARGET = ROOT / "ardent_async" / "models" / "_generated.py"
 SPEC_COPY = ROOT / "ardent_async" / "_spec" / "ardent.json"
 CONSTANTS = ROOT / "ardent_async" / "_spec" / "constants.py"
+ENDPOINTS = ROOT / "ardent_async" / "_spec" / "endpoints.py"
 
 HEADER = '''\
 """Attrs models of the Ardent API, generated from ``openapi/ardent.yaml``.
@@ -84,9 +88,9 @@ def _tool(name: str) -> str:
     return found
 
 
-def template_data() -> str:
+def template_data(spec_path: Path = SPEC) -> str:
     """Per-model template variables from the schema markers, as JSON for the generator."""
-    schemas = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    schemas = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["components"]["schemas"]
     data = {
         name: {var: True for marker, var in CLASS_MARKERS.items() if schema.get(marker)}
         for name, schema in schemas.items()
@@ -94,16 +98,16 @@ def template_data() -> str:
     return json.dumps({name: vars for name, vars in data.items() if vars}, sort_keys=True)
 
 
-def generate() -> str:
-    """Return the formatted source of the models module for the current spec."""
+def generate(spec_path: Path = SPEC) -> str:
+    """Return the formatted source of the models module for the spec at ``spec_path``."""
     with tempfile.TemporaryDirectory() as tmp:
         markers = Path(tmp) / "markers.json"
-        markers.write_text(template_data(), encoding="utf-8")
+        markers.write_text(template_data(spec_path), encoding="utf-8")
         raw = Path(tmp) / "_generated.py"
         subprocess.run(
             [
                 _tool("datamodel-codegen"),
-                f"--input={SPEC}",
+                f"--input={spec_path}",
                 f"--output={raw}",
                 f"--custom-template-dir={TEMPLATES}",
                 f"--extra-template-data={markers}",
@@ -133,26 +137,40 @@ def generate() -> str:
         return raw.read_text(encoding="utf-8")
 
 
-def spec_json() -> str:
+def spec_json(spec: dict[str, object]) -> str:
     """The spec as deterministic JSON (key order as written, YAML anchors expanded)."""
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     return json.dumps(spec, indent=1, ensure_ascii=False) + "\n"
 
 
-def _stale(target: Path, fresh: str) -> bool:
+def outputs(spec_path: Path = SPEC, root: Path = ROOT) -> dict[Path, str]:
+    """What codegen writes for the spec at ``spec_path``, by target under ``root``."""
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    return {
+        root / TARGET.relative_to(ROOT): generate(spec_path),
+        root / SPEC_COPY.relative_to(ROOT): spec_json(spec),
+        root / CONSTANTS.relative_to(ROOT): constants.generate(spec),
+        root / ENDPOINTS.relative_to(ROOT): endpoints.generate(spec),
+    }
+
+
+def _shown(target: Path, root: Path) -> str:
+    return str(target.relative_to(root))
+
+
+def _stale(target: Path, fresh: str, root: Path) -> bool:
     """Print a diff and return True when ``target`` differs from ``fresh``."""
     current = target.read_text(encoding="utf-8") if target.exists() else ""
     if fresh == current:
-        print(f"codegen: {target.relative_to(ROOT)} is up to date")
+        print(f"codegen: {_shown(target, root)} is up to date")
         return False
     diff = difflib.unified_diff(
         current.splitlines(keepends=True),
         fresh.splitlines(keepends=True),
-        fromfile=f"{target.relative_to(ROOT)} (committed)",
-        tofile=f"{target.relative_to(ROOT)} (generated)",
+        fromfile=f"{_shown(target, root)} (committed)",
+        tofile=f"{_shown(target, root)} (generated)",
     )
     sys.stdout.writelines(diff)
-    print(f"\ncodegen: {target.relative_to(ROOT)} is stale; run `python -m codegen`")
+    print(f"\ncodegen: {_shown(target, root)} is stale; run `python -m codegen`")
     return True
 
 
@@ -161,17 +179,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 with a diff when the committed models differ from a fresh generation",
+        help="exit 1 with a diff when the committed files differ from a fresh generation",
+    )
+    parser.add_argument(
+        "--spec", type=Path, default=SPEC, help="the spec to read (default: openapi/ardent.yaml)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT,
+        help="the directory the package tree is written under (default: the repository)",
     )
     args = parser.parse_args(argv)
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    outputs = {TARGET: generate(), SPEC_COPY: spec_json(), CONSTANTS: constants.generate(spec)}
+    root = args.out.resolve()
+    fresh = outputs(args.spec.resolve(), root)
     if args.check:
-        stale = [target for target, fresh in outputs.items() if _stale(target, fresh)]
+        stale = [target for target, text in fresh.items() if _stale(target, text, root)]
         return 1 if stale else 0
-    for target, fresh in outputs.items():
-        target.write_text(fresh, encoding="utf-8")
-        print(f"codegen: wrote {target.relative_to(ROOT)}")
+    for target, text in fresh.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"codegen: wrote {_shown(target, root)}")
     return 0
 
 

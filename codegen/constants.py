@@ -5,7 +5,8 @@ read these names instead of retyping numbers. Names are derived, never chosen by
 
 - ``<SCHEMA>_VALUES``: the values of an enum schema (open: replies may carry others).
 - ``<SCHEMA>_<FIELD>_<FACT>``: a fact of a component schema's property, where FACT is
-  ``MAX_LENGTH``, ``MIN_LENGTH``, ``MAXIMUM``, ``MINIMUM``, ``DEFAULT`` or ``VALUES`` (an
+  ``MAX_LENGTH``, ``MIN_LENGTH``, ``MAXIMUM``, ``MINIMUM``, ``DEFAULT`` (``default``, or
+  ``x-ardent-default``: what the SDK sends when the caller gives none) or ``VALUES`` (an
   inline ``enum``, or ``x-ardent-values`` on the field, its items or its map values: the values
   the docs name where the wire type is a plain string).
 - ``<OPERATION_ID>_<PARAMETER>_<FACT>``: the same for an operation's parameters.
@@ -43,6 +44,8 @@ FACTS = (
     ("maximum", "MAXIMUM"),
     ("minimum", "MINIMUM"),
     ("default", "DEFAULT"),
+    # The value the SDK sends when the caller gives none (the server has no default).
+    ("x-ardent-default", "DEFAULT"),
 )
 VALUES_KEYS = ("enum", "x-ardent-values")
 
@@ -91,7 +94,7 @@ def _facts(prefix: str, schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
                 for key in VALUES_KEYS:
                     if key in holder:
                         found.setdefault("VALUES", holder[key])
-    for _, fact in (*FACTS, ("", "VALUES")):
+    for fact in dict.fromkeys(fact for _, fact in (*FACTS, ("", "VALUES"))):
         if fact in found:
             yield f"{prefix}_{fact}", found[fact]
 

@@ -14,6 +14,7 @@ from typing_extensions import Unpack
 
 from ardent_async import _validate
 from ardent_async._bounded import run_bounded
+from ardent_async._connectable import check_until, wait_connectable
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._options import RequestOptions
@@ -79,19 +80,32 @@ class BranchesService:
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_key: str | None = None,
+        until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
 
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
         EmptyBranchURLError if the finished branch has no ``branch_url``.
+
+        ``until="connectable"`` also waits, after the operation completed, until a real
+        connection to ``branch_url`` runs ``SELECT 1`` (retried within ``timeout``;
+        BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
         seconds = _timeout(timeout)
+        wanted = check_until(until)
         started = self._http.clock.monotonic()
         handle = await self.create(
             connector_id, name, service_type=service_type, idempotency_key=idempotency_key
         )
-        return await self._finish(handle, started + seconds)
+        result = await self._finish(handle, started + seconds)
+        if wanted == "connectable":
+            assert result.branch_url is not None  # branch_result refuses a missing one
+            deadline = started + seconds
+            await wait_connectable(
+                result.branch_url, timeout=self._left(deadline), clock=self._http.clock
+            )
+        return result
 
     async def list(
         self, connector_id: str, *, tag: str | None = None, **options: Unpack[RequestOptions]
