@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ardent_async._spec.constants import BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+from ardent_async._spec.endpoints import ENDPOINTS
 from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow, OperationType
 
 from .. import roles
@@ -21,11 +23,12 @@ from ..operation_runner import Steps
 from ..responses import payload, reply
 from ..runtime import runtime
 from ..state import Branch, new_id, utcnow
-from ._base import Route, connector_of
+from ._base import OperationHandler, connector_of
 from .connectors import handle
 
-SERVICE_TYPE = "postgres"
-MAX_LISTED = 100
+# The one service a branch is made of (the spec's default), and the most rows a list answers.
+SERVICE_TYPE = BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+MAX_LISTED = ENDPOINTS["list_branches"].max_items
 
 
 def branch_row(branch: Branch) -> BranchRow:
@@ -120,7 +123,7 @@ async def create_branch(request: web.Request) -> web.Response:
     return reply(handle(op), 202)
 
 
-ROUTES = [
-    Route("POST", "/v1/branch/create", create_branch, roles.BRANCHES_WRITE, idempotent=True),
-    Route("GET", "/v1/branches/{connector_id}", list_branches, roles.BRANCHES_READ),
+HANDLERS = [
+    OperationHandler("create_branch", create_branch, roles.BRANCHES_WRITE),
+    OperationHandler("list_branches", list_branches, roles.BRANCHES_READ),
 ]

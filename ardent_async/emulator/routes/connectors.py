@@ -36,7 +36,7 @@ from ..responses import reply
 from ..runtime import Runtime, runtime
 from ..source_url import source_identity, source_url_from
 from ..state import Connector, Operation, Quarantine, new_id, utcnow
-from ._base import Route, check_org, connector_of, project_of
+from ._base import OperationHandler, check_org, connector_of, project_of
 
 SERVICE_NAME = "postgresql"
 
@@ -559,30 +559,21 @@ def add_quarantine(
     return quarantine_row(q)
 
 
-_C = "/v1/connectors/{connector_id}"
-ROUTES = [
-    Route("GET", "/v1/connectors", list_connectors, roles.CONNECTORS_READ),
-    Route("POST", "/v1/connectors", create_connector, roles.CONNECTORS_WRITE),
-    Route("POST", "/v1/connectors/preflight", preflight_connector, roles.CONNECTORS_WRITE),
-    Route("GET", _C, get_connector, roles.CONNECTORS_READ),
-    Route("PUT", _C, update_connector, roles.CONNECTORS_WRITE),
-    Route("DELETE", _C, delete_connector, roles.CONNECTORS_DELETE),
-    Route("POST", _C + "/deletion-lock", lock_deletion, roles.CONNECTORS_WRITE),
-    Route("DELETE", _C + "/deletion-lock", unlock_deletion, roles.CONNECTORS_WRITE),
-    Route("POST", _C + "/discover", discover_connector, roles.CONNECTORS_WRITE),
-    Route("POST", _C + "/selection", set_selection, roles.CONNECTORS_WRITE),
-    Route(
-        "PUT",
-        _C + "/replica-identity-decisions",
-        set_replica_identity_decisions,
-        roles.CONNECTORS_WRITE,
+HANDLERS = [
+    OperationHandler("list_connectors", list_connectors, roles.CONNECTORS_READ),
+    OperationHandler("create_connector", create_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("preflight_connector", preflight_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("get_connector", get_connector, roles.CONNECTORS_READ),
+    OperationHandler("update_connector", update_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("delete_connector", delete_connector, roles.CONNECTORS_DELETE),
+    OperationHandler("lock_connector_deletion", lock_deletion, roles.CONNECTORS_WRITE),
+    OperationHandler("unlock_connector_deletion", unlock_deletion, roles.CONNECTORS_WRITE),
+    OperationHandler("discover_connector", discover_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("set_connector_selection", set_selection, roles.CONNECTORS_WRITE),
+    OperationHandler(
+        "set_replica_identity_decisions", set_replica_identity_decisions, roles.CONNECTORS_WRITE
     ),
-    Route("POST", _C + "/engine-setup", start_engine_setup, roles.CONNECTORS_WRITE),
-    Route("GET", _C + "/quarantine", list_quarantines, roles.CONNECTORS_READ),
-    Route(
-        "POST",
-        _C + "/quarantine/{quarantine_id}/release",
-        release_quarantine,
-        roles.CONNECTORS_WRITE,
-    ),
+    OperationHandler("start_engine_setup", start_engine_setup, roles.CONNECTORS_WRITE),
+    OperationHandler("list_connector_quarantines", list_quarantines, roles.CONNECTORS_READ),
+    OperationHandler("release_connector_quarantine", release_quarantine, roles.CONNECTORS_WRITE),
 ]

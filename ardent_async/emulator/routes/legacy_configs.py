@@ -17,7 +17,7 @@ from ..redaction import redact_value
 from ..responses import reply
 from ..runtime import runtime
 from ..state import LegacyConfig
-from ._base import LEGACY, Route
+from ._base import OperationHandler
 
 
 async def set_config(request: web.Request) -> web.Response:
@@ -48,7 +48,7 @@ async def delete_config(request: web.Request) -> web.Response:
     return reply(LegacyResult(extra={"message": "Configuration deleted", "id": config.id}))
 
 
-ROUTES = [
-    Route("POST", "/v1/configs/setConfig", set_config, "config:write", auth=LEGACY),
-    Route("DELETE", "/v1/configs/deleteConfig", delete_config, "config:write", auth=LEGACY),
+HANDLERS = [
+    OperationHandler("set_config", set_config, "config:write"),
+    OperationHandler("delete_config", delete_config, "config:write"),
 ]

@@ -15,7 +15,7 @@ from ..http_errors import invalid
 from ..responses import reply
 from ..runtime import runtime
 from ..state import Operation
-from ._base import Route, operation_of
+from ._base import OperationHandler, operation_of
 
 MAX_WAIT = GET_OPERATION_WAIT_MAXIMUM
 
@@ -71,6 +71,6 @@ async def get_operation(request: web.Request) -> web.Response:
     return reply(operation_reply(op))
 
 
-ROUTES = [
-    Route("GET", "/v1/operations/{operation_id}", get_operation, roles.OPERATIONS_READ),
+HANDLERS = [
+    OperationHandler("get_operation", get_operation, roles.OPERATIONS_READ),
 ]
