@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -34,8 +35,27 @@ SLOW = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--reversed-order",
+        action="store_true",
+        help="run the tests in reverse order (with -p no:randomly): finds order dependencies",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, if it runs
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         relative = Path(item.path).resolve().relative_to(TESTS).as_posix()
         if any(relative == slow or relative.startswith(f"{slow}/") for slow in SLOW):
             item.add_marker(pytest.mark.slow)
+    if config.getoption("--reversed-order"):
+        items.reverse()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The order's seed, at the end too (``-q`` hides the header): ``-p randomly
+    --randomly-seed=N`` runs the tests in that order again."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(f"tests ran in random order: --randomly-seed={seed}")
