@@ -16,6 +16,9 @@ from hypothesis import settings
 
 TESTS = Path(__file__).parent
 
+# missing_extras: in CI a skipped import of an extra's module fails the run.
+pytest_plugins = ["tests.missing_extras", "pytester"]
+
 # In CI, property tests draw the same examples on every run: a test that finds a bug by chance
 # would be a flake there (fix it, and pin the example with @example). Locally they explore.
 settings.register_profile("ardent-ci", derandomize=True, database=None, print_blob=True)
