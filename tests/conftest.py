@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import settings
+
+from tests.reports import reported
 
 TESTS = Path(__file__).parent
 
@@ -56,9 +57,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.reverse()
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """The order's seed, at the end too (``-q`` hides the header): ``-p randomly
-    --randomly-seed=N`` runs the tests in that order again."""
-    seed = getattr(config.option, "randomly_seed", None)
-    if isinstance(seed, int) and config.pluginmanager.has_plugin("randomly"):
+@pytest.hookimpl(trylast=True)  # after the conftests that add their figures in this hook
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = reported(terminalreporter.config)
+    if lines:
+        terminalreporter.section("reports")
+        for line in lines:
+            terminalreporter.write_line(line)
+    # The order's seed, at the end too (``-q`` hides the header): ``-p randomly
+    # --randomly-seed=N`` runs the tests in that order again.
+    seed = getattr(terminalreporter.config.option, "randomly_seed", None)
+    if isinstance(seed, int) and terminalreporter.config.pluginmanager.has_plugin("randomly"):
         terminalreporter.write_line(f"tests ran in random order: --randomly-seed={seed}")

@@ -461,6 +461,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--connector-id", help="connector (default: the current connector)")
     p.add_argument("--wait", action="store_true", help="wait until the branches are ready")
     p.add_argument(
+        "--if-exists",
+        choices=("reuse", "error"),
+        default="reuse",
+        help="a name already taken on the connector: reuse that branch (default) or fail",
+    )
+    p.add_argument(
         "--print-url",
         action="store_true",
         help="wait, then print only the connection URLs (one a line, real passwords)",
@@ -527,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups.add_parser(
         "emulator", help="run the local Ardent emulator (see `ardent-async emulator --help`)"
     )
-    groups.add_parser("mcp", help="serve the agent tools over MCP on stdio (see its --help)")
+    groups.add_parser("mcp", help="serve the agent tools over MCP: stdio or HTTP (see its --help)")
     return parser
 
 

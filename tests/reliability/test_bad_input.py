@@ -30,6 +30,7 @@ from aiohttp import web
 from ardent_async import ArdentClient, ArdentError, ArdentValidationError
 from ardent_async._transport._httpx import HttpxTransport
 from tests.fakes import FakeClock
+from tests.reports import report
 
 BASE_URL = "https://api.test"
 # A valid id is a unique plain token, so it can be found in the request the valid call sends.
@@ -143,6 +144,8 @@ JOB = Kind(
     "job",
     (None, 5, "job", [], {}, {"id": ""}, {"id": "a/b"}, {"id": 5}, {"id": "j", "userID": 5}),
 )
+IF_EXISTS = Kind("if_exists", (None, "", "keep", "REUSE", 1))
+UNTIL = Kind("until", (None, "", "connected", "READY", 1))
 CONFIG_TYPE = Kind("config_type", (None, 5, "", "nosuch", "postgresql", "MYSQL"))
 VALID_CONFIG = {
     "Hostname": "db.internal",
@@ -283,7 +286,10 @@ PARAMETERS: dict[str, Method] = {
             "name": text(),
             "service_type": SERVICE_TYPE,
             "idempotency_key": HEADER_KEY,
+            "idempotency_scope": OPTIONAL_TEXT,
         },
+        # A scope goes with a derived key: its own checks are reached without a caller's key.
+        {"idempotency_scope": {"idempotency_key": None}},
     ),
     "branches.create_and_wait": Method(
         {"name": "b", "idempotency_key": "key-1", **_ids("connector_id")},
@@ -293,7 +299,11 @@ PARAMETERS: dict[str, Method] = {
             "timeout": number(0, None, exclusive_low=True),
             "service_type": SERVICE_TYPE,
             "idempotency_key": HEADER_KEY,
+            "idempotency_scope": OPTIONAL_TEXT,
+            "if_exists": IF_EXISTS,
+            "until": UNTIL,
         },
+        {"idempotency_scope": {"idempotency_key": None}},
     ),
     "branches.create_many": Method(
         {"names": ["b"], **_ids("connector_id")},
@@ -328,6 +338,14 @@ PARAMETERS: dict[str, Method] = {
     "branches.get": Method(
         {"branch_id_or_name": "b", **_ids("connector_id")},
         {"connector_id": ID, "branch_id_or_name": TEXT},
+    ),
+    "branches.wait_ready": Method(
+        {"branch_id_or_name": "b", **_ids("connector_id")},
+        {
+            "connector_id": ID,
+            "branch_id_or_name": TEXT,
+            "timeout": number(0, None, exclusive_low=True),
+        },
     ),
     # operations (and the poller they wait with)
     "operations.get": Method(
@@ -486,14 +504,13 @@ def report_totals(request: pytest.FixtureRequest) -> Iterator[None]:
     if not TRIED:
         return
     refused, escaped = TRIED["refused"], TRIED["escaped"]
-    # What capsys.disabled() does, for a module-wide total: shown in CI logs without -s.
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(
-            f"\nbad input: {refused + escaped} bad inputs tried on {len(PARAMETERS)} public "
-            f"methods: {refused} refused before any request, {escaped} ids sent percent-escaped"
-            " to exactly the intended path"
-        )
+    # A module-wide total, in the terminal summary (shown in CI logs without -s).
+    report(
+        request.config,
+        f"bad input: {refused + escaped} bad inputs tried on {len(PARAMETERS)} public "
+        f"methods: {refused} refused before any request, {escaped} ids sent percent-escaped"
+        " to exactly the intended path",
+    )
 
 
 @dataclasses.dataclass
