@@ -1,34 +1,11 @@
-"""Waiting for long-running operations: the one place for deadlines, pacing and poll retries.
+"""Waiting for long-running operations: ``wait``, ``wait_many`` and ``watch``.
 
-``OperationPoller`` is the front of the client's one shared waiter (``_waiter``): ``wait``,
-``wait_many`` and ``watch`` all subscribe there, so however many waits run at once (a
-``create_many``, a thousand gathered ``create_and_wait`` calls), their polls share one bounded
-budget of connections and one bounded rate.
-
-How a wait is paced:
-
-- Every poll asks the server to hold the request (``GET /v1/operations/{id}?wait=N``, N up to
-  10 s and never past the deadline). A server that honours it answers the moment the operation
-  ends, so a finished operation is seen at once and a 60 s operation costs about 7 requests.
-- A non-terminal answer that comes back fast (in under half the hold asked for and under a
-  second, timed with the injected clock) means the server is not holding requests. The poller
-  then pauses between polls itself, for a jittered share (25-40 %) of the time waited so far,
-  at least ``poll_interval`` (0.5 s) and at most ``max_poll_interval`` (10 s). Pausing in
-  proportion to the time already waited keeps the lateness of the answer proportional to the
-  operation's length (a 5 s operation is seen within about 2 s of its end, not after a fixed
-  doubling ceiling of up to 8 s) while bounding the number of polls (at most 19 for a 60 s
-  operation); the jitter spreads many pollers apart. Each poll keeps asking for the hold, so a
-  server that starts holding is noticed.
-- Past the waiter's budget of held polls, pending operations are polled round-robin at a
-  bounded rate (see ``_waiter``).
-
-Poll retries and the pipeline's retries: polls are sent with the pipeline's own retries off
-(``retry_safe=False``), so that a poll is retried in exactly one place, the waiter. The
-pipeline would retry ``max_retries`` times without knowing the deadline; the waiter retries a
-transient failure (5xx, 429, connection error, request timeout) for as long as the deadline
-allows, honouring Retry-After (capped at the retry policy's ``max_retry_after``) and never
-sleeping past the deadline. Errors that will not heal by waiting (401, 403, 404, a malformed
-reply, a closed client) end the wait at once.
+``OperationPoller`` is the front of the client's one shared waiter (``_waiter``): every wait
+subscribes there, so however many run at once (a ``create_many``, a thousand gathered
+``create_and_wait`` calls), their polls share one bounded budget of connections and one
+bounded rate. How polls are scheduled, paced and retried, and how deadlines end a wait, is
+written once, in ``_waiter``'s module docstring. This module checks the arguments, turns a
+``failed`` operation into OperationFailedError and keeps ``watch``'s distinct states.
 
 Cancellation: cancelling the task that waits withdraws its subscriptions and cancels their
 polls in flight; the waiter's own task ends when nothing is pending.
