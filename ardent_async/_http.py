@@ -85,6 +85,8 @@ logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"
+# Sent back (``true``) when a reply replays an earlier request with the same key.
+REPLAY_HEADER = "X-Idempotency-Replay"
 
 
 class _Raw:

@@ -419,15 +419,15 @@ DELETE_ORG: Final[Endpoint[None]] = Endpoint(
 )
 
 # PATCH /v1/orgs/{org_id}
-UPDATE_ORG: Final[Endpoint[models.OrgDetails]] = Endpoint(
+UPDATE_ORG: Final[Endpoint[models.OrgUpdateReply]] = Endpoint(
     operation_id="update_org",
     method="PATCH",
     path="/v1/orgs/{org_id}",
     path_params=("org_id",),
     query_params=(),
     request_model=models.UpdateOrgRequest,
-    reply=models.OrgDetails,
-    replies=MappingProxyType({200: models.OrgDetails}),
+    reply=models.OrgUpdateReply,
+    replies=MappingProxyType({200: models.OrgUpdateReply}),
     success_statuses=frozenset({200}),
     retry_safe=True,
     idempotency_header=None,

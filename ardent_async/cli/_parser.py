@@ -34,6 +34,7 @@ GLOBAL_DEFAULTS: dict[str, Any] = {
     "wait_timeout": None,  # None: the command's own default (see wait_deadline)
     "request_timeout": DEFAULT_REQUEST_TIMEOUT,
     "max_retries": DEFAULT_MAX_RETRIES,
+    "trace": False,
 }
 
 _EPILOG_FOOTER = """
@@ -120,6 +121,12 @@ def _global_flags() -> argparse.ArgumentParser:
         metavar="N",
         help=f"retries of a failed request (default: {DEFAULT_MAX_RETRIES})",
     )
+    group.add_argument(
+        "--trace",
+        action="store_true",
+        default=s,
+        help="print a timeline of requests, retries and waits to stderr (secrets masked)",
+    )
     return flags
 
 
@@ -168,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ardent from the command line: from an empty org to a connectable branch.\n\n"
         "  ardent-async orgs switch org_123\n"
         "  ardent-async projects create ci\n"
-        '  ardent-async connectors create postgresql "$SOURCE_URL" '
+        '  ardent-async connectors create postgresql "$ARDENT_SOURCE_URL" '
         "--decide-all replica_identity_full\n"
         '  psql "$(ardent-async branches create pr-42 --print-url)"',
         epilog=_EPILOG_FOOTER,
@@ -326,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
         "preflight",
         commands.connectors_preflight,
         "check a Postgres source before connecting it (exit 1 when a check fails)",
-        'ardent-async connectors preflight "$SOURCE_URL"',
+        'ardent-async connectors preflight "$ARDENT_SOURCE_URL"',
     )
     source_arguments(p)
     p.add_argument("--schema", action="append", help="schema to check, repeatable (default: all)")
@@ -339,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         setup.connectors_create,
         "connect a source and set it up for branching: preflight, create, discover, select, "
         "decide, engine setup, wait (then it is the current connector)",
-        'ardent-async connectors create postgresql "$SOURCE_URL" --name prod '
+        'ardent-async connectors create postgresql "$ARDENT_SOURCE_URL" --name prod '
         "--decide-all replica_identity_full",
     )
     source_arguments(p)
@@ -453,6 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="+", metavar="NAME", help="branch names")
     p.add_argument("--connector-id", help="connector (default: the current connector)")
     p.add_argument("--wait", action="store_true", help="wait until the branches are ready")
+    p.add_argument(
+        "--if-exists",
+        choices=("reuse", "error"),
+        default="reuse",
+        help="a name already taken on the connector: reuse that branch (default) or fail",
+    )
     p.add_argument(
         "--print-url",
         action="store_true",

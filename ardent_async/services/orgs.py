@@ -20,6 +20,7 @@ from ardent_async.models import (
     OrgInvite,
     OrgMember,
     OrgRole,
+    OrgUpdateReply,
     UpdateMemberRoleRequest,
     UpdateOrgRequest,
 )
@@ -48,9 +49,10 @@ class OrgsService:
         """Rename the organization."""
         path = f"/v1/orgs/{segment('org_id', org_id)}"
         body = UpdateOrgRequest(name=_validate.text("name", name))
-        # A rename is a set: repeating it is harmless, so it may be retried.
+        # A rename is a set: repeating it is harmless, so it may be retried. Its reply may be
+        # any JSON (OrgUpdateReply); a read's is an object (OrgDetails refuses anything else).
         return await self._http.send(
-            "PATCH", path, OrgDetails, json_body=body, retry_safe=True, options=options
+            "PATCH", path, OrgUpdateReply, json_body=body, retry_safe=True, options=options
         )
 
     async def delete(self, org_id: str, **options: Unpack[RequestOptions]) -> None:
