@@ -86,17 +86,17 @@ class OperationPoller:
         OperationTimeoutError when ``timeout`` seconds pass first (``.operation`` is the last
         state seen, or None if no poll got an answer). At least one poll is always made.
         """
-        sub = self._subscribe(operation_id, timeout=timeout, poll_interval=poll_interval)
+        sub = self.subscribe(operation_id, timeout=timeout, poll_interval=poll_interval)
         return completed(await self.waiter.next(sub))
 
-    def _subscribe(
+    def subscribe(
         self,
         operation_id: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
     ) -> Subscription:
-        """A wait on ``operation_id`` that ``waiter.start`` / ``waiter.next`` runs (checked now)."""
+        """A wait on ``operation_id``, its arguments checked now; :meth:`start` runs it."""
         check_id("operation_id", operation_id)
         seconds = _validate.seconds("timeout", timeout, 0.001, None)
         first = (
@@ -112,6 +112,23 @@ class OperationPoller:
             max_pause=max(first, self.max_poll_interval),
         )
 
+    # -- waits started one by one (a fan-out starts each as its create returns) -----------------
+
+    def start(self, sub: Subscription) -> asyncio.Future[AsyncOperationResponse]:
+        """Start ``sub`` on the shared waiter; the future gets the operation's terminal state
+        (as the server sent it: :func:`completed` raises for a failed one), or the error that
+        ended the wait. Cancelling the future withdraws the wait."""
+        return self.waiter.start(sub)
+
+    async def withdraw(self, subs: Iterable[Subscription]) -> None:
+        """Stop these waits; return once their polls in flight ended."""
+        await self.waiter.withdraw(subs)
+
+    async def stop_if_idle(self) -> None:
+        """End the waiter's task if nothing is pending: call once the last started wait is
+        done, so a finished fan-out leaves no task behind."""
+        await self.waiter.stop_if_idle()
+
     async def wait_many(
         self, operation_ids: Iterable[str], *, timeout: float = DEFAULT_WAIT_TIMEOUT
     ) -> list[OperationOutcome]:
@@ -125,7 +142,7 @@ class OperationPoller:
         subs: dict[str, Subscription] = {}
         for operation_id in ids:
             if operation_id not in subs:
-                subs[operation_id] = self._subscribe(operation_id, timeout=timeout)
+                subs[operation_id] = self.subscribe(operation_id, timeout=timeout)
         if not subs:
             return []
         futures = {op_id: self.waiter.start(sub) for op_id, sub in subs.items()}
