@@ -22,8 +22,8 @@ from ardent_async._http import Pipeline
 from ardent_async._paths import check_id
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, GET_OPERATION_WAIT_MAXIMUM
 from ardent_async._waiter import (
-    DEFAULT_CONNECTIONS,
     DEFAULT_MAX_POLL_RATE,
+    DEFAULT_POLL_CONNECTIONS,
     OperationWaiter,
     Subscription,
     is_terminal,
@@ -59,7 +59,7 @@ class OperationPoller:
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
-        connections: int = DEFAULT_CONNECTIONS,
+        connections: int = DEFAULT_POLL_CONNECTIONS,
         max_poll_rate: float = DEFAULT_MAX_POLL_RATE,
         rng: random.Random | None = None,
     ) -> None:

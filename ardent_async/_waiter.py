@@ -67,11 +67,11 @@ from ardent_async.errors import (
 )
 from ardent_async.models import AsyncOperationResponse, OperationStatus
 
-__all__ = ["DEFAULT_CONNECTIONS", "DEFAULT_MAX_POLL_RATE", "OperationWaiter", "Subscription"]
+__all__ = ["DEFAULT_MAX_POLL_RATE", "DEFAULT_POLL_CONNECTIONS", "OperationWaiter", "Subscription"]
 
 logger = logging.getLogger("ardent_async")
 
-DEFAULT_CONNECTIONS = 16
+DEFAULT_POLL_CONNECTIONS = 16
 DEFAULT_MAX_POLL_RATE = 20.0
 BACKOFF_SHARE = (0.25, 0.40)
 # A non-terminal answer that came back in under this fraction of the hold asked for (or under
@@ -187,7 +187,7 @@ class OperationWaiter:
         self,
         http: Pipeline,
         *,
-        connections: int = DEFAULT_CONNECTIONS,
+        connections: int = DEFAULT_POLL_CONNECTIONS,
         max_poll_rate: float = DEFAULT_MAX_POLL_RATE,
         rng: random.Random | None = None,
     ) -> None:

@@ -51,8 +51,6 @@ __all__ = [
     "row_result",
 ]
 
-DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
-
 # Pauses before retrying a derived-key create answered 409 (a race with the same key).
 _CONFLICT_PAUSES = (0.2, 0.5, 1.0, 2.0)
 # How long a plain ``create`` (which has no timeout of its own) may spend on those pauses.
@@ -110,7 +108,7 @@ class BranchesService:
         connector_id: str,
         name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
@@ -155,7 +153,7 @@ class BranchesService:
         connector_id: str,
         branch_id_or_name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
     ) -> BranchCreateResult:
         """An existing branch's details once it has a ``branch_url`` (as ``create_and_wait``
         returns them): for a branch some other run created, found by id or name.
@@ -231,7 +229,7 @@ class BranchesService:
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
@@ -295,7 +293,7 @@ class BranchesService:
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_scope: str | None = None,
     ) -> BranchStream:
