@@ -20,13 +20,16 @@ from ardent_async._blocking import (
     LoopThread,
     call_on,
 )
-from ardent_async._client import DEFAULT_TIMEOUT as client_DEFAULT_TIMEOUT
 from ardent_async._client import ArdentClient as AsyncArdentClient
 from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
-from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
+from ardent_async._spec.constants import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+)
 from ardent_async._telemetry import MeterProvider, TracerProvider
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
@@ -51,7 +54,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import DEFAULT_TIMEOUT, BranchesService, IfExists
+from ardent_async.services.branches import BranchesService, IfExists
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -213,7 +216,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
@@ -254,7 +257,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         branch_id_or_name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
     ) -> BranchCreateResult:
         """An existing branch's details once it has a ``branch_url`` (as ``create_and_wait``
         returns them): for a branch some other run created, found by id or name.
@@ -297,7 +300,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
@@ -347,7 +350,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = "postgres",
         idempotency_scope: str | None = None,
     ) -> BlockingIterator[BranchOutcome]:
@@ -805,7 +808,7 @@ class SyncClientBase:
         *,
         base_url: str | None = None,
         max_retries: int | None = None,
-        timeout: float | None = client_DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         transport: Transport | None = None,
         connection_limit: int | None = None,
         max_response_bytes: int | None = None,
