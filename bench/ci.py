@@ -4,7 +4,8 @@ emulator (real Postgres), against one branch's create-to-connectable time, side 
 Per round, interleaved: (a) one branch created and connectable (``SELECT 1``) in-process, the
 plugin's own code path; (b) a real ``pytest -n 4`` run of ``bench/ci_sample`` (a fresh run id, so
 4 new branches): from the run's session start (the controller's) until all 4 workers hold a
-connectable branch, and from each worker's own session start until it holds its branch; and how
+connectable branch (and how much of that is xdist starting the workers), and from each worker's
+own session start until it holds its branch; and how
 the 4 builds overlap in time (the length of the instant all 4 are building at once, > 0 when
 they overlap). Run with the emulator's default operation time and with 5 s operations (a build
 as slow as a real one), where the 4 builds must overlap: total ≤ 1.3 × 5 s.
@@ -76,6 +77,7 @@ def pytest_run(emulator: SharedEmulator, run_id: str) -> dict[str, float]:
     held = max(b["connectable_at"] for b in builds)
     return {
         "session": held - data["session_started_at"],
+        "spawn": max(b["session_started_at"] for b in builds) - data["session_started_at"],
         "worker": max(b["connectable_at"] - b["session_started_at"] for b in builds),
         "overlap": min(b["connectable_at"] for b in builds)
         - max(b["build_started_at"] for b in builds),
@@ -104,6 +106,7 @@ def measure(label: str, op_duration: float | None, rounds: int) -> dict[str, Fig
         f"{prefix}: ratio session start→4 held / one branch": ratio(
             figures["session"], figures["one"]
         ),
+        f"{prefix}: xdist alone: session start→last worker's session start": figures["spawn"],
         f"{prefix}: slowest worker's own session start→its branch held": figures["worker"],
         f"{prefix}: ratio slowest worker's start→held / one branch": ratio(
             figures["worker"], figures["one"]
