@@ -25,6 +25,7 @@ from ardent_async._options import ResolvedOptions, resolve
 from ardent_async._redact import collect_secrets, redact_text
 from ardent_async._response import ResponseInfo, response_sink
 from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy
+from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
 from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
 from ardent_async.errors import (
@@ -43,7 +44,6 @@ logger = logging.getLogger("ardent_async")
 logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
-IDEMPOTENCY_HEADER = "X-Idempotency-Key"
 # Pipeline.with_options(timeout=KEEP): leave the timeout as it is (None means "no limit").
 KEEP: Any = object()
 # Pipeline.send(reply_type=_RAW): hand back the response itself (what request() returns).

@@ -26,6 +26,7 @@ from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
+from ardent_async._spec import constants
 from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
@@ -49,7 +50,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import DEFAULT_TIMEOUT, BranchesService
+from ardent_async.services.branches import DEFAULT_TIMEOUT, SERVICE_TYPE, BranchesService
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -181,7 +182,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         name: str,
         *,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
@@ -205,7 +206,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         name: str,
         *,
         timeout: float = DEFAULT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         until: str = "ready",
     ) -> BranchCreateResult:
@@ -236,7 +237,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         tag: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[BranchRow]:
-        """The connector's branches (the API returns at most 100).
+        """The connector's branches (the API returns at most 100: ``MAX_LISTED``).
 
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
         ``row.extra["tags"]``) contains it; the API has no tag filter, so this is done here.
@@ -261,7 +262,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
@@ -311,7 +312,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BlockingIterator[BranchOutcome]:
         """``create_many``, with each outcome yielded as soon as it is known::
@@ -346,14 +347,14 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         self,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.PREFLIGHT_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         selected_schemas: Sequence[str] | None = None,
         database: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
@@ -381,12 +382,12 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         name: str,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.CREATE_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = constants.CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT,
         drop_extensions: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
@@ -460,7 +461,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         self,
         connector_id: str,
         *,
-        force: bool = False,
+        force: bool = constants.DELETE_CONNECTOR_FORCE_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start deleting the connector; poll the returned operation."""
@@ -605,7 +606,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         org_id: str,
         email: str,
         *,
-        role_key: str = "member",
+        role_key: str = constants.INVITE_USER_REQUEST_ROLE_KEY_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> OrgInvite:
         """Invite ``email`` to join with ``role_key``."""

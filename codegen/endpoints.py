@@ -39,6 +39,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from ardent_async._spec import constants
 from ardent_async.models import _generated as models
 
 R = TypeVar("R")
@@ -75,10 +76,13 @@ class Endpoint(Generic[R]):
     def path_for(self, **segments: str) -> str:
         """The path with each placeholder replaced by its segment (already checked and quoted
         by ``ardent_async._paths.segment``)."""
-        if segments.keys() != set(self.path_params):
+        try:
+            return self.path.format_map(segments)
+        except KeyError:
             given = sorted(segments)
-            raise TypeError(f"{self.operation_id}: segments {self.path_params}, given {given}")
-        return self.path.format_map(segments)
+            raise TypeError(
+                f"{self.operation_id}: path segments {self.path_params}, given {given}"
+            ) from None
 
 '''
 
@@ -125,13 +129,15 @@ def _max_items(op: dict[str, Any]) -> int | None:
     return None
 
 
-def _long_poll_max(params: list[dict[str, Any]], where: str) -> float | None:
-    marked = [p for p in params if p.get("x-ardent-long-poll")]
+def _long_poll_max(op: dict[str, Any], where: str) -> str:
+    """The constant (codegen/constants.py names it) holding the long-poll parameter's maximum:
+    the row and the constants module hold one object."""
+    marked = [p for p in op.get("parameters", ()) if p.get("x-ardent-long-poll")]
     if not marked:
-        return None
+        return "None"
     if len(marked) > 1 or "maximum" not in marked[0].get("schema", {}):
         raise SystemExit(f"codegen: {where}: one x-ardent-long-poll parameter with a maximum")
-    return float(marked[0]["schema"]["maximum"])
+    return f"constants.{_upper(op['operationId'])}_{_upper(marked[0]['name'])}_MAXIMUM"
 
 
 def _idempotency_header(params: list[dict[str, Any]]) -> str | None:
@@ -172,7 +178,7 @@ def _row(method: str, path: str, op: dict[str, Any]) -> tuple[str, str]:
     statuses = ", ".join(str(s) for s in sorted(replies))
     by_status = ", ".join(f"{s}: {t}" for s, t in sorted(replies.items()))
     header = _idempotency_header(params)
-    long_poll = _long_poll_max(params, where)
+    long_poll = _long_poll_max(op, where)
     max_items = _max_items(op)
     fields = {
         "operation_id": json.dumps(op["operationId"]),
@@ -186,7 +192,7 @@ def _row(method: str, path: str, op: dict[str, Any]) -> tuple[str, str]:
         "success_statuses": f"frozenset({{{statuses}}})",
         "retry_safe": repr(_retry_safe(method, op, where)),
         "idempotency_header": "None" if header is None else json.dumps(header),
-        "long_poll_max": repr(long_poll),
+        "long_poll_max": long_poll,
         "max_items": repr(max_items),
         "resource": json.dumps(op["tags"][0]),
         "summary": json.dumps(op.get("summary", ""), ensure_ascii=False),

@@ -12,6 +12,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from ardent_async._spec import constants
 from ardent_async.models import _generated as models
 
 R = TypeVar("R")
@@ -48,10 +49,13 @@ class Endpoint(Generic[R]):
     def path_for(self, **segments: str) -> str:
         """The path with each placeholder replaced by its segment (already checked and quoted
         by ``ardent_async._paths.segment``)."""
-        if segments.keys() != set(self.path_params):
+        try:
+            return self.path.format_map(segments)
+        except KeyError:
             given = sorted(segments)
-            raise TypeError(f"{self.operation_id}: segments {self.path_params}, given {given}")
-        return self.path.format_map(segments)
+            raise TypeError(
+                f"{self.operation_id}: path segments {self.path_params}, given {given}"
+            ) from None
 
 
 # The header that makes a repeated create safe (the server replays the first reply).
@@ -374,7 +378,7 @@ GET_OPERATION: Final[Endpoint[models.AsyncOperationResponse]] = Endpoint(
     success_statuses=frozenset({200}),
     retry_safe=True,
     idempotency_header=None,
-    long_poll_max=10.0,
+    long_poll_max=constants.GET_OPERATION_WAIT_MAXIMUM,
     max_items=None,
     resource="operations",
     summary="Get Operation Endpoint",

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, MAX_WAIT_TIMEOUT
+from ardent_async._spec.constants import (
+    BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT,
+    DEFAULT_WAIT_TIMEOUT,
+    MAX_WAIT_TIMEOUT,
+)
+from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
 from ardent_async.agents._spec_schemas import operation_arguments
 
 if TYPE_CHECKING:
@@ -231,8 +236,8 @@ CATALOGUE: tuple[ToolPlan, ...] = (
         ),
         handler=_create_branch,
         arguments=("connector_id", "name", "service_type", "idempotency_key"),
-        renames={"X-Idempotency-Key": "idempotency_key"},
-        defaults={"service_type": "postgres"},
+        renames={IDEMPOTENCY_HEADER: "idempotency_key"},
+        defaults={"service_type": BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT},
         extra={
             "wait": {
                 "type": "boolean",

@@ -23,6 +23,8 @@ import time
 
 from aiohttp import web
 
+from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
+
 from . import context
 from .chaos import FAULT_429, FAULT_503, FAULT_DROP, FAULT_DROP_AFTER
 from .context import Caller
@@ -38,7 +40,6 @@ from .state import IdempotencyRecord, Store, utcnow
 logger = logging.getLogger("ardent_async.emulator")
 
 ROUTE_TABLE: web.AppKey[dict[Handler, Route]] = web.AppKey("ardent_emulator_routes", dict)
-IDEMPOTENCY_HEADER = "X-Idempotency-Key"
 REPLAY_HEADER = "X-Idempotency-Replay"
 MAX_CLOCK_SKEW = 300
 

@@ -20,7 +20,13 @@ from ardent_async._http import Pipeline, new_idempotency_key
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
 from ardent_async._poller import OperationPoller, completed
-from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY
+from ardent_async._spec import endpoints
+from ardent_async._spec.constants import (
+    BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_WAIT_TIMEOUT,
+    MAX_CONCURRENCY,
+)
 from ardent_async._waiter import Subscription
 from ardent_async.errors import ConflictError, EmptyBranchURLError, NotFoundError, validation_error
 from ardent_async.fanout import BranchOutcome, FanOutProgress, ProgressCallback
@@ -31,10 +37,14 @@ from ardent_async.models import (
     BranchRow,
     OperationHandle,
 )
+from ardent_async.services._endpoint import send
 
 __all__ = ["BranchStream", "BranchesService", "branch_result", "derived_idempotency_key"]
 
 DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
+SERVICE_TYPE = BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+# The most rows the branch list carries (the API has no paging).
+MAX_LISTED = endpoints.LIST_BRANCHES.max_items
 
 # Pauses before retrying a derived-key create answered 409 (a race with the same key).
 _CONFLICT_PAUSES = (0.2, 0.5, 1.0, 2.0)
@@ -55,7 +65,7 @@ class BranchesService:
         connector_id: str,
         name: str,
         *,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
@@ -78,7 +88,7 @@ class BranchesService:
         name: str,
         *,
         timeout: float = DEFAULT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         until: str = "ready",
     ) -> BranchCreateResult:
@@ -110,14 +120,14 @@ class BranchesService:
     async def list(
         self, connector_id: str, *, tag: str | None = None, **options: Unpack[RequestOptions]
     ) -> builtins.list[BranchRow]:
-        """The connector's branches (the API returns at most 100).
+        """The connector's branches (the API returns at most 100: ``MAX_LISTED``).
 
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
         ``row.extra["tags"]``) contains it; the API has no tag filter, so this is done here.
         """
-        path = f"/v1/branches/{segment('connector_id', connector_id)}"
+        path = endpoints.LIST_BRANCHES.path_for(connector_id=segment("connector_id", connector_id))
         wanted = _validate.optional_text("tag", tag)
-        rows = await self._http.send("GET", path, builtins.list[BranchRow], options=options)
+        rows = await send(self._http, endpoints.LIST_BRANCHES, path, options=options)
         if wanted is None:
             return rows
         return [row for row in rows if _has_tag(row, wanted)]
@@ -134,11 +144,14 @@ class BranchesService:
         for row in rows:
             if row.name == wanted:
                 return row
-        capped = " (the list shows at most 100 branches)" if len(rows) >= 100 else ""
+        capped = ""
+        if MAX_LISTED is not None and len(rows) >= MAX_LISTED:
+            capped = f" (the list shows at most {MAX_LISTED} branches)"
+        listing = endpoints.LIST_BRANCHES
         raise NotFoundError(
             f"no branch with id or name {wanted!r} on connector {connector_id}{capped}",
-            method="GET",
-            path=f"/v1/branches/{segment('connector_id', connector_id)}",
+            method=listing.method,
+            path=listing.path_for(connector_id=segment("connector_id", connector_id)),
         )
 
     async def create_many(
@@ -150,7 +163,7 @@ class BranchesService:
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
@@ -214,7 +227,7 @@ class BranchesService:
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BranchStream:
         """``create_many``, with each outcome yielded as soon as it is known::
@@ -277,10 +290,9 @@ class BranchesService:
         self, body: BranchCreateRequest, key: str, options: RequestOptions | None = None
     ) -> OperationHandle:
         # POST is retried by the pipeline only because the key makes the retry a replay.
-        return await self._http.send(
-            "POST",
-            "/v1/branch/create",
-            OperationHandle,
+        return await send(
+            self._http,
+            endpoints.CREATE_BRANCH,
             json_body=body,
             idempotency_key=key,
             options=options,

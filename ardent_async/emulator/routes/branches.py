@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ardent_async._spec import constants, endpoints
 from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow
 
 from .. import roles
@@ -24,8 +25,8 @@ from ..state import Branch, new_id, utcnow
 from ._base import Route, connector_of
 from .connectors import handle
 
-SERVICE_TYPE = "postgres"
-MAX_LISTED = 100
+SERVICE_TYPE = constants.BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+MAX_LISTED = endpoints.LIST_BRANCHES.max_items
 
 
 def branch_row(branch: Branch) -> BranchRow:
