@@ -47,7 +47,11 @@ _MONTHS = {
 
 # The shape real servers send, on which ``datetime.fromisoformat`` agrees on every supported
 # Python (3.10 included): a fast path giving the same result as the general parser below.
-_COMMON = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{6}|\.\d{3})?(?:Z|[+-]\d\d:\d\d)")
+# The offset's ranges are spelt out: ``fromisoformat`` reads ``+02:90`` as +03:30, where the
+# general parser refuses minutes above 59 (and hours above 23).
+_COMMON = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{6}|\.\d{3})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+)
 
 
 _common = _COMMON.fullmatch

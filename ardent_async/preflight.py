@@ -28,6 +28,9 @@ PASS = "pass"
 FAIL = "fail"
 WARN = "warn"
 UNKNOWN = "unknown"
+#: A check the server did not run (``"checked": false``: an unreachable source leaves every
+#: check after ``reachable`` unrun); not a failure of its own.
+NOT_CHECKED = "not checked"
 
 _STATUS_ALIASES = {
     "pass": PASS,
@@ -40,12 +43,15 @@ _STATUS_ALIASES = {
     "error": FAIL,
     "warn": WARN,
     "warning": WARN,
+    "skipped": NOT_CHECKED,
+    "not_checked": NOT_CHECKED,
 }
 
 
 @attrs.define(frozen=True)
 class CheckResult:
-    """One preflight check. ``status`` is ``pass``, ``fail``, ``warn`` or ``unknown``."""
+    """One preflight check. ``status`` is ``pass``, ``fail``, ``warn``, ``not checked`` (the
+    server did not run it) or ``unknown``."""
 
     name: str
     status: str
@@ -76,7 +82,9 @@ def _read_check(name: str, entry: Any) -> CheckResult:
         return CheckResult(name, _status(entry))
     if not isinstance(entry, Mapping):
         return CheckResult(name, UNKNOWN)
-    if isinstance(entry.get("status"), str):
+    if entry.get("checked") is False:
+        status = NOT_CHECKED
+    elif isinstance(entry.get("status"), str):
         status = _status(entry["status"])
     elif isinstance(entry.get("ok"), bool):
         status = PASS if entry["ok"] else FAIL

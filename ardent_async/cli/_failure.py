@@ -149,11 +149,10 @@ _FLAGS = {
 def _cli_terms(exc: ArdentValidationError) -> str:
     field = exc.field or ""
     if field in ("base_url", "legacy_base_url") and "plain http" in str(exc):
-        host = str(exc).split(" to ", 1)[-1].split(";", 1)[0]
-        return (
-            f"--api-url: refusing to send the token over plain http to {host}; "
-            "use https, or pass --insecure-http"
-        )
+        # The SDK's reason as it is ("refusing to send credentials over plain http to HOST"),
+        # with the CLI's flag in place of the SDK's parameter.
+        reason = str(exc).removeprefix(f"{field}: ").split(";", 1)[0]
+        return f"--api-url: {reason}; use https, or pass --insecure-http"
     head = field.split("[", 1)[0]
     flag = _FLAGS.get(head)
     text = str(exc)

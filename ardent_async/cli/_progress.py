@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 try:
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 except ImportError:  # pragma: no cover - exercised only without the extra
     Progress = None  # type: ignore[assignment,misc]
@@ -32,9 +33,11 @@ class ProgressView:
 
 
 class _RichView(ProgressView):
-    def __init__(self, progress: Progress, description: str) -> None:
+    def __init__(self, progress: Progress, description: str, total: float) -> None:
         self._progress = progress
-        self._task = progress.add_task(description, total=100)
+        # The real total from the first frame on (a bar drawn before the first update would
+        # otherwise show 0/100 for three branches).
+        self._task = progress.add_task(description, total=total)
 
     def update(self, completed: float, total: float, label: str) -> None:
         self._progress.update(self._task, completed=completed, total=total, description=label)
@@ -42,10 +45,15 @@ class _RichView(ProgressView):
 
 @contextmanager
 def progress(
-    description: str, *, quiet: bool = False, percent: bool = False, stream: TextIO | None = None
+    description: str,
+    *,
+    quiet: bool = False,
+    percent: bool = False,
+    total: float = 100,
+    stream: TextIO | None = None,
 ) -> Iterator[ProgressView]:
-    """A progress display for one wait (``percent``: completed is out of 100); silent when
-    ``quiet``."""
+    """A progress display for one wait, out of ``total`` (``percent``: completed is out of
+    100); silent when ``quiet``."""
     out = stream or sys.stderr
     if quiet:
         yield _Silent(out)
@@ -57,8 +65,9 @@ def progress(
             TextColumn("{task.completed:>3.0f}/{task.total:.0f}"),
             TimeElapsedColumn(),
             transient=False,
+            console=Console(file=out),  # stderr: stdout is for results (--print-url)
         ) as bar:
-            yield _RichView(bar, description)
+            yield _RichView(bar, description, total)
         return
     yield ProgressView(out, percent=percent)
 

@@ -11,10 +11,11 @@ from ardent_async.cli import _context
 from ardent_async.cli._failure import EXIT_FAILURE, EXIT_USAGE, CliError, Resume, from_sdk
 from ardent_async.cli._invocation import Invocation
 from ardent_async.cli._progress import progress
+from ardent_async.cli._source_url import checked_source_url
 from ardent_async.errors import ArdentAuthError, ArdentError, ArdentValidationError
 from ardent_async.fanout import BranchOutcome, FanOutProgress
 from ardent_async.models import BranchCreateResult, ConnectorRow
-from ardent_async.preflight import WARN, check_results
+from ardent_async.preflight import NOT_CHECKED, WARN, CheckResult, check_results
 from ardent_async.services.branches import branch_result
 
 # -- context and orgs ----------------------------------------------------------------------
@@ -127,7 +128,9 @@ def source_of(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
             "give the source once: a URL (positional or --url) or --connection-details JSON"
         )
     if args.connection_details is None:
-        return service, {"url": url or args.url}
+        if url is not None:
+            return service, {"url": checked_source_url(url, "URL")}
+        return service, {"url": checked_source_url(args.url, "--url")}
     try:
         details = json.loads(args.connection_details)
     except ValueError as exc:
@@ -151,10 +154,11 @@ async def connectors_preflight(inv: Invocation) -> None:
     passed = bool(report.preflight_pass)
     problem: CliError | None = None
     if not passed:
+        fix = "Fix the source (the grant script below)" if report.grant_script else "Fix the source"
         problem = CliError(
             "preflight_failed",
             "preflight FAIL: " + (", ".join(failing) or "see the report"),
-            hint="Fix the source (the grant script below), then run the preflight again.",
+            hint=f"{fix}, then run the preflight again.",
             data=report,
         )
     elif warning and inv.args.fail_on_warnings:
@@ -169,13 +173,25 @@ async def connectors_preflight(inv: Invocation) -> None:
     inv.out.table(
         report,
         ["check", "result", "hint"],
-        [(c.name, c.status, c.hint or c.message or "") for c in checks],
+        _check_rows(checks),
         title=f"preflight: {'PASS' if passed else 'FAIL'}",
     )
     if not passed and report.grant_script:
         inv.out.line("\nTo fix, run on the source:\n" + report.grant_script)
     if problem is not None:
         raise problem
+
+
+def _check_rows(checks: list[CheckResult]) -> list[tuple[str, str, str]]:
+    """One row per check run; the checks the server did not run (after an unreachable source)
+    share one row instead of repeating "not checked" eight times."""
+    ran = [c for c in checks if c.status != NOT_CHECKED]
+    rows = [(c.name, c.status, c.hint or c.message or "") for c in ran]
+    unrun = [c for c in checks if c.status == NOT_CHECKED]
+    if unrun:
+        why = next((c.message for c in unrun if c.message), None)
+        rows.append((f"{len(unrun)} more", NOT_CHECKED, why or ", ".join(c.name for c in unrun)))
+    return rows
 
 
 async def connectors_list(inv: Invocation) -> None:
@@ -245,6 +261,7 @@ async def connectors_delete(inv: Invocation) -> None:
 
 async def branches_create(inv: Invocation) -> None:
     args = inv.args
+    _refuse_repeated_names(args.names)  # before any output or request
     connector = await inv.connector_id(args.connector_id)
     waiting = args.wait or args.print_url
     timeout = inv.wait_timeout(branch_create=True)
@@ -266,6 +283,13 @@ async def branches_create(inv: Invocation) -> None:
     )
     operation = await inv.follow(handle.operation_id, f"branch {name}", resume, timeout=timeout)
     _show_branch(inv, branch_result(operation))  # EmptyBranchURLError when it has no URL
+
+
+def _refuse_repeated_names(names: list[str]) -> None:
+    repeated = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    if repeated:
+        shown = ", ".join(repr(name) for name in repeated)
+        raise _usage(f"NAME: each branch name once; {shown} given more than once")
 
 
 async def branches_wait(inv: Invocation) -> None:
@@ -313,7 +337,7 @@ async def _create_several(
     inv.pending = pending()
     verb = "ready" if waiting else "accepted"
     inv.out.note(f"creating {len(names)} branches on {connector}, {inv.args.concurrency} at a time")
-    with progress("branches", quiet=inv.out.quiet) as view:
+    with progress("branches", quiet=inv.out.quiet, total=len(names)) as view:
         view.update(0, len(names), f"branches {verb}")
 
         def progressed(step: FanOutProgress) -> None:

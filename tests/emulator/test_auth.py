@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -34,6 +35,32 @@ async def test_missing_or_bad_token_is_401(
     assert status == 401
     assert isinstance(body["detail"], str)
     assert sent["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # last character changed
+        lambda token: token[:16] + "x" * (len(token) - 16),  # only the first 16 kept
+        lambda token: token[:16],
+        lambda token: token + "x",
+        lambda token: token.upper(),
+    ],
+    ids=["last-char", "first-16-padded", "first-16", "suffixed", "upper-case"],
+)
+async def test_a_token_is_accepted_only_when_it_matches_exactly(
+    ardent_emulator: Emulator, ardent_client: ArdentClient, forge: Callable[[str], str]
+) -> None:
+    """Both kinds of bearer token: the emulator's session token and a created API key."""
+    path = f"/v1/orgs/{ardent_emulator.org_id}"
+    created = await ardent_client.orgs.create_api_key(
+        ardent_emulator.org_id, "ci", role_id="role_org_member"
+    )
+    for token in (ardent_emulator.token, created.api_key):
+        forged = forge(token)
+        assert forged != token
+        assert (await raw(ardent_emulator.base_url, "GET", path, token=forged))[0] == 401
+        assert (await raw(ardent_emulator.base_url, "GET", path, token=token))[0] == 200
 
 
 async def test_viewer_reads_but_cannot_write(

@@ -229,3 +229,31 @@ async def test_the_bare_echo_test_catches_a_scrubber_that_forgets_the_body(
     texts = await _bare_echo_texts("configs.set", caplog)
     with pytest.raises(AssertionError, match="secret leaked"):
         _check(texts)
+
+
+UPSTREAM_TOKEN = "gho_Upstr3amT0kenValue"  # nobody told the client about it: only its shape shows
+
+
+@pytest.mark.parametrize("status", [401, 502])
+async def test_a_bearer_token_in_free_text_is_masked_even_when_not_ours(
+    status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A proxy that echoes the header it forwarded: the token is not the client's own."""
+    caplog.set_level(logging.DEBUG, logger="ardent_async")
+    echoed = f"upstream refused Authorization: Bearer {UPSTREAM_TOKEN} (and bearer {TOKEN}x)"
+    with respx.mock(assert_all_called=False) as mock:
+        mock.route().mock(return_value=httpx.Response(status, json={"detail": echoed}))
+        async with ArdentClient(
+            token=TOKEN,
+            base_url="https://api.test",
+            transport=HttpxTransport(),
+            clock=FakeClock(),
+            max_retries=0,
+        ) as client:
+            with pytest.raises(ArdentError) as info:
+                await client.projects.get("p1")
+    texts = [str(info.value), repr(vars(info.value)), caplog.text]
+    assert "upstream refused Authorization: Bearer ***" in texts[0]
+    for text in texts:
+        assert UPSTREAM_TOKEN not in text
+        assert TOKEN not in text

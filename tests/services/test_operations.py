@@ -109,6 +109,21 @@ async def test_wait_returns_the_completed_operation_with_its_result(
     assert op.result == {"rows_copied": 10}
 
 
+async def test_a_failed_operation_without_an_error_message_is_still_a_failure(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    """The status decides; ``error`` only explains (and a server may leave it out)."""
+    api.add_operation("op_1", [Step(0, "running", 5), Step(4, "failed", 5)], error=None)
+    with pytest.raises(OperationFailedError) as info:
+        await client.operations.wait("op_1", timeout=30)
+    assert info.value.error is None
+    assert info.value.operation.status is OperationStatus.FAILED
+    assert "no error message" in str(info.value)
+    [outcome] = await client.operations.wait_many(["op_1"], timeout=30)
+    assert not outcome.ok
+    assert isinstance(outcome.error, OperationFailedError)
+
+
 # -- watch -----------------------------------------------------------------------------------------
 
 TIMELINE = [

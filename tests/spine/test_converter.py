@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from ardent_async._converter import converter
@@ -261,8 +261,24 @@ def _edited(base: str, edits: list[tuple[int, str]]) -> str:
 
 
 @given(text=_NEAR_TIMESTAMP)
+@example(text="2026-11-25T10:00:00+02:90")  # found by this test: read as +03:30 by the fast path
 def test_fast_paths_never_decide_otherwise_than_the_general_parser(text: str) -> None:
     assert parse_timestamp(text) == parse_general(text)
+
+
+@pytest.mark.parametrize(
+    "base", ["2026-11-25T10:00:00", "2026-11-25 10:00:00.123", "2026-11-25T10:00:00.123456"]
+)
+def test_fast_paths_agree_with_the_general_parser_on_every_offset(base: str) -> None:
+    """Every ``±HH:MM`` from 00:00 to 99:99: valid ones (up to 23:59) read the same, the
+    others are refused by both."""
+    for sign in "+-":
+        for hours in range(100):
+            for minutes in range(100):
+                text = f"{base}{sign}{hours:02}:{minutes:02}"
+                general = parse_general(text)
+                assert parse_timestamp(text) == general, text
+                assert (general is not None) == (hours <= 23 and minutes <= 59), text
 
 
 @pytest.mark.parametrize(
