@@ -27,7 +27,13 @@ from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
 from ardent_async._spec import constants
+from ardent_async._spec.constants import (
+    CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
+)
 from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
+from ardent_async._spec.constants import (
+    PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
+)
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
 from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
@@ -354,7 +360,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         environment_id: str | None = None,
         private_link_id: str | None = None,
         use_environment: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
-        allow_high_rtt_placement: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT,
+        allow_high_rtt_placement: bool = PREFLIGHT_HIGH_RTT_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
@@ -387,7 +393,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         environment_id: str | None = None,
         private_link_id: str | None = None,
         use_environment: bool = constants.CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
-        allow_high_rtt_placement: bool = constants.CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT,
+        allow_high_rtt_placement: bool = CREATE_HIGH_RTT_DEFAULT,
         drop_extensions: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:

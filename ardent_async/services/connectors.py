@@ -15,6 +15,12 @@ from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
 from ardent_async._spec import constants, endpoints
+from ardent_async._spec.constants import (
+    CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
+)
+from ardent_async._spec.constants import (
+    PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
+)
 from ardent_async.errors import (
     ArdentResponseError,
     ArdentValidationError,
@@ -77,9 +83,7 @@ class ConnectorsService:
         environment_id: str | None = None,
         private_link_id: str | None = None,
         use_environment: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
-        allow_high_rtt_placement: bool = (
-            constants.PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT
-        ),
+        allow_high_rtt_placement: bool = PREFLIGHT_HIGH_RTT_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
@@ -119,9 +123,7 @@ class ConnectorsService:
         environment_id: str | None = None,
         private_link_id: str | None = None,
         use_environment: bool = constants.CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
-        allow_high_rtt_placement: bool = (
-            constants.CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT
-        ),
+        allow_high_rtt_placement: bool = CREATE_HIGH_RTT_DEFAULT,
         drop_extensions: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
