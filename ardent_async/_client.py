@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 from ardent_async._auth import BearerAuth, LegacyAuth
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._converter import converter
-from ardent_async._http import KEEP, Pipeline
+from ardent_async._http import Pipeline
 from ardent_async._options import check_headers, check_max_retries, check_timeout
 from ardent_async._poller import OperationPoller
 from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
+from ardent_async._sentinel import KEEP, Keep
 from ardent_async._spec.constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
@@ -194,7 +195,7 @@ class ArdentClient:
     def with_options(
         self,
         *,
-        timeout: float | None = KEEP,
+        timeout: float | Keep | None = KEEP,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -212,7 +213,7 @@ class ArdentClient:
         The copy and the original share the connections: closing either closes both, so close
         the one you created (``async with`` on the original).
         """
-        if timeout is not KEEP:
+        if not isinstance(timeout, Keep):
             timeout = check_timeout(timeout)
         if max_retries is not None:
             check_max_retries(max_retries)

@@ -1,7 +1,34 @@
 """The request pipeline: the only place for auth, retries, error mapping and decoding.
 
-Every service call goes through :meth:`Pipeline.send`:
-``build request -> sign -> transport.send -> (retry?) -> error or decode``.
+Every service call goes through :meth:`Pipeline.send`, a loop over four named steps, each
+small enough to read on its own (the layering httpx uses: each layer does one thing and
+hands a plain object to the next):
+
+1. **build** (:meth:`Pipeline.build`): the caller's arguments and options become a
+   :class:`Call`, everything its attempts share: URL, headers, encoded body, timeout, how many
+   attempts are allowed and whether a retry is safe. Bad options are refused here, before
+   anything is sent.
+2. **attempt** (:meth:`Pipeline.attempt`): one HTTP exchange. It signs the call's
+   :class:`~ardent_async._transport.Request` (a bearer client's headers are fixed and shared;
+   HMAC-signed legacy calls are signed again each attempt) and sends it over the transport.
+   It returns the :class:`~ardent_async._transport.Response`, whatever its status, or raises
+   :class:`~ardent_async.errors.ArdentConnectionError` /
+   :class:`~ardent_async.errors.ArdentTimeoutError`. Seam: one span or hook per attempt
+   belongs here (the request in, the response or the error out).
+3. **classify** (:meth:`Pipeline.classify`): what a non-2xx response or a transport error
+   means: a :class:`Retry` (with its reason and delay), or the typed error, raised. A 2xx is
+   the answer and is handled inline in ``send`` (the hot path: one comparison). Seam: every
+   retry decision is made here, so a hook that reports retries reads the :class:`Retry`.
+4. **delay** (:meth:`Pipeline.retry_delay`): how long to wait before the next attempt:
+   ``Retry-After`` when the server sent one (capped), else the policy's jittered backoff.
+
+Between attempts :meth:`Pipeline.pause` logs the retry and sleeps on the injected clock; a
+client closed meanwhile ends the call with ClientClosedError. The answer of a 2xx is
+recorded for :func:`~ardent_async.with_response` and decoded by :meth:`Pipeline.accept`.
+
+When is a retry safe? GET/HEAD/OPTIONS/PUT/DELETE and any request carrying an idempotency key
+always; others only when the request never left this process (a connection error raised
+before it was sent): a POST that reached the server may have taken effect.
 """
 
 from __future__ import annotations
@@ -11,9 +38,9 @@ import logging
 import platform
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 from urllib.parse import urlencode
 
 import attrs
@@ -25,6 +52,7 @@ from ardent_async._options import ResolvedOptions, resolve
 from ardent_async._redact import collect_secrets, redact_text
 from ardent_async._response import ResponseInfo, response_sink
 from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy
+from ardent_async._sentinel import KEEP, Keep
 from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
 from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
@@ -37,6 +65,19 @@ from ardent_async.errors import (
     from_response,
 )
 
+__all__ = [
+    "IDEMPOTENCY_HEADER",
+    "KEEP",
+    "USER_AGENT",
+    "Call",
+    "Keep",
+    "Pipeline",
+    "Retry",
+    "encode_json",
+    "new_idempotency_key",
+    "parse_json",
+]
+
 T = TypeVar("T")
 
 logger = logging.getLogger("ardent_async")
@@ -44,10 +85,13 @@ logger = logging.getLogger("ardent_async")
 logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
-# Pipeline.with_options(timeout=KEEP): leave the timeout as it is (None means "no limit").
-KEEP: Any = object()
-# Pipeline.send(reply_type=_RAW): hand back the response itself (what request() returns).
-_RAW: Any = object()
+
+
+class _Raw:
+    """``Pipeline.send(reply_type=RAW)``: hand back the response itself (what request() does)."""
+
+
+_RAW: Final = _Raw()
 
 
 def new_idempotency_key() -> str:
@@ -59,6 +103,40 @@ def encode_json(body: Any, *, ascii_only: bool = False) -> bytes:
     what the published ardent-sdk signs, so a server checking the raw bytes and one checking
     that re-serialization both agree."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=ascii_only).encode()
+
+
+# Not frozen: a frozen attrs __init__ costs three times as much, and every call builds one.
+@attrs.define(slots=True)
+class Call:
+    """One call as built by :meth:`Pipeline.build`: what every attempt of it shares.
+
+    ``request`` is sent as is when ``signed`` (fixed headers: a bearer token's); otherwise
+    each attempt signs a copy of it (the legacy API's HMAC covers a timestamp).
+    ``json_body`` (as encoded: plain JSON data) is kept to mask its secrets in an error
+    message.
+    """
+
+    request: Request
+    path: str
+    attempts: int
+    retry_safe: bool
+    signed: bool
+    json_body: Any = None
+
+
+@attrs.frozen
+class Retry:
+    """The decision to try a call again (:meth:`Pipeline.classify`).
+
+    ``attempt`` is the number of the attempt that failed (1-based), ``attempts`` how many the
+    call may make, ``reason`` what went wrong (``"503"``, ``"ArdentConnectionError"``) and
+    ``delay`` the seconds to wait before the next one.
+    """
+
+    attempt: int
+    attempts: int
+    reason: str
+    delay: float
 
 
 class _Lifecycle:
@@ -85,16 +163,19 @@ class Pipeline:
         rng: random.Random | None = None,
         headers: Mapping[str, str] | None = None,
         ascii_json: bool = False,
+        _lifecycle: _Lifecycle | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.ascii_json = ascii_json
         self.auth = auth
         self.transport = transport
-        self.retry = retry
+        self._retry = retry
+        self._attempts = retry.max_retries + 1  # read by every call
         self.timeout = timeout
         self.clock = clock
         self._rng = rng or random.Random()
-        self._life = _Lifecycle()
+        # Shared with the with_options copies: closing one closes all.
+        self._life = _lifecycle or _Lifecycle()
         self._static_headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -111,6 +192,11 @@ class Pipeline:
         return None
 
     @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy (fixed: :meth:`with_options` makes a copy with another)."""
+        return self._retry
+
+    @property
     def closed(self) -> bool:
         return self._life.closed
 
@@ -120,27 +206,34 @@ class Pipeline:
     def with_options(
         self,
         *,
-        timeout: float | None = KEEP,
+        timeout: float | Keep | None = KEEP,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
     ) -> Pipeline:
-        """A copy with other defaults, sharing the transport, auth, clock and open/closed state.
+        """A copy with other defaults, sharing the transport, auth, clock, random source and
+        open/closed state. The original is never changed (its headers included).
 
         ``timeout`` is applied only when given (``timeout=None`` means no limit).
         """
-        copy = object.__new__(Pipeline)
-        copy.__dict__.update(self.__dict__)
-        if timeout is not KEEP:
-            copy.timeout = timeout
-        if retry is not None:
-            copy.retry = retry
+        retry = retry or self.retry
         if max_retries is not None:
-            copy.retry = attrs.evolve(copy.retry, max_retries=max_retries)
-        if extra_headers:
-            copy._static_headers = {**self._static_headers, **extra_headers}
-            copy._signed = copy._fixed_headers()
-        return copy
+            retry = attrs.evolve(retry, max_retries=max_retries)
+        # The copy's own dict: the original's static headers stay as they are.
+        headers = dict(self._static_headers)
+        headers.update(extra_headers or {})
+        return Pipeline(
+            base_url=self.base_url,
+            auth=self.auth,
+            transport=self.transport,
+            retry=retry,
+            timeout=self.timeout if isinstance(timeout, Keep) else timeout,
+            clock=self.clock,
+            rng=self._rng,
+            headers=headers,
+            ascii_json=self.ascii_json,
+            _lifecycle=self._life,
+        )
 
     @overload
     async def send(
@@ -172,6 +265,21 @@ class Pipeline:
         options: Mapping[str, Any] | None = ...,
     ) -> None: ...
 
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        reply_type: _Raw,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json_body: Any = ...,
+        idempotency_key: str | None = ...,
+        retry_safe: bool | None = ...,
+        timeout: float | None = ...,
+        options: Mapping[str, Any] | None = ...,
+    ) -> Response: ...
+
     async def send(
         self,
         method: str,
@@ -194,119 +302,205 @@ class Pipeline:
         ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
         caller's ``options["timeout"]`` replaces the client's base that it was built from.
         """
-        # One coroutine from the service to the transport, as short as it can be kept: every
-        # call of the SDK runs this. (``reply_type=_RAW``: :meth:`request` wants the response.)
-        # Checked before anything else: a bad option is the caller's error, nothing is sent.
+        # Every call of the SDK runs this loop: the steps are named methods (module docstring),
+        # the loop itself only chains them.
+        call = self.build(
+            method, path, params, json_body, idempotency_key, retry_safe, timeout, options
+        )
+        attempt = 0
+        while True:  # cheaper than a range
+            attempt += 1
+            try:
+                response = await self.attempt(call, attempt)
+            except (ArdentConnectionError, ArdentTimeoutError) as exc:
+                retry = self.classify(call, attempt, exc)
+            else:
+                if response.status_code < 300:
+                    return self.accept(call, attempt, response, reply_type)
+                retry = self.classify(call, attempt, response)
+            await self.pause(call, retry)
+
+    # -- the steps, in the order send runs them ----------------------------------------------
+
+    def build(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        retry_safe: bool | None = None,
+        timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Call:
+        """Step 1: the :class:`Call` for these arguments (see :meth:`send`); nothing is sent.
+
+        A bad option is the caller's error: refused before anything else, even on a closed
+        client.
+        """
         chosen = resolve(options) if options else None
         if self._life.closed:
             raise ClientClosedError("the client is closed; create a new ArdentClient")
         url = self.base_url + path
-        query = _encode_query(params) if params else ""
-        if query:
-            url = f"{url}?{query}"
-        headers = self._static_headers
+        if params:
+            query = _encode_query(params)
+            if query:
+                url = f"{url}?{query}"
+        if retry_safe is None:
+            retry_safe = method in IDEMPOTENT_METHODS or idempotency_key is not None
         signed = self._signed
+        if json_body is None and idempotency_key is None and chosen is None and signed:
+            # The hot path: a plain request of a bearer client, every header fixed.
+            request = Request(
+                method, url, signed, None, self.timeout if timeout is None else timeout
+            )
+            return Call(request, path, self._attempts, retry_safe, True)
+        return self._build_with_headers(
+            method, url, path, json_body, idempotency_key, retry_safe, timeout, chosen
+        )
+
+    def _build_with_headers(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        json_body: Any,
+        idempotency_key: str | None,
+        retry_safe: bool,
+        own_timeout: float | None,
+        chosen: ResolvedOptions | None,
+    ) -> Call:
+        """A call whose headers are its own: a body, an idempotency key, per-call options, or
+        an auth that signs each attempt."""
+        headers: Mapping[str, str] = self._static_headers
         body = b""
         if json_body is not None:
-            signed = None
             if attrs.has(type(json_body)):
                 json_body = converter.body(json_body)
             body = encode_json(json_body, ascii_only=self.ascii_json)
             headers = {**headers, "Content-Type": "application/json"}
         if idempotency_key is not None:
-            signed = None
             headers = {**headers, IDEMPOTENCY_HEADER: idempotency_key}
-        if retry_safe is None:
-            retry_safe = method in IDEMPOTENT_METHODS or idempotency_key is not None
-        effective_timeout = self.timeout if timeout is None else timeout
-        attempts = self.retry.max_retries + 1
+        timeout = self.timeout if own_timeout is None else own_timeout
+        attempts = self._attempts
         if chosen is not None:
-            signed = None
-            headers, effective_timeout, attempts = self._apply(
-                chosen, headers, timeout, effective_timeout, attempts
+            headers, timeout, attempts = self._apply(
+                chosen, headers, own_timeout, timeout, attempts
+            )
+        request = Request(method, url, headers, body or None, timeout)
+        return Call(request, path, attempts, retry_safe, False, json_body)
+
+    def attempt(self, call: Call, attempt: int) -> Awaitable[Response]:
+        """Step 2: one HTTP exchange of ``call`` (``attempt`` counts from 1), to be awaited.
+
+        The awaitable returns the response whatever its status, or raises
+        ArdentConnectionError or ArdentTimeoutError (``request_sent`` tells whether the request
+        left this process). Without debug logging it is the transport's own coroutine: no
+        coroutine of this step's sits in between (every call runs this); code that runs around
+        the exchange (a span, a hook) wraps it here, as the debug log does.
+        """
+        request = call.request if call.signed else self._sign(call.request, call.path)
+        if logger.isEnabledFor(logging.DEBUG):
+            return self._logged_exchange(request, call.path, attempt)
+        return self.transport.send(request)
+
+    async def _logged_exchange(self, request: Request, path: str, attempt: int) -> Response:
+        started = self.clock.monotonic()
+        response = await self.transport.send(request)
+        logger.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)",
+            request.method,
+            path,
+            response.status_code,
+            (self.clock.monotonic() - started) * 1000,
+            attempt,
+        )
+        return response
+
+    def _sign(self, unsigned: Request, path: str) -> Request:
+        """A copy of ``unsigned`` with the auth's headers for this attempt."""
+        headers = {
+            **unsigned.headers,
+            **self.auth.headers(unsigned.method, path, unsigned.content or b""),
+        }
+        return Request(unsigned.method, unsigned.url, headers, unsigned.content, unsigned.timeout)
+
+    def classify(self, call: Call, attempt: int, outcome: Response | ArdentError) -> Retry:
+        """Step 3: a :class:`Retry` for a failed attempt that may be tried again; otherwise the
+        typed error, raised (``outcome`` is a non-2xx response or a transport error)."""
+        if isinstance(outcome, Response):
+            status = outcome.status_code
+            if status in self.retry.statuses and call.retry_safe and attempt < call.attempts:
+                delay = self.retry_delay(attempt, outcome)
+                return Retry(attempt, call.attempts, str(status), delay)
+            raise self._error_of(call, outcome)
+        if self._life.closed:
+            raise ClientClosedError(
+                f"the client was closed while {call.request.method} {call.path} was in flight"
+            ) from None
+        # Connection errors before the request left this process are safe to retry for any
+        # method: the server never saw it.
+        safe = call.retry_safe or (
+            isinstance(outcome, ArdentConnectionError) and not outcome.request_sent
+        )
+        if not safe or attempt >= call.attempts:
+            raise _with_context(outcome, call.request.method, call.path, attempt) from None
+        return Retry(attempt, call.attempts, type(outcome).__name__, self.retry_delay(attempt))
+
+    def retry_delay(self, attempt: int, response: Response | None = None) -> float:
+        """Step 4: seconds to wait after failed attempt number ``attempt`` (1-based): the
+        response's Retry-After when it has one (capped at ``max_retry_after``), else the
+        policy's jittered backoff."""
+        if response is None:
+            return self.retry.backoff(attempt - 1, self._rng)
+        hint = response.headers.get("retry-after")
+        return self.retry.delay(attempt - 1, hint, self.clock.time(), self._rng)
+
+    async def pause(self, call: Call, retry: Retry) -> None:
+        """Log the retry, wait its delay; ClientClosedError if the client closed meanwhile."""
+        logger.warning(
+            "%s %s failed (%s); retry %d/%d in %.2f s",
+            call.request.method,
+            call.path,
+            retry.reason,
+            retry.attempt,
+            retry.attempts - 1,
+            retry.delay,
+        )
+        await self.clock.sleep(retry.delay)
+        if self._life.closed:
+            raise ClientClosedError(
+                f"the client was closed while retrying {call.request.method} {call.path}"
             )
 
-        attempt = 0
-        while True:  # cheaper than a range: every call runs this
-            attempt += 1
-            request = Request(
-                method,
-                url,
-                signed or {**headers, **self.auth.headers(method, path, body)},
-                body or None,
-                effective_timeout,
+    def accept(self, call: Call, attempt: int, response: Response, reply_type: Any) -> Any:
+        """The answer of a 2xx ``response``: recorded for ``with_response``, then decoded into
+        ``reply_type`` (None: no value; ``_RAW``: the response itself)."""
+        sink = response_sink.get()
+        if sink is not None:
+            sink.append(
+                ResponseInfo(
+                    call.request.method, call.path, response.status_code, response.headers, attempt
+                )
             )
-            debug = logger.isEnabledFor(logging.DEBUG)
-            started = self.clock.monotonic() if debug else 0.0
-            try:
-                response = await self.transport.send(request)
-            except (ArdentConnectionError, ArdentTimeoutError) as exc:
-                if self._life.closed:
-                    raise ClientClosedError(
-                        f"the client was closed while {method} {path} was in flight"
-                    ) from None
-                safe = retry_safe or (
-                    isinstance(exc, ArdentConnectionError) and not exc.request_sent
-                )
-                if not safe or attempt >= attempts:
-                    raise _with_context(exc, method, path, attempt) from None
-                delay = self.retry.backoff(attempt - 1, self._rng)
-                logger.warning(
-                    "%s %s failed (%s); retry %d/%d in %.2f s",
-                    method,
-                    path,
-                    type(exc).__name__,
-                    attempt,
-                    attempts - 1,
-                    delay,
-                )
-                await self.clock.sleep(delay)
-                continue
+        if reply_type is None:
+            return None
+        if reply_type is _RAW:
+            return response
+        return converter.structure(parse_json(response), reply_type, response.status_code)
 
-            status = response.status_code
-            if debug:
-                logger.debug(
-                    "%s %s -> %d in %.1f ms (attempt %d)",
-                    method,
-                    path,
-                    status,
-                    (self.clock.monotonic() - started) * 1000,
-                    attempt,
-                )
-            if status < 300:
-                sink = response_sink.get()
-                if sink is not None:
-                    sink.append(ResponseInfo(method, path, status, response.headers, attempt))
-                if reply_type is None:
-                    return None
-                if reply_type is _RAW:
-                    return response
-                return converter.structure(parse_json(response), reply_type, status)
-            if status in self.retry.statuses and retry_safe and attempt < attempts:
-                delay = self.retry.delay(
-                    attempt - 1, response.headers.get("retry-after"), self.clock.time(), self._rng
-                )
-                logger.warning(
-                    "%s %s -> %d; retry %d/%d in %.2f s",
-                    method,
-                    path,
-                    status,
-                    attempt,
-                    attempts - 1,
-                    delay,
-                )
-                await self.clock.sleep(delay)
-                if self._life.closed:
-                    raise ClientClosedError(f"the client was closed while retrying {method} {path}")
-                continue
-            raise from_response(
-                status,
-                response.headers,
-                _error_body(response),
-                method=method,
-                path=path,
-                secrets=(*self.auth.secrets(), *collect_secrets(json_body)),
-            )
+    def _error_of(self, call: Call, response: Response) -> ArdentError:
+        """The typed error of a non-2xx response, secrets masked."""
+        return from_response(
+            response.status_code,
+            response.headers,
+            _error_body(response),
+            method=call.request.method,
+            path=call.path,
+            secrets=(*self.auth.secrets(), *collect_secrets(call.json_body)),
+        )
+
+    # -- conveniences over send --------------------------------------------------------------
 
     def decode(self, response: Response, reply_type: type[T] | Any) -> T:
         decoded: T = converter.structure(parse_json(response), reply_type, response.status_code)
@@ -345,11 +539,11 @@ class Pipeline:
     def _apply(
         self,
         chosen: ResolvedOptions,
-        headers: dict[str, str],
+        headers: Mapping[str, str],
         own_timeout: float | None,
         effective_timeout: float | None,
         attempts: int,
-    ) -> tuple[dict[str, str], float | None, int]:
+    ) -> tuple[Mapping[str, str], float | None, int]:
         """Headers, timeout and attempts of one call with the caller's options applied."""
         if chosen.extra_headers:
             headers = {**headers, **chosen.extra_headers}

@@ -30,10 +30,10 @@ from typing import ParamSpec, TypeVar
 
 from ardent_async._blocking import BlockingIterator, BlockingService, LoopThread, shut_down
 from ardent_async._client import ArdentClient as AsyncArdentClient
-from ardent_async._http import KEEP
 from ardent_async._redact import mask_url
 from ardent_async._response import WithResponse, _result, response_sink
 from ardent_async._retry import RetryPolicy
+from ardent_async._sentinel import KEEP, Keep
 from ardent_async._sync_twin import SyncClientBase
 
 __all__ = ["ArdentClient", "BlockingIterator", "BlockingService", "with_response"]
@@ -71,7 +71,7 @@ class ArdentClient(SyncClientBase):
     def with_options(
         self,
         *,
-        timeout: float | None = KEEP,
+        timeout: float | Keep | None = KEEP,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,

@@ -69,7 +69,7 @@ class Invocation:
                 raise CliError(
                     "no_connectors",
                     f"org {org} has no connectors: connect a source with "
-                    '`ardent-async connectors create postgresql "$SOURCE_URL"`',
+                    '`ardent-async connectors create postgresql "$ARDENT_SOURCE_URL"`',
                     exit_code=EXIT_USAGE,
                 )
             ids = ", ".join(row.id for row in rows[:10])

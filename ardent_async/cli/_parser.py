@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ardent from the command line: from an empty org to a connectable branch.\n\n"
         "  ardent-async orgs switch org_123\n"
         "  ardent-async projects create ci\n"
-        '  ardent-async connectors create postgresql "$SOURCE_URL" '
+        '  ardent-async connectors create postgresql "$ARDENT_SOURCE_URL" '
         "--decide-all replica_identity_full\n"
         '  psql "$(ardent-async branches create pr-42 --print-url)"',
         epilog=_EPILOG_FOOTER,
@@ -326,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
         "preflight",
         commands.connectors_preflight,
         "check a Postgres source before connecting it (exit 1 when a check fails)",
-        'ardent-async connectors preflight "$SOURCE_URL"',
+        'ardent-async connectors preflight "$ARDENT_SOURCE_URL"',
     )
     source_arguments(p)
     p.add_argument("--schema", action="append", help="schema to check, repeatable (default: all)")
@@ -339,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         setup.connectors_create,
         "connect a source and set it up for branching: preflight, create, discover, select, "
         "decide, engine setup, wait (then it is the current connector)",
-        'ardent-async connectors create postgresql "$SOURCE_URL" --name prod '
+        'ardent-async connectors create postgresql "$ARDENT_SOURCE_URL" --name prod '
         "--decide-all replica_identity_full",
     )
     source_arguments(p)

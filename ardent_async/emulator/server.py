@@ -39,6 +39,8 @@ class Emulator:
     """A running emulator. ``start()``/``stop()`` or ``async with``.
 
     ``postgres``: None/``"none"`` (API-only), ``"embedded"`` or a superuser URL.
+    ``org_id``: the default org's id (default: random; ``ardent-emulator --token`` derives it
+    from the token, so a restarted emulator keeps the org a saved CLI context names).
     ``op_duration``: seconds an operation takes in API-only mode (0 = instant).
     ``long_poll``: hold ``GET /v1/operations/{id}?wait=N``; False answers at once (to exercise
     clients' backoff path).
@@ -54,6 +56,7 @@ class Emulator:
         token: str | None = None,
         admin_token: str | None = None,
         org_name: str = DEFAULT_ORG_NAME,
+        org_id: str | None = None,
         postgres: str | None = None,
         sample_source: bool = False,
         chaos: ChaosConfig | str | None = None,
@@ -70,6 +73,7 @@ class Emulator:
         self.token = token or new_secret()
         self.admin_token = admin_token or f"emu-admin_{secrets.token_urlsafe(18)}"
         self._org_name = org_name
+        self._org_id = org_id
         self._postgres = None if postgres in (None, "", "none") else postgres
         self._sample_source = sample_source
         self._chaos = ChaosConfig.parse(chaos) if isinstance(chaos, str) else chaos
@@ -111,7 +115,7 @@ class Emulator:
                 long_poll=self._long_poll,
             )
             admin = Admin(rt)
-            owner = admin.create_org(self._org_name, token=self.token)
+            owner = admin.create_org(self._org_name, org_id=self._org_id, token=self.token)
             admin.seed(owner)
             self.org_id = owner.org_id
             self.legacy_key = admin.create_legacy_key(owner.org_id)

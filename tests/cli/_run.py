@@ -6,10 +6,13 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
+
+from ardent_async.emulator._detached import READY_LINE
 
 # The child installs Python's KeyboardInterrupt handler itself: a run started in the background
 # inherits SIGINT ignored, and then Ctrl-C (our SIGINT) would never reach it.
@@ -41,6 +44,17 @@ class Run:
         assert document["json_schema_version"] == 1
         error: dict[str, Any] = document["error"]
         return error
+
+
+def read_banner(lines: Iterable[str]) -> str:
+    """The emulator's banner (an ``export`` line, then shell comments), up to its Ctrl-C line:
+    text a person pastes into a shell as it is."""
+    banner = []
+    for line in lines:
+        banner.append(line.rstrip("\n"))
+        if line.startswith(READY_LINE):
+            return "\n".join(banner)
+    raise AssertionError(f"the emulator exited before its banner: {banner}")
 
 
 def clean_env(config_dir: Path, **values: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import signal
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from ardent_async.cli._parser import build_parser
 from ardent_async.emulator import Emulator
+from ardent_async.emulator._detached import READY_LINE
 from tests.cli._run import Run, clean_env, run, start
 
 SOURCE = "postgresql://replicator:S0urcePassw0rd@127.0.0.1:5432/app"
@@ -426,20 +428,24 @@ async def test_emulator_command_starts_and_stops(tmp_path: Path) -> None:
     )
     assert proc.stdout is not None
     try:
-        banner: dict[str, str] = {}
-        while "org" not in banner:
-            line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
-            assert line
-            if line.startswith("ARDENT_API_URL="):
-                banner["url"] = line.split("=", 1)[1]
-            elif line.startswith("ARDENT_TOKEN="):
-                banner["token"] = line.split("=", 1)[1]
-            elif line.startswith("org id:"):
-                banner["org"] = line.split(":", 1)[1].strip()
-        env = clean_env(tmp_path, ARDENT_API_URL=banner["url"], ARDENT_TOKEN=banner["token"])
-        made = await run("projects", "create", "via-cli", "--format", "json", env=env)
-        assert made.code == 0, made.err
-        assert made.data["org_id"] == banner["org"]
+        lines = []
+        while not lines or not lines[-1].startswith(READY_LINE):
+            line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+            assert line, f"the emulator exited before its banner: {lines}"
+            lines.append(line)
+        banner = "".join(lines)
+        assert banner.startswith("export ARDENT_API_URL=http://127.0.0.1:")
+        # Pasted as it is into a shell with no ARDENT_ variable: the next command just works.
+        pasted = await asyncio.to_thread(
+            subprocess.run,
+            ["bash", "-euc", f"{banner}\n{sys.executable} -m ardent_async projects create "
+             "via-shell --format json\necho \"org=$ARDENT_ORG_ID\""],
+            env=clean_env(tmp_path), capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert pasted.returncode == 0, pasted.stderr
+        document, org = pasted.stdout.rsplit("\n", 2)[:2]
+        assert json.loads(document)["data"]["org_id"] == org.removeprefix("org=")
+        assert org.startswith("org=org_")
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 30)

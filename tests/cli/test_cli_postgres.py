@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from tests.cli._run import clean_env
+from tests.cli._run import clean_env, read_banner
 
 pytestmark = pytest.mark.postgres
 
@@ -27,8 +28,7 @@ CLI_PAGE = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 @attrs.define(frozen=True)
 class Banner:
-    api_url: str
-    token: str
+    text: str  # what the emulator printed first, as a person would paste it
     org_id: str
     source_url: str
 
@@ -42,22 +42,11 @@ def emulator_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Banne
         stdout=subprocess.PIPE, text=True, env=clean_env(config),
     )  # fmt: skip
     assert proc.stdout is not None
-    values: dict[str, str] = {}
     try:
         # Each readline returns once the emulator prints; it prints its banner within seconds.
-        for line in proc.stdout:
-            line = line.strip()
-            for key, prefix in (("api_url", "ARDENT_API_URL="), ("token", "ARDENT_TOKEN=")):
-                if line.startswith(prefix):
-                    values[key] = line.removeprefix(prefix)
-            if line.startswith("org id:"):
-                values["org_id"] = line.split(":", 1)[1].strip()
-            if line.startswith("sample source:"):
-                values["source_url"] = line.split(":", 1)[1].strip()
-            if line.startswith("Press Ctrl-C"):
-                break
-        assert len(values) == 4, f"the emulator exited before its banner: {values}"
-        yield Banner(values["api_url"], values["token"], values["org_id"], values["source_url"])
+        text = read_banner(proc.stdout)
+        values = dict(word.split("=", 1) for word in shlex.split(text.splitlines()[0])[1:])
+        yield Banner(text, values["ARDENT_ORG_ID"], values["ARDENT_SOURCE_URL"])
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -74,14 +63,9 @@ def _psql_dir() -> str:
     return str(binaries)
 
 
-def _shell_env(banner: Banner, config_dir: Path) -> dict[str, str]:
-    env = clean_env(
-        config_dir,
-        ARDENT_API_URL=banner.api_url,
-        ARDENT_TOKEN=banner.token,
-        ARDENT_ORG_ID=banner.org_id,
-        SOURCE_URL=banner.source_url,
-    )
+def _shell_env(config_dir: Path) -> dict[str, str]:
+    """A shell with no ARDENT_ variable: each script starts with the pasted banner."""
+    env = clean_env(config_dir)
     # `ardent-async` of this interpreter's environment, and the wheel's psql, come first.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), _psql_dir(), env["PATH"]])
     env.pop("PGPASSWORD", None)
@@ -102,14 +86,14 @@ def shell_env(emulator_process: Banner, tmp_path: Path) -> Iterator[dict[str, st
     """The environment of a user's shell; the source is disconnected again afterwards (the
     emulator, like Ardent, refuses to connect one source twice in an org), and the replica
     identity a decision set on the source is undone, so no test sees another's decision."""
-    env = _shell_env(emulator_process, tmp_path)
+    env = _shell_env(tmp_path)
     yield env
-    env["ARDENT_ORG_ID"] = emulator_process.org_id
     cleanup = _bash(
+        emulator_process.text + "\n"
         "for id in $(ardent-async connectors list --format json | python -c "
         '\'import json,sys; print(*(c["id"] for c in json.load(sys.stdin)["data"]))\'); do '
         "ardent-async connectors delete $id --force --wait --quiet > /dev/null; done\n"
-        'psql "$SOURCE_URL" -qc "ALTER TABLE public.audit_events REPLICA IDENTITY DEFAULT"',
+        'psql "$ARDENT_SOURCE_URL" -qc "ALTER TABLE public.audit_events REPLICA IDENTITY DEFAULT"',
         env,
     )
     assert cleanup.returncode == 0, cleanup.stderr
@@ -125,10 +109,14 @@ async def test_readme_command_line_examples_run(
     emulator_process: Banner, shell_env: dict[str, str]
 ) -> None:
     setup, flow = _cli_blocks()
-    # The first block is what this test does itself: start the emulator and export its values.
-    assert setup.splitlines()[0].startswith("ardent-async emulator --postgres embedded")
-    assert setup.splitlines()[1].startswith("export ARDENT_API_URL=")
-    result = await asyncio.to_thread(_bash, flow, shell_env)
+    # The first block is what this test does itself: start the emulator (its own process, as
+    # in its own terminal) and paste the lines it prints first into the shell that runs the flow.
+    commands = [line for line in setup.splitlines() if not line.startswith("#")]
+    assert commands[0].startswith("ardent-async emulator --postgres embedded --sample-source")
+    assert commands[1].startswith("export ARDENT_API_URL=")
+    assert emulator_process.text.startswith("export ARDENT_API_URL=")
+    pasted = f"{emulator_process.text}\n{flow}"
+    result = await asyncio.to_thread(_bash, pasted, shell_env)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert re.search(r"count\s*\n-+\s*\n\s*25\s*\n", out), out  # psql read the branch's rows
@@ -141,13 +129,14 @@ async def test_from_an_empty_org_to_a_connectable_branch(
     emulator_process: Banner, shell_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = dict(shell_env)
-    env.pop("ARDENT_ORG_ID")  # learnt once, then saved by `orgs switch`
     script = f"""
+    {emulator_process.text}
+    unset ARDENT_ORG_ID  # learnt once, then saved by `orgs switch`
     ardent-async projects list --format json || echo "exit=$?"
     ardent-async orgs switch {emulator_process.org_id} --quiet
     ardent-async projects create empty-to-branch --quiet --format json
-    ardent-async connectors create "$SOURCE_URL" --name flow --format json > connector.json \\
-        || echo "exit=$?"
+    ardent-async connectors create "$ARDENT_SOURCE_URL" --name flow --format json \\
+        > connector.json || echo "exit=$?"
     ardent-async connectors setup --decide-all exclude --format json > setup.json
     psql "$(ardent-async branches create first --print-url)" -At \\
         -c 'SELECT count(*) FROM public.customers' -c 'SELECT count(*) FROM public.orders'

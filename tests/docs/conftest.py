@@ -50,7 +50,6 @@ def docs_env(docs_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("ARDENT_PUBLIC_KEY", key.public_key)
     monkeypatch.setenv("ARDENT_SECRET_KEY", key.secret_key)
     monkeypatch.setenv("ARDENT_SOURCE_URL", SOURCE_URL)
-    monkeypatch.setenv("SOURCE_URL", SOURCE_URL)
     # The CLI saves its current org/project/connector: never in the real home directory.
     monkeypatch.setenv("ARDENT_CONFIG_DIR", str(tmp_path / "cli-config"))
 

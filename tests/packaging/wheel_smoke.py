@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -40,14 +41,11 @@ async def _against_emulator() -> None:
     )
     try:
         assert emulator.stdout is not None
-        banner: dict[str, str] = {}
-        while "org" not in banner:
-            line = (await asyncio.wait_for(emulator.stdout.readline(), 30)).decode()
-            assert line, "the emulator exited before it printed its banner"
-            if line.strip().startswith("ARDENT_API_URL="):
-                banner["url"] = line.strip().partition("=")[2]
-            if line.strip().startswith("org id:"):
-                banner["org"] = line.split(":", 1)[1].strip()
+        # Its first line: export ARDENT_API_URL=... ARDENT_TOKEN=... ARDENT_ORG_ID=... ...
+        line = (await asyncio.wait_for(emulator.stdout.readline(), 30)).decode()
+        assert line.startswith("export "), f"the emulator's first line: {line!r}"
+        exported = dict(word.split("=", 1) for word in shlex.split(line)[1:])
+        banner = {"url": exported["ARDENT_API_URL"], "org": exported["ARDENT_ORG_ID"]}
         async with ArdentClient("smoke-token", base_url=banner["url"]) as client:
             project = await client.projects.create("wheel-smoke", org_id=banner["org"])
         listed = await asyncio.to_thread(
