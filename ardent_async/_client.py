@@ -20,11 +20,21 @@ from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
 from ardent_async._sentinel import KEEP, Keep
 from ardent_async._spec.constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
+from ardent_async._telemetry import (
+    Hooks,
+    MeterProvider,
+    Telemetry,
+    TracerProvider,
+    build_telemetry,
+    check_event_hooks,
+    instrument_service,
+)
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
 from ardent_async._transport._proxy import check_proxy_url
 from ardent_async.configs import BaseConfig
 from ardent_async.errors import ArdentValidationError, validation_error
+from ardent_async.events import EventHooks
 from ardent_async.services import (
     BranchesService,
     ConfigsService,
@@ -65,6 +75,15 @@ class ArdentClient:
 
     One transport (by default one ``aiohttp.ClientSession``) is shared by every call; close the
     client with ``await client.close()`` or ``async with``.
+
+    Observability (see the Observability docs page): with ``opentelemetry-api`` installed (the
+    ``otel`` extra) every public call is a span, each HTTP attempt a child span, and metrics
+    are recorded, through OpenTelemetry's global providers unless ``tracer_provider`` or
+    ``meter_provider`` is given (nothing is recorded until the application configures an
+    OpenTelemetry SDK). ``propagate_trace=False`` stops sending ``traceparent``;
+    ``telemetry=False`` turns OpenTelemetry off. ``event_hooks`` (``{"request": [...],
+    "response": [...], "retry": [...], "operation": [...]}``, see :mod:`ardent_async.events`)
+    are called with each event, sync or async, whatever ``telemetry`` says.
     """
 
     # The services are built in ``_setup``; these declarations document them.
@@ -105,6 +124,11 @@ class ArdentClient:
         legacy_base_url: str | None = None,
         retry_policy: RetryPolicy | None = None,
         clock: Clock | None = None,
+        event_hooks: EventHooks | None = None,
+        telemetry: bool = True,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        propagate_trace: bool = True,
     ) -> None:
         token = token if token is not None else os.environ.get("ARDENT_TOKEN") or None
         base_url = base_url or os.environ.get("ARDENT_API_URL")
@@ -142,6 +166,14 @@ class ArdentClient:
         if proxy is not None:
             check_proxy_url(proxy)
         self._clock: Clock = clock or SystemClock()
+        self._telemetry = build_telemetry(
+            telemetry=telemetry,
+            tracer_provider=tracer_provider,
+            meter_provider=meter_provider,
+            propagate_trace=_flag("propagate_trace", propagate_trace),
+            hooks=check_event_hooks(event_hooks),
+            clock=self._clock,
+        )
         retry = retry_policy or RetryPolicy(
             max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
         )
@@ -165,6 +197,8 @@ class ArdentClient:
         connections = DEFAULT_CONNECTIONS if connection_limit is None else connection_limit
         # Waiting never takes more than a quarter of the pool: the rest stays for requests.
         poller = OperationPoller(http, connections=max(2, min(64, connections // 4)))
+        if self._telemetry is not None:
+            self._telemetry.watch_waiter(poller.waiter)
         self._setup(
             http,
             Pipeline(
@@ -191,6 +225,9 @@ class ArdentClient:
         self.orgs = OrgsService(self._http)
         self.jobs = JobsService(self._legacy_http)
         self.configs = ConfigsService(self._legacy_http)
+        if self._telemetry is not None:
+            for resource in _RESOURCES:
+                instrument_service(getattr(self, resource), resource, self._telemetry)
 
     def with_options(
         self,
@@ -199,6 +236,7 @@ class ArdentClient:
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        event_hooks: EventHooks | None = None,
     ) -> ArdentClient:
         """A copy with other defaults that shares this client's session (nothing is opened).
 
@@ -208,7 +246,8 @@ class ArdentClient:
             await patient.branches.create_and_wait(connector_id, "ci-42")
 
         ``timeout`` (``None``: no limit), ``max_retries`` or ``retry_policy`` (not both) and
-        ``extra_headers`` (added to every request) apply to all of the copy's requests. Waits
+        ``extra_headers`` (added to every request) apply to all of the copy's requests;
+        ``event_hooks`` are called for the copy's calls after the original's hooks. Waits
         go through the client's one shared waiter, whose polls keep the original's settings.
         The copy and the original share the connections: closing either closes both, so close
         the one you created (``async with`` on the original).
@@ -219,8 +258,10 @@ class ArdentClient:
             check_max_retries(max_retries)
             _refuse_both("retry_policy", retry_policy, "max_retries")
         headers = None if extra_headers is None else check_headers(extra_headers)
+        hooks = check_event_hooks(event_hooks)
         copy = object.__new__(ArdentClient)
         copy._clock = self._clock
+        copy._telemetry = _with_hooks(self._telemetry, hooks, self._clock)
         copy._transport = self._transport
         http, legacy_http = (
             pipeline.with_options(
@@ -291,6 +332,24 @@ class ArdentClient:
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
         return f"<ArdentClient base_url={mask_url(self.base_url)!r}{state}>"
+
+
+# The services whose public calls are recorded (attribute names of the client).
+_RESOURCES = ("projects", "operations", "branches", "connectors", "orgs", "jobs", "configs")
+
+
+def _with_hooks(telemetry: Telemetry | None, hooks: Hooks | None, clock: Clock) -> Telemetry | None:
+    if hooks is None:
+        return telemetry
+    if telemetry is None:
+        return Telemetry(None, hooks, clock)
+    return telemetry.with_hooks(hooks)
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise validation_error(name, "True or False", value)
+    return value
 
 
 def _check_base_url(name: str, url: str, allow_insecure_http: bool) -> None:

@@ -34,8 +34,10 @@ from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEO
 from ardent_async._spec.constants import (
     PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
 )
+from ardent_async._telemetry import MeterProvider, TracerProvider
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
+from ardent_async.events import EventHooks
 from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
 from ardent_async.models import (
     APIKeyCreateResponse,
@@ -56,7 +58,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import DEFAULT_TIMEOUT, SERVICE_TYPE, BranchesService
+from ardent_async.services.branches import DEFAULT_TIMEOUT, SERVICE_TYPE, BranchesService, IfExists
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -190,12 +192,18 @@ class SyncBranchesService(BlockingService[BranchesService]):
         *,
         service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
+        idempotency_scope: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start creating branch ``name`` of the connector; returns the operation to wait for.
 
-        Always sent with an ``X-Idempotency-Key`` (``idempotency_key``, else a fresh one), the
-        same on every retry, so a retried create resumes instead of creating a duplicate.
+        Safe to repeat: the ``X-Idempotency-Key`` is derived from (connector, service type,
+        name[, ``idempotency_scope``]) unless ``idempotency_key`` is given, so the same create
+        sent again (a retry, a re-run script, ``create_many`` with this name) resumes the first
+        one and answers with its operation. A create racing the same key elsewhere resolves to
+        that create's operation. A replay also replays the outcome, failures included: pass a
+        new ``idempotency_scope`` (a CI run id, say) to make a fresh request. A name taken by a
+        create under another key raises ConflictError (``create_and_wait`` reuses it instead).
         """
         return self._call(
             self._service.create,
@@ -203,6 +211,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
             name,
             service_type=service_type,
             idempotency_key=idempotency_key,
+            idempotency_scope=idempotency_scope,
             **options,
         )
 
@@ -214,9 +223,18 @@ class SyncBranchesService(BlockingService[BranchesService]):
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
+        idempotency_scope: str | None = None,
+        if_exists: IfExists = "reuse",
         until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
+
+        Safe to repeat, as :meth:`create` (same key rules). When the name is already taken on
+        the connector by a create the server no longer links to this key (another key, or one
+        it has forgotten), ``if_exists="reuse"`` (the default) returns that branch once it has
+        a ``branch_url``; ``if_exists="error"`` raises the server's ConflictError. When the
+        derived key replays an earlier run's failed create, a new create is started (a failed
+        operation never recovers), under a key derived from that failure.
 
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
@@ -233,7 +251,26 @@ class SyncBranchesService(BlockingService[BranchesService]):
             timeout=timeout,
             service_type=service_type,
             idempotency_key=idempotency_key,
+            idempotency_scope=idempotency_scope,
+            if_exists=if_exists,
             until=until,
+        )
+
+    def wait_ready(
+        self,
+        connector_id: str,
+        branch_id_or_name: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> BranchCreateResult:
+        """An existing branch's details once it has a ``branch_url`` (as ``create_and_wait``
+        returns them): for a branch some other run created, found by id or name.
+
+        Polls the connector's branch list (backing off, within ``timeout``); NotFoundError if
+        the list lacks it, OperationTimeoutError if it has no URL by then.
+        """
+        return self._call(
+            self._service.wait_ready, connector_id, branch_id_or_name, timeout=timeout
         )
 
     def list(
@@ -789,6 +826,11 @@ class SyncClientBase:
         legacy_base_url: str | None = None,
         retry_policy: RetryPolicy | None = None,
         clock: Clock | None = None,
+        event_hooks: EventHooks | None = None,
+        telemetry: bool = True,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        propagate_trace: bool = True,
     ) -> None:
         # Building the async client opens nothing (its session is made on first use, on
         # the private loop), so argument errors surface here, before any thread starts.
@@ -811,6 +853,11 @@ class SyncClientBase:
                 legacy_base_url=legacy_base_url,
                 retry_policy=retry_policy,
                 clock=clock,
+                event_hooks=event_hooks,
+                telemetry=telemetry,
+                tracer_provider=tracer_provider,
+                meter_provider=meter_provider,
+                propagate_trace=propagate_trace,
             ),
             None,
         )

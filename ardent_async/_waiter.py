@@ -201,6 +201,16 @@ class OperationWaiter:
         """The most polls in flight at once so far (for tests and benchmarks)."""
         self.polls_sent = 0
 
+    @property
+    def pending_count(self) -> int:
+        """Operations waited for right now (a metric: ``ardent.operations.pending``)."""
+        return len(self._pending)
+
+    @property
+    def held_polls(self) -> int:
+        """Polls the server is holding right now (a metric: ``ardent.polls.held``)."""
+        return self._held
+
     # -- what the services use -----------------------------------------------------------------
 
     def subscribe(

@@ -35,6 +35,7 @@ from ardent_async._response import WithResponse, _result, response_sink
 from ardent_async._retry import RetryPolicy
 from ardent_async._sentinel import KEEP, Keep
 from ardent_async._sync_twin import SyncClientBase
+from ardent_async.events import EventHooks
 
 __all__ = ["ArdentClient", "BlockingIterator", "BlockingService", "with_response"]
 
@@ -75,6 +76,7 @@ class ArdentClient(SyncClientBase):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        event_hooks: EventHooks | None = None,
     ) -> ArdentClient:
         """A copy with other defaults sharing this client's session and loop; see the async
         :meth:`ardent_async.ArdentClient.with_options`."""
@@ -86,6 +88,7 @@ class ArdentClient(SyncClientBase):
                 max_retries=max_retries,
                 extra_headers=extra_headers,
                 retry_policy=retry_policy,
+                event_hooks=event_hooks,
             ),
             self._runner,
         )

@@ -208,27 +208,39 @@ def _names(params: list[dict[str, Any]], where: str) -> str:
     return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
 
 
-def _idempotency_constant(spec: dict[str, Any]) -> str:
-    headers = {
-        h
-        for _, _, op in _operations(spec)
-        if (h := _idempotency_header([*op.get("parameters", ())])) is not None
-    }
-    if len(headers) != 1:
-        raise SystemExit(f"codegen: expected one idempotency header name, found {sorted(headers)}")
+def _idempotency_constants(spec: dict[str, Any]) -> str:
+    """The request header that makes a repeat safe, and the reply header that says a reply is
+    a replay (the one header a success of such an operation documents)."""
+    headers: set[str] = set()
+    replays: set[str] = set()
+    for _, _, op in _operations(spec):
+        header = _idempotency_header([*op.get("parameters", ())])
+        if header is None:
+            continue
+        headers.add(header)
+        for status, response in op["responses"].items():
+            if str(status).startswith("2"):
+                replays.update(response.get("headers", {}))
+    if len(headers) != 1 or len(replays) != 1:
+        raise SystemExit(
+            f"codegen: expected one idempotency header and one replay header, found "
+            f"{sorted(headers)} and {sorted(replays)}"
+        )
     return (
         "\n# The header that makes a repeated create safe (the server replays the first reply).\n"
         f"IDEMPOTENCY_HEADER: Final = {json.dumps(headers.pop())}\n"
+        "# Sent back (``true``) when a reply replays an earlier request with the same key.\n"
+        f"REPLAY_HEADER: Final = {json.dumps(replays.pop())}\n"
     )
 
 
 def generate(spec: dict[str, Any]) -> str:
     """The source of the endpoints module for ``spec`` (deterministic)."""
-    lines = [HEADER, _idempotency_constant(spec)]
+    lines = [HEADER, _idempotency_constants(spec)]
     names: list[str] = []
     for method, path, op in _operations(spec):
         name = _upper(op["operationId"])
-        if name in names or name in ("ENDPOINTS", "IDEMPOTENCY_HEADER"):
+        if name in names or name in ("ENDPOINTS", "IDEMPOTENCY_HEADER", "REPLAY_HEADER"):
             raise SystemExit(f"codegen: operationId {op['operationId']} is used twice")
         names.append(name)
         reply, row = _row(method, path, op)
@@ -239,6 +251,6 @@ def generate(spec: dict[str, Any]) -> str:
         "ENDPOINTS: Final[Mapping[str, Endpoint[Any]]] = MappingProxyType(\n"
         f"    {{\n{entries}    }}\n)\n"
     )
-    exported = [*sorted(["ENDPOINTS", "IDEMPOTENCY_HEADER", *names]), "Endpoint"]
+    exported = [*sorted(["ENDPOINTS", "IDEMPOTENCY_HEADER", "REPLAY_HEADER", *names]), "Endpoint"]
     lines.append("\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n")
     return "".join(lines)

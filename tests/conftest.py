@@ -1,4 +1,4 @@
-"""Suite-wide collection rules.
+"""Suite-wide collection rules and settings.
 
 Tests that start processes, real Postgres servers or long chaos runs are marked ``slow``: they
 exercise integration, not the interpreter, so ``nox -s tests`` runs them on one Python (3.11)
@@ -7,11 +7,19 @@ and the fast rest on every Python of the matrix (see noxfile.py). ``pytest`` alo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 TESTS = Path(__file__).parent
+
+# In CI, property tests draw the same examples on every run: a test that finds a bug by chance
+# would be a flake there (fix it, and pin the example with @example). Locally they explore.
+settings.register_profile("ardent-ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ardent-ci")
 
 # Directories and files whose tests are slow as a whole.
 SLOW = (

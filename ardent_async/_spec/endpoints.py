@@ -60,6 +60,8 @@ class Endpoint(Generic[R]):
 
 # The header that makes a repeated create safe (the server replays the first reply).
 IDEMPOTENCY_HEADER: Final = "X-Idempotency-Key"
+# Sent back (``true``) when a reply replays an earlier request with the same key.
+REPLAY_HEADER: Final = "X-Idempotency-Replay"
 
 # POST /v1/branch/create
 CREATE_BRANCH: Final[Endpoint[models.OperationHandle]] = Endpoint(
@@ -423,15 +425,15 @@ DELETE_ORG: Final[Endpoint[None]] = Endpoint(
 )
 
 # PATCH /v1/orgs/{org_id}
-UPDATE_ORG: Final[Endpoint[models.OrgDetails]] = Endpoint(
+UPDATE_ORG: Final[Endpoint[models.OrgUpdateReply]] = Endpoint(
     operation_id="update_org",
     method="PATCH",
     path="/v1/orgs/{org_id}",
     path_params=("org_id",),
     query_params=(),
     request_model=models.UpdateOrgRequest,
-    reply=models.OrgDetails,
-    replies=MappingProxyType({200: models.OrgDetails}),
+    reply=models.OrgUpdateReply,
+    replies=MappingProxyType({200: models.OrgUpdateReply}),
     success_statuses=frozenset({200}),
     retry_safe=True,
     idempotency_header=None,
@@ -920,6 +922,7 @@ __all__ = [
     "PREFLIGHT_CONNECTOR",
     "RELEASE_CONNECTOR_QUARANTINE",
     "REMOVE_ORG_MEMBER",
+    "REPLAY_HEADER",
     "REVOKE_API_KEY",
     "REVOKE_ORG_INVITE",
     "SET_CONFIG",

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from ardent_async._client import ArdentClient
+from ardent_async._telemetry._timeline import Timeline
 from ardent_async.cli._failure import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -66,6 +67,7 @@ async def _run(args: argparse.Namespace, out: Output, runs: list[Invocation]) ->
             max_retries=args.max_retries,
             timeout=args.request_timeout,
             allow_insecure_http=args.insecure_http,
+            event_hooks=Timeline(sys.stderr).hooks() if args.trace else None,
         )
     except ArdentError as exc:
         return _report(out, from_sdk(exc))

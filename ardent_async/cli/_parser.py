@@ -34,6 +34,7 @@ GLOBAL_DEFAULTS: dict[str, Any] = {
     "wait_timeout": None,  # None: the command's own default (see wait_deadline)
     "request_timeout": DEFAULT_REQUEST_TIMEOUT,
     "max_retries": DEFAULT_MAX_RETRIES,
+    "trace": False,
 }
 
 _EPILOG_FOOTER = """
@@ -119,6 +120,12 @@ def _global_flags() -> argparse.ArgumentParser:
         default=s,
         metavar="N",
         help=f"retries of a failed request (default: {DEFAULT_MAX_RETRIES})",
+    )
+    group.add_argument(
+        "--trace",
+        action="store_true",
+        default=s,
+        help="print a timeline of requests, retries and waits to stderr (secrets masked)",
     )
     return flags
 
@@ -453,6 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="+", metavar="NAME", help="branch names")
     p.add_argument("--connector-id", help="connector (default: the current connector)")
     p.add_argument("--wait", action="store_true", help="wait until the branches are ready")
+    p.add_argument(
+        "--if-exists",
+        choices=("reuse", "error"),
+        default="reuse",
+        help="a name already taken on the connector: reuse that branch (default) or fail",
+    )
     p.add_argument(
         "--print-url",
         action="store_true",

@@ -12,7 +12,12 @@ from ardent_async.cli._failure import EXIT_FAILURE, EXIT_USAGE, CliError, Resume
 from ardent_async.cli._invocation import Invocation
 from ardent_async.cli._progress import progress
 from ardent_async.cli._source_url import checked_source_url
-from ardent_async.errors import ArdentAuthError, ArdentError, ArdentValidationError
+from ardent_async.errors import (
+    ArdentAuthError,
+    ArdentError,
+    ArdentValidationError,
+    ConflictError,
+)
 from ardent_async.fanout import BranchOutcome, FanOutProgress
 from ardent_async.models import BranchCreateResult, ConnectorRow
 from ardent_async.preflight import NOT_CHECKED, WARN, CheckResult, check_results
@@ -273,6 +278,13 @@ async def branches_create(inv: Invocation) -> None:
         handle = await inv.client.branches.create(connector, name)
     except ArdentValidationError as exc:
         raise await _explain_refusal(inv, connector, exc) from None
+    except ConflictError:
+        # Taken by a create the server no longer links to this name's key: running the same
+        # command again gives the same branch, as it does while the server remembers the key.
+        if args.if_exists != "reuse":
+            raise
+        await _reuse_branch(inv, connector, name, waiting=waiting, timeout=timeout)
+        return
     if not waiting:
         inv.out.record(handle)
         return
@@ -283,6 +295,16 @@ async def branches_create(inv: Invocation) -> None:
     )
     operation = await inv.follow(handle.operation_id, f"branch {name}", resume, timeout=timeout)
     _show_branch(inv, branch_result(operation))  # EmptyBranchURLError when it has no URL
+
+
+async def _reuse_branch(
+    inv: Invocation, connector: str, name: str, *, waiting: bool, timeout: float
+) -> None:
+    inv.out.note(f"branch {name} exists already on {connector}: reusing it")
+    if waiting:
+        _show_branch(inv, await inv.client.branches.wait_ready(connector, name, timeout=timeout))
+    else:
+        inv.out.record(await inv.client.branches.get(connector, name))
 
 
 def _refuse_repeated_names(names: list[str]) -> None:

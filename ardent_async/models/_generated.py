@@ -484,8 +484,6 @@ class OrgDetails:
 
     OPEN_SCHEMA: ClassVar[bool] = True
     """Free-form in the published contract: a field of another type is kept in `extra` instead."""
-    ANY_JSON: ClassVar[bool] = True
-    """The reply may be any JSON: a non-object decodes as `extra == {"value": reply}`."""
     id: str | None = None
     """Organization ID."""
     name: str | None = None
@@ -554,6 +552,16 @@ class OrgRole:
     """Permission keys the role grants."""
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Fields the server sent that this version does not know (the schema allows more)."""
+
+
+@attrs.define
+class OrgUpdateReply(OrgDetails):
+    """What an update of an organization returns. The public description allows any JSON here (the reply of a read is an object); a reply that is not an object is kept as `extra["value"]`."""
+
+    OPEN_SCHEMA: ClassVar[bool] = True
+    """Free-form in the published contract: a field of another type is kept in `extra` instead."""
+    ANY_JSON: ClassVar[bool] = True
+    """The reply may be any JSON: a non-object decodes as `extra == {"value": reply}`."""
 
 
 @attrs.define
@@ -756,6 +764,7 @@ __all__ = [
     "OrgInvite",
     "OrgMember",
     "OrgRole",
+    "OrgUpdateReply",
     "PreflightConnectorRequest",
     "PreflightReport",
     "ProjectListResponse",

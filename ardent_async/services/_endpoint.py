@@ -54,6 +54,7 @@ def request(
     path: str | None = None,
     *,
     json_body: Any = None,
+    idempotency_key: str | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> Coroutine[Any, Any, Response]:
     """Send ``endpoint`` and return the 2xx response itself (for replies whose type depends on
@@ -62,6 +63,7 @@ def request(
         endpoint.method,
         endpoint.path if path is None else path,
         json_body=json_body,
-        retry_safe=endpoint.retry_safe,
+        idempotency_key=idempotency_key,
+        retry_safe=endpoint.retry_safe or idempotency_key is not None,
         options=options,
     )

@@ -9,14 +9,16 @@ import json
 import random
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Literal
 
+import attrs
 from typing_extensions import Unpack
 
 from ardent_async import _validate
 from ardent_async._bounded import run_bounded
 from ardent_async._connectable import check_until, wait_connectable
 from ardent_async._converter import converter
-from ardent_async._http import Pipeline, new_idempotency_key
+from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
 from ardent_async._poller import OperationPoller, completed
@@ -27,8 +29,16 @@ from ardent_async._spec.constants import (
     DEFAULT_WAIT_TIMEOUT,
     MAX_CONCURRENCY,
 )
+from ardent_async._spec.endpoints import REPLAY_HEADER
 from ardent_async._waiter import Subscription
-from ardent_async.errors import ConflictError, EmptyBranchURLError, NotFoundError, validation_error
+from ardent_async.errors import (
+    ConflictError,
+    EmptyBranchURLError,
+    NotFoundError,
+    OperationFailedError,
+    OperationTimeoutError,
+    validation_error,
+)
 from ardent_async.fanout import BranchOutcome, FanOutProgress, ProgressCallback
 from ardent_async.models import (
     AsyncOperationResponse,
@@ -37,9 +47,16 @@ from ardent_async.models import (
     BranchRow,
     OperationHandle,
 )
-from ardent_async.services._endpoint import send
+from ardent_async.services._endpoint import request, send
 
-__all__ = ["BranchStream", "BranchesService", "branch_result", "derived_idempotency_key"]
+__all__ = [
+    "BranchStream",
+    "BranchesService",
+    "IfExists",
+    "branch_result",
+    "derived_idempotency_key",
+    "row_result",
+]
 
 DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 SERVICE_TYPE = BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
@@ -48,6 +65,19 @@ MAX_LISTED = endpoints.LIST_BRANCHES.max_items
 
 # Pauses before retrying a derived-key create answered 409 (a race with the same key).
 _CONFLICT_PAUSES = (0.2, 0.5, 1.0, 2.0)
+# How long a plain ``create`` (which has no timeout of its own) may spend on those pauses.
+_CONFLICT_WINDOW = sum(_CONFLICT_PAUSES)
+# Polling an existing branch's row until it has a URL: first pause, longest pause.
+_READY_FIRST_PAUSE = 0.5
+_READY_MAX_PAUSE = 5.0
+
+# Fresh creates create_and_wait starts after replayed failures, at most, before giving up.
+_FAILED_REPLAYS_RESTARTED = 3
+# A listed branch in this state will never get a URL: not one to reuse.
+_FAILED_STATUS = "failed"
+
+#: What ``create_and_wait`` does when the name is taken: return that branch, or raise.
+IfExists = Literal["reuse", "error"]
 # Namespace of the keys create_many derives; changing it would break resuming earlier runs.
 _KEY_NAMESPACE = uuid.UUID("5b0d3c1e-6f2a-4c8e-9a77-2d4e1f0b8a13")
 
@@ -67,20 +97,23 @@ class BranchesService:
         *,
         service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
+        idempotency_scope: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start creating branch ``name`` of the connector; returns the operation to wait for.
 
-        Always sent with an ``X-Idempotency-Key`` (``idempotency_key``, else a fresh one), the
-        same on every retry, so a retried create resumes instead of creating a duplicate.
+        Safe to repeat: the ``X-Idempotency-Key`` is derived from (connector, service type,
+        name[, ``idempotency_scope``]) unless ``idempotency_key`` is given, so the same create
+        sent again (a retry, a re-run script, ``create_many`` with this name) resumes the first
+        one and answers with its operation. A create racing the same key elsewhere resolves to
+        that create's operation. A replay also replays the outcome, failures included: pass a
+        new ``idempotency_scope`` (a CI run id, say) to make a fresh request. A name taken by a
+        create under another key raises ConflictError (``create_and_wait`` reuses it instead).
         """
         body = _create_body(connector_id, name, service_type)
-        key = (
-            new_idempotency_key()
-            if idempotency_key is None
-            else _validate.header_text("idempotency_key", idempotency_key)
-        )
-        return await self._send_create(body, key, options)
+        key = self._key(body, idempotency_key, idempotency_scope)
+        deadline = self._http.clock.monotonic() + _CONFLICT_WINDOW
+        return await self._send_derived_create(body, key, deadline, options=options)
 
     async def create_and_wait(
         self,
@@ -90,9 +123,18 @@ class BranchesService:
         timeout: float = DEFAULT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
+        idempotency_scope: str | None = None,
+        if_exists: IfExists = "reuse",
         until: str = "ready",
     ) -> BranchCreateResult:
         """Create a branch and wait until it is ready; return its details (``branch_url``...).
+
+        Safe to repeat, as :meth:`create` (same key rules). When the name is already taken on
+        the connector by a create the server no longer links to this key (another key, or one
+        it has forgotten), ``if_exists="reuse"`` (the default) returns that branch once it has
+        a ``branch_url``; ``if_exists="error"`` raises the server's ConflictError. When the
+        derived key replays an earlier run's failed create, a new create is started (a failed
+        operation never recovers), under a key derived from that failure.
 
         ``timeout`` bounds the whole call. Raises OperationFailedError if the create failed,
         OperationTimeoutError after ``timeout`` (``.operation`` says how far it got), and
@@ -103,19 +145,59 @@ class BranchesService:
         BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
         seconds = _timeout(timeout)
+        reuse = _if_exists(if_exists)
         wanted = check_until(until)
-        started = self._http.clock.monotonic()
-        handle = await self.create(
-            connector_id, name, service_type=service_type, idempotency_key=idempotency_key
+        body = _create_body(connector_id, name, service_type)
+        key = self._key(body, idempotency_key, idempotency_scope)
+        deadline = self._http.clock.monotonic() + seconds
+        result = await self._created(
+            body, key, deadline, reuse=reuse, restart=idempotency_key is None
         )
-        result = await self._finish(handle, started + seconds)
         if wanted == "connectable":
-            assert result.branch_url is not None  # branch_result refuses a missing one
-            deadline = started + seconds
+            assert result.branch_url is not None  # branch_result/row_result refuse a missing one
             await wait_connectable(
                 result.branch_url, timeout=self._left(deadline), clock=self._http.clock
             )
         return result
+
+    async def wait_ready(
+        self,
+        connector_id: str,
+        branch_id_or_name: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> BranchCreateResult:
+        """An existing branch's details once it has a ``branch_url`` (as ``create_and_wait``
+        returns them): for a branch some other run created, found by id or name.
+
+        Polls the connector's branch list (backing off, within ``timeout``); NotFoundError if
+        the list lacks it, OperationTimeoutError if it has no URL by then.
+        """
+        seconds = _timeout(timeout)
+        row = await self.get(connector_id, branch_id_or_name)
+        return await self._ready(row, self._http.clock.monotonic() + seconds)
+
+    async def _created(
+        self, body: BranchCreateRequest, key: str, deadline: float, *, reuse: bool, restart: bool
+    ) -> BranchCreateResult:
+        """The branch ``body`` asks for, ready: created, replayed, or (``reuse``) found.
+
+        With ``restart`` (a derived key), a replayed failure starts a new create.
+        """
+        for restarts in range(_FAILED_REPLAYS_RESTARTED + 1):
+            found = await self._send_or_find(body, key, deadline, reuse=reuse)
+            if isinstance(found, BranchRow):
+                return await self._ready(found, deadline)
+            try:
+                return await self._finish(found.handle, deadline)
+            except OperationFailedError:
+                if not (found.replayed and restart) or restarts == _FAILED_REPLAYS_RESTARTED:
+                    raise
+            # An earlier run's create failed and its key replays that failure: a failed
+            # operation never recovers, so start anew under a key derived from the failure
+            # (the same for every process re-running this, so still one branch).
+            key = _key_after_failure(key, found.handle.operation_id)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def list(
         self, connector_id: str, *, tag: str | None = None, **options: Unpack[RequestOptions]
@@ -263,21 +345,45 @@ class BranchesService:
         )
 
     async def _send_derived_create(
-        self, body: BranchCreateRequest, key: str, deadline: float
+        self,
+        body: BranchCreateRequest,
+        key: str,
+        deadline: float,
+        *,
+        options: RequestOptions | None = None,
     ) -> OperationHandle:
-        """A create under a derived key, resolving a race with the same key elsewhere.
+        """A create under a stable key (see :meth:`_send_or_find`); ConflictError if taken."""
+        found = await self._send_or_find(body, key, deadline, reuse=False, options=options)
+        assert isinstance(found, _Accepted)  # only ``reuse`` finds rows
+        return found.handle
 
-        Another process creating the same name under the same derived key makes the server
-        answer 409 ("still in flight") until its request is done; then the same key is a
-        replay and answers with that create's operation. So a 409 is retried a few times
-        (jittered, within the deadline): a race resolves to the same branch, and a real
-        conflict (the name taken without this key) still ends as ConflictError, a little later.
+    async def _send_or_find(
+        self,
+        body: BranchCreateRequest,
+        key: str,
+        deadline: float,
+        *,
+        reuse: bool,
+        options: RequestOptions | None = None,
+    ) -> _Accepted | BranchRow:
+        """A create under a stable key, resolving a race with the same key elsewhere.
+
+        Another process creating the same name under the same key makes the server answer 409
+        ("still in flight") until its request is done; then the same key is a replay and
+        answers with that create's operation. So a 409 is retried a few times (jittered,
+        within the deadline): a race resolves to the same branch, and a real conflict (the
+        name taken without this key) still ends as ConflictError, a little later. With
+        ``reuse``, a 409 whose name is on the connector's list returns that row at once.
         """
         clock = self._http.clock
         for pause in (*_CONFLICT_PAUSES, None):
             try:
-                return await self._send_create(body, key)
+                return await self._send_create(body, key, options)
             except ConflictError:
+                if reuse:
+                    row = await self._listed(body)
+                    if row is not None:
+                        return row
                 if pause is None:
                     raise
                 wait = pause * self._rng.uniform(0.5, 1.0)
@@ -288,19 +394,54 @@ class BranchesService:
 
     async def _send_create(
         self, body: BranchCreateRequest, key: str, options: RequestOptions | None = None
-    ) -> OperationHandle:
+    ) -> _Accepted:
         # POST is retried by the pipeline only because the key makes the retry a replay.
-        return await send(
+        response = await request(
             self._http,
             endpoints.CREATE_BRANCH,
             json_body=body,
             idempotency_key=key,
             options=options,
         )
+        replayed = response.headers.get(REPLAY_HEADER, "").strip().lower() == "true"
+        return _Accepted(self._http.decode(response, OperationHandle), replayed)
 
     async def _finish(self, handle: OperationHandle, deadline: float) -> BranchCreateResult:
         operation = await self._poller.wait(handle.operation_id, timeout=self._left(deadline))
         return branch_result(operation)
+
+    async def _listed(self, body: BranchCreateRequest) -> BranchRow | None:
+        """The connector's branch of this name, unless it failed (it will never be ready)."""
+        rows = await self.list(body.connector_id)
+        return next(
+            (row for row in rows if row.name == body.name and row.status != _FAILED_STATUS), None
+        )
+
+    async def _ready(self, row: BranchRow, deadline: float) -> BranchCreateResult:
+        """``row``'s details once the list shows it with a ``branch_url`` (polled, backing
+        off from 0.5 s to 5 s, until ``deadline``)."""
+        clock = self._http.clock
+        pause = _READY_FIRST_PAUSE
+        while not _has_url(row.branch_url):
+            left = deadline - clock.monotonic()
+            if left <= 0:
+                raise OperationTimeoutError(
+                    f"branch {row.name} ({row.id}) has no branch_url yet (status {row.status!r})",
+                    operation=None,
+                )
+            await clock.sleep(min(pause * self._rng.uniform(0.5, 1.0), left))
+            pause = min(pause * 2, _READY_MAX_PAUSE)
+            row = await self.get(row.connector_id, row.id)
+        return row_result(row)
+
+    def _key(self, body: BranchCreateRequest, key: str | None, scope: str | None) -> str:
+        if key is None:
+            return derived_idempotency_key(
+                body, _validate.optional_text("idempotency_scope", scope)
+            )
+        if scope is not None:
+            raise validation_error("idempotency_scope", "None when idempotency_key is given", scope)
+        return _validate.header_text("idempotency_key", key)
 
     def _left(self, deadline: float) -> float:
         # At least one poll, even if the create itself used up the time.
@@ -462,6 +603,33 @@ def branch_result(operation: AsyncOperationResponse) -> BranchCreateResult:
     return converter.structure(result, BranchCreateResult)
 
 
+def row_result(row: BranchRow) -> BranchCreateResult:
+    """A listed branch's details in the shape ``create_and_wait`` returns them.
+
+    A row without a usable ``branch_url`` is a hard failure: EmptyBranchURLError.
+    """
+    if not _has_url(row.branch_url):
+        raise EmptyBranchURLError(
+            f"branch {row.name} ({row.id}) has no branch_url ({_describe(row.branch_url)})",
+            model="BranchRow",
+            path="BranchRow.branch_url",
+        )
+    return BranchCreateResult(
+        branch_id=row.id,
+        name=row.name,
+        connector_id=row.connector_id,
+        service_type=row.service_type,
+        status=row.status,
+        branch_url=row.branch_url,
+        pooled_branch_url=row.pooled_branch_url,
+        pooled_branch_prisma_url=row.pooled_branch_prisma_url,
+        created_at=row.created_at,
+        read_ready_at=row.read_ready_at,
+        write_ready_at=row.write_ready_at,
+        masked_ready_at=row.masked_ready_at,
+    )
+
+
 def derived_idempotency_key(body: BranchCreateRequest, scope: str | None = None) -> str:
     """A stable key for creating this branch: the same request always gets the same key."""
     parts = [body.connector_id, body.service_type, body.name]
@@ -470,12 +638,36 @@ def derived_idempotency_key(body: BranchCreateRequest, scope: str | None = None)
     return f"ardent-async-{uuid.uuid5(_KEY_NAMESPACE, json.dumps(parts))}"
 
 
+def _key_after_failure(key: str, operation_id: str) -> str:
+    """The key of the create that follows ``key``'s failed operation: the same everywhere."""
+    return f"ardent-async-{uuid.uuid5(_KEY_NAMESPACE, json.dumps([key, operation_id]))}"
+
+
+@attrs.frozen
+class _Accepted:
+    """A create the server accepted, and whether it answered with an earlier one (a replay)."""
+
+    handle: OperationHandle
+    replayed: bool
+
+
 def _create_body(connector_id: str, name: str, service_type: str) -> BranchCreateRequest:
     return BranchCreateRequest(
         connector_id=check_id("connector_id", connector_id),
         name=_validate.text("name", name),
         service_type=_service_type(service_type),
     )
+
+
+def _if_exists(value: object) -> bool:
+    """True for "reuse", False for "error"."""
+    if value not in ("reuse", "error"):
+        raise validation_error("if_exists", "'reuse' or 'error'", value)
+    return value == "reuse"
+
+
+def _has_url(url: object) -> bool:
+    return isinstance(url, str) and bool(url.strip())
 
 
 def _service_type(value: object) -> str:

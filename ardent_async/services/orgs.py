@@ -49,6 +49,7 @@ class OrgsService:
         """Rename the organization."""
         path = endpoints.UPDATE_ORG.path_for(org_id=segment("org_id", org_id))
         body = UpdateOrgRequest(name=_validate.text("name", name))
+        # Its reply may be any JSON (OrgUpdateReply); a read's is an object (OrgDetails).
         return await send(self._http, endpoints.UPDATE_ORG, path, json_body=body, options=options)
 
     async def delete(self, org_id: str, **options: Unpack[RequestOptions]) -> None:

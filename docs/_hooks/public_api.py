@@ -32,6 +32,7 @@ PUBLIC_MODULES = (
     "ardent_async.models",
     "ardent_async.services",
     "ardent_async.fanout",
+    "ardent_async.events",
     "ardent_async.preflight",
     "ardent_async.connector_state",
     "ardent_async.configs",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ardent_async import ArdentClient
 from ardent_async.cli._parser import build_parser
 from ardent_async.emulator import Emulator
 from ardent_async.emulator._detached import READY_LINE
@@ -183,6 +184,34 @@ async def test_preflight_fail_is_not_success(cli: Cli) -> None:
     document = as_json.json()
     assert document["error"]["code"] == "preflight_failed"
     assert document["data"]["preflight_pass"] is False
+
+
+async def test_single_branch_create_twice_gives_the_same_branch(
+    cli: Cli, emulator: Emulator
+) -> None:
+    connector = await _ready_connector(cli, emulator)
+    first = await cli("branches", "create", "pr-42", "--print-url")
+    second = await cli("branches", "create", "pr-42", "--print-url")
+    assert (first.code, second.code) == (0, 0), second.err
+    assert first.out.startswith("postgresql://")
+    assert second.out == first.out
+    waited = await cli("branches", "create", "pr-42", "--wait", "--format", "json")
+    assert waited.code == 0, waited.err
+    # Taken under another key (another tool, or a key the server forgot): reused by default,
+    # refused with --if-exists error.
+    async with ArdentClient(emulator.token, base_url=emulator.base_url) as client:
+        other = await client.branches.create_and_wait(
+            connector, "by-hand", idempotency_key="someone-else"
+        )
+    reused = await cli("branches", "create", "by-hand", "--wait", "--format", "json")
+    assert reused.code == 0, reused.err
+    assert reused.data["branch_id"] == other.branch_id
+    assert "reusing it" in reused.err
+    refused = await cli("branches", "create", "by-hand", "--if-exists", "error")
+    assert refused.code == 1
+    assert "already exists" in refused.err
+    listed = await cli("branches", "list", "--format", "json")
+    assert sorted(b["name"] for b in listed.data) == ["by-hand", "pr-42"]
 
 
 async def test_several_branches_with_progress(cli: Cli, emulator: Emulator) -> None:

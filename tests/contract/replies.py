@@ -152,9 +152,18 @@ def minimal(root: dict[str, Any], node: dict[str, Any]) -> Any:
     )
 
 
+# Whole replies of other JSON types, in place of what the schema types the reply as. (Not
+# ``{}``: the converter still reads an empty object as an empty list, a hole of its own.)
+WRONG_REPLIES: tuple[Any, ...] = (None, 12345, "x", [])
+
+
 def broken_replies(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(description, reply) for each way of breaking a required field, at every depth."""
+    """(description, reply) for each way of breaking a required field, at every depth, and
+    each whole reply of a JSON type the schema refuses (``null`` for an object, say)."""
     check = validator(root)
+    for reply in WRONG_REPLIES:
+        if not check.is_valid(reply):
+            yield f"the reply {json.dumps(reply)}", reply
     base = minimal(root, root)
     assert check.is_valid(base), list(check.iter_errors(base))[:1]
     for where, mutate in _mutations(root, root, []):

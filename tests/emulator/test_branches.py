@@ -133,9 +133,16 @@ async def test_failed_create_may_be_retried(
     [row] = await ardent_client.branches.list(connector.id)
     assert (row.status, row.branch_url) == ("failed", None)
     ardent_emulator.admin.set_chaos(None)
+    # The derived key replays the failed create; create_and_wait sees the replayed failure
+    # and starts anew under a key derived from it.
     result = await ardent_client.branches.create_and_wait(connector.id, "flaky", timeout=10)
     assert result.branch_url
     rows = await ardent_client.branches.list(connector.id)
     assert [(r.name, r.status) for r in rows] == [("flaky", "ready")]
+    again = await ardent_client.branches.create_and_wait(connector.id, "flaky", timeout=10)
+    assert again.branch_id == result.branch_id
+    # A plain create still replays the first (failed) create: same operation, no new one.
+    replay = await ardent_client.branches.create(connector.id, "flaky")
+    assert replay.operation_id == handle.operation_id
     with pytest.raises(ConflictError):
-        await ardent_client.branches.create(connector.id, "flaky")
+        await ardent_client.branches.create(connector.id, "flaky", idempotency_key="other")

@@ -143,6 +143,8 @@ JOB = Kind(
     "job",
     (None, 5, "job", [], {}, {"id": ""}, {"id": "a/b"}, {"id": 5}, {"id": "j", "userID": 5}),
 )
+IF_EXISTS = Kind("if_exists", (None, "", "keep", "REUSE", 1))
+UNTIL = Kind("until", (None, "", "connected", "READY", 1))
 CONFIG_TYPE = Kind("config_type", (None, 5, "", "nosuch", "postgresql", "MYSQL"))
 VALID_CONFIG = {
     "Hostname": "db.internal",
@@ -283,7 +285,10 @@ PARAMETERS: dict[str, Method] = {
             "name": text(),
             "service_type": SERVICE_TYPE,
             "idempotency_key": HEADER_KEY,
+            "idempotency_scope": OPTIONAL_TEXT,
         },
+        # A scope goes with a derived key: its own checks are reached without a caller's key.
+        {"idempotency_scope": {"idempotency_key": None}},
     ),
     "branches.create_and_wait": Method(
         {"name": "b", "idempotency_key": "key-1", **_ids("connector_id")},
@@ -293,7 +298,11 @@ PARAMETERS: dict[str, Method] = {
             "timeout": number(0, None, exclusive_low=True),
             "service_type": SERVICE_TYPE,
             "idempotency_key": HEADER_KEY,
+            "idempotency_scope": OPTIONAL_TEXT,
+            "if_exists": IF_EXISTS,
+            "until": UNTIL,
         },
+        {"idempotency_scope": {"idempotency_key": None}},
     ),
     "branches.create_many": Method(
         {"names": ["b"], **_ids("connector_id")},
@@ -328,6 +337,14 @@ PARAMETERS: dict[str, Method] = {
     "branches.get": Method(
         {"branch_id_or_name": "b", **_ids("connector_id")},
         {"connector_id": ID, "branch_id_or_name": TEXT},
+    ),
+    "branches.wait_ready": Method(
+        {"branch_id_or_name": "b", **_ids("connector_id")},
+        {
+            "connector_id": ID,
+            "branch_id_or_name": TEXT,
+            "timeout": number(0, None, exclusive_low=True),
+        },
     ),
     # operations (and the poller they wait with)
     "operations.get": Method(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -100,7 +101,7 @@ async def test_lengths_the_published_spec_does_not_limit_are_sent(
     assert json.loads(request.content)["service_type"] == service_type
 
 
-async def test_generated_key_is_stable_across_retries_and_fresh_per_call(
+async def test_derived_key_is_stable_across_retries_and_differs_per_name(
     client: ArdentClient, api: FakeBranchApi
 ) -> None:
     api.create_errors["a"].append((500, {}))
@@ -112,15 +113,48 @@ async def test_generated_key_is_stable_across_retries_and_fresh_per_call(
     assert keys[1] != keys[2]
 
 
-async def test_create_conflict_is_not_retried(
+async def test_create_conflict_that_persists_is_raised_after_the_race_window(
     client: ArdentClient, api: FakeBranchApi, clock: FakeClock
 ) -> None:
-    api.create_errors["pr-1"].append((409, {}))
+    # 409 from a derived key may be the same create in flight elsewhere: retried a few times
+    # (jittered pauses within a few seconds), then the server's ConflictError stands.
+    api.create_errors["pr-1"].extend([(409, {})] * 10)
     with pytest.raises(ConflictError) as info:
         await client.branches.create(CONNECTOR, "pr-1")
     assert info.value.status_code == 409
-    assert len(creates(api)) == 1
-    assert clock.sleeps == []
+    assert 1 < len(creates(api)) <= 5
+    assert sum(clock.sleeps) < 4.0
+
+
+async def test_create_racing_the_same_key_resolves_to_its_operation(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.create_errors["pr-1"].append((409, {"detail": "still in flight"}))
+    handle = await client.branches.create(CONNECTOR, "pr-1")
+    assert handle.operation_id == "op_1"
+    keys = {r.headers["x-idempotency-key"] for r in creates(api)}
+    assert len(creates(api)) == 2
+    assert len(keys) == 1
+    assert len(clock.sleeps) == 1
+
+
+async def test_create_twice_sends_the_same_derived_key(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    await client.branches.create(CONNECTOR, "pr-1")
+    await client.branches.create(CONNECTOR, "pr-1")
+    await client.branches.create(CONNECTOR, "pr-1", idempotency_scope="run-2")
+    keys = [r.headers["x-idempotency-key"] for r in creates(api)]
+    assert keys[0] == keys[1]
+    assert keys[2] != keys[0]
+
+
+async def test_key_and_scope_together_are_refused_before_sending(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    with pytest.raises(ArdentValidationError, match="idempotency_scope"):
+        await client.branches.create(CONNECTOR, "pr-1", idempotency_key="k", idempotency_scope="s")
+    assert api.requests == []
 
 
 async def test_create_sends_other_service_types(client: ArdentClient, api: FakeBranchApi) -> None:
@@ -234,6 +268,76 @@ async def test_create_and_wait_timeout_covers_the_whole_call(
     assert clock.now - started == pytest.approx(30)
     assert info.value.operation is not None
     assert info.value.operation.status == "running"
+
+
+async def test_create_and_wait_twice_gives_the_same_branch_by_replay(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    first = await client.branches.create_and_wait(CONNECTOR, "pr-7")
+    second = await client.branches.create_and_wait(CONNECTOR, "pr-7")
+    assert first == second
+    keys = {r.headers["x-idempotency-key"] for r in creates(api)}
+    assert len(keys) == 1
+    assert len(api.operations) == 1  # the second create was a replay, not a new operation
+
+
+async def test_create_and_wait_reuses_a_branch_taken_under_another_key(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.create_errors["pr-1"].append((409, {}))
+    api.branch_rows = [row_json("br_9", "pr-1", pooled_branch_url=BRANCH_URL)]
+    branch = await client.branches.create_and_wait(CONNECTOR, "pr-1")
+    assert isinstance(branch, BranchCreateResult)
+    assert (branch.branch_id, branch.name, branch.branch_url) == ("br_9", "pr-1", BRANCH_URL)
+    assert branch.pooled_branch_url == BRANCH_URL
+    assert len(creates(api)) == 1  # found at once: no race pauses
+    assert clock.sleeps == []
+
+
+async def test_create_and_wait_reuse_waits_for_the_existing_branch_url(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.create_errors["pr-1"].append((409, {}))
+    api.branch_rows = [row_json("br_9", "pr-1", branch_url=None, status="creating")]
+    started = clock.now
+
+    async def becomes_ready() -> None:
+        await clock.sleep(3.0)
+        api.branch_rows = [row_json("br_9", "pr-1")]
+
+    ready = asyncio.get_running_loop().create_task(becomes_ready())
+    branch = await client.branches.create_and_wait(CONNECTOR, "pr-1", timeout=60)
+    await ready
+    assert branch.branch_url == BRANCH_URL
+    assert 3.0 <= clock.now - started < 10.0
+
+
+async def test_create_and_wait_if_exists_error_raises_the_conflict(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.create_errors["pr-1"].extend([(409, {})] * 10)
+    api.branch_rows = [row_json("br_9", "pr-1")]
+    with pytest.raises(ConflictError):
+        await client.branches.create_and_wait(CONNECTOR, "pr-1", if_exists="error")
+    assert api.seen("GET", "/v1/branches") == []
+
+
+async def test_create_and_wait_if_exists_is_checked_before_sending(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    with pytest.raises(ArdentValidationError, match="if_exists"):
+        await client.branches.create_and_wait(CONNECTOR, "pr-1", if_exists="keep")  # type: ignore[arg-type]
+    assert api.requests == []
+
+
+async def test_wait_ready_times_out_on_a_branch_without_url(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock
+) -> None:
+    api.branch_rows = [row_json("br_9", "pr-1", branch_url=None, status="creating")]
+    started = clock.now
+    with pytest.raises(OperationTimeoutError, match="br_9"):
+        await client.branches.wait_ready(CONNECTOR, "pr-1", timeout=20)
+    assert clock.now - started == pytest.approx(20)
 
 
 # -- list and get ----------------------------------------------------------------------------------

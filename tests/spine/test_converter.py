@@ -26,6 +26,7 @@ from ardent_async.models import (
     OperationType,
     OrgDetails,
     OrgMember,
+    OrgUpdateReply,
 )
 
 OPERATION: dict[str, Any] = {
@@ -209,8 +210,16 @@ def test_open_schema_fields_of_another_type_move_to_extra() -> None:
 @pytest.mark.parametrize("reply", [0, "ok", None, [1], True])
 def test_any_json_replies_decode(reply: Any) -> None:
     assert converter.structure(reply, MessageResponse).extra == {"value": reply}
-    assert converter.structure(reply, OrgDetails).extra == {"value": reply}
+    assert converter.structure(reply, OrgUpdateReply).extra == {"value": reply}
     assert converter.structure({"message": "gone"}, MessageResponse).message == "gone"
+
+
+@pytest.mark.parametrize("reply", [None, 12345, "x", [], [1], True])
+def test_a_reply_typed_as_an_object_refuses_other_json(reply: Any) -> None:
+    """GET /v1/orgs/{org_id} is an object in the published contract (PATCH's may be anything)."""
+    with pytest.raises(ArdentResponseError, match="OrgDetails: expected an object"):
+        converter.structure(reply, OrgDetails)
+    assert converter.structure({"id": "org_1"}, OrgDetails).id == "org_1"
 
 
 @given(

@@ -1,0 +1,61 @@
+"""Public calls as scopes: each service method wrapped once, when the client is built.
+
+The wrapper is a plain function that hands back the method's own coroutine when nothing
+records (or when it runs inside another public call: ``create_and_wait`` calls ``create``,
+and that is one call), so an idle client pays one function call and one check per call.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from ardent_async._telemetry._attributes import ARGUMENT_ATTRIBUTES
+from ardent_async._telemetry._scope import Telemetry, current_call
+
+__all__ = ["instrument_service"]
+
+# Calls whose ``name`` argument names a branch (recorded as ``ardent.branch.name``).
+_BRANCH_NAMED = frozenset({"branches.create", "branches.create_and_wait"})
+
+
+def instrument_service(service: object, resource: str, telemetry: Telemetry) -> None:
+    """Wrap every public coroutine method of ``service`` (``client.<resource>``) in a scope."""
+    for name, _ in inspect.getmembers(type(service), inspect.iscoroutinefunction):
+        if not name.startswith("_"):
+            method = getattr(service, name)
+            setattr(service, name, _scoped(method, f"{resource}.{name}", telemetry))
+
+
+def _scoped(
+    method: Callable[..., Coroutine[Any, Any, Any]], call: str, telemetry: Telemetry
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    recorded = _recorded_parameters(method, call)
+
+    @functools.wraps(method)
+    def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+        if current_call() is not None or not telemetry.live():
+            return method(*args, **kwargs)
+        attributes: dict[str, str | int] = {}
+        for index, name, key in recorded:
+            value = kwargs.get(name) if index >= len(args) else args[index]
+            if isinstance(value, str):
+                attributes[key] = value
+        return telemetry.call(call, attributes).run(method(*args, **kwargs))
+
+    return scoped
+
+
+def _recorded_parameters(method: Callable[..., Any], call: str) -> list[tuple[int, str, str]]:
+    """(position, name, attribute) of the parameters whose values go on the call's span."""
+    keys = dict(ARGUMENT_ATTRIBUTES)
+    if call in _BRANCH_NAMED:
+        keys["name"] = "ardent.branch.name"
+    recorded = []
+    for index, parameter in enumerate(inspect.signature(method).parameters.values()):
+        if parameter.name in keys:
+            position = index if parameter.kind is parameter.POSITIONAL_OR_KEYWORD else 1 << 30
+            recorded.append((position, parameter.name, keys[parameter.name]))
+    return recorded
