@@ -257,11 +257,14 @@ class BranchHost:
             return []
         return self._server.recent_log_lines(containing, limit=limit)
 
-    async def create_sample_source(self, dbname: str = "ardent_sample") -> str:
-        """Create a demo source database on this host; return its URL (see ``sample``)."""
+    async def create_sample_source(
+        self, dbname: str = "ardent_sample", *, sql: str | None = None
+    ) -> str:
+        """Create a demo source database on this host (its contents: ``sql``, else the
+        sample's); return its URL (see ``sample``)."""
         from .sample import create_sample_source
 
-        return await create_sample_source(self, dbname)
+        return await create_sample_source(self, dbname, sql=sql)
 
     async def close(self) -> None:
         """Drop what this instance created (external host) or stop and delete the embedded

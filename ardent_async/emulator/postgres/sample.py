@@ -96,8 +96,12 @@ def sample_role_name(dbname: str) -> str:
     return f"{plain}_owner" if plain == dbname else derive_name("sample_owner", dbname)
 
 
-async def create_sample_source(host: BranchHost, dbname: str = "ardent_sample") -> str:
+async def create_sample_source(
+    host: BranchHost, dbname: str = "ardent_sample", *, sql: str | None = None
+) -> str:
     """Create *dbname* on *host* with an owner role that has ``REPLICATION`` and a password.
+
+    ``sql`` (a user's seed file, run as the owner) replaces the sample's contents below.
 
     Contents: schemas ``public`` and ``billing``; ``public.customers``, ``public.orders`` and
     ``billing.invoices`` (with PKs and FKs, an enum, identity/serial columns), a view, and
@@ -132,8 +136,8 @@ async def create_sample_source(host: BranchHost, dbname: str = "ardent_sample") 
                 f"REVOKE CONNECT, TEMPORARY ON DATABASE {quote_ident(dbname)} FROM PUBLIC"
             )
         async with pgconn.connection(url) as conn:
-            await conn.execute(_SCHEMA_SQL)
-            await conn.execute(_DATA_SQL)
+            for script in (_SCHEMA_SQL, _DATA_SQL) if sql is None else (sql,):
+                await conn.execute(script)
     except BaseException:
         host.remove_cleanup(drop)
         await drop()

@@ -1,0 +1,90 @@
+"""Building the branches a test process uses, in the background, and what the run records.
+
+One :class:`Builder` per pytest process. A build runs on its own event loop in a pool thread
+(so sync and async tests alike can wait for it, whatever loop they run in), reuses the branch
+by name or creates it under its derived idempotency key, and ends only after ``SELECT 1`` ran on
+it. Each build also notes when it started and when it was connectable (``--ardent-manifest``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+from typing import Any
+
+from ._ci_settings import RunInfo
+from .ci_values import BranchDSN, CIBranch, SecretURL
+
+BUILD_TIMEOUT = 600.0
+
+
+class Builder:
+    """Starts branch builds and hands out their results; records each for the manifest."""
+
+    def __init__(self, info: RunInfo, worker: str) -> None:
+        self.info = info
+        self.worker = worker
+        self.records: list[dict[str, Any]] = []
+        self._pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="ardent-branch")
+        self._builds: dict[str, concurrent.futures.Future[CIBranch]] = {}
+
+    def start(self, name: str, *, kind: str, test: str | None = None) -> None:
+        """Start building ``name`` (once; later calls join the first)."""
+        if name not in self._builds:
+            self._builds[name] = self._pool.submit(self._build, name, kind, test)
+
+    def result(self, name: str, *, kind: str, test: str | None = None) -> CIBranch:
+        """The branch ``name``, connectable; starts its build if none is running."""
+        self.start(name, kind=kind, test=test)
+        return self._builds[name].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _build(self, name: str, kind: str, test: str | None) -> CIBranch:
+        started = time.time()
+        branch = asyncio.run(self._build_async(name))
+        ready = time.time()
+        record = {
+            "name": branch.name,
+            "branch_id": branch.branch_id,
+            "connector_id": branch.connector_id,
+            "worker": self.worker,
+            "kind": kind,
+            "test": test,
+            "created": branch.created,
+            "build_started_at": started,
+            "connectable_at": ready,
+        }
+        self.records.append(record)
+        return branch
+
+    async def _build_async(self, name: str) -> CIBranch:
+        from ardent_async._branch_reuse import reuse_or_create
+        from ardent_async._client import ArdentClient
+
+        info = self.info
+        assert info.connector is not None
+        if info.api_url is not None:
+            client = ArdentClient(info.token, base_url=info.api_url, timeout=60)
+        else:
+            client = ArdentClient()
+        async with client:
+            ready = await reuse_or_create(
+                client, info.connector, name, timeout=BUILD_TIMEOUT, connectable=True
+            )
+        branch = ready.branch
+        assert branch.branch_url is not None
+        return CIBranch(
+            name=branch.name,
+            branch_id=branch.branch_id,
+            connector_id=branch.connector_id,
+            url=SecretURL(branch.branch_url),
+            dsn=BranchDSN.from_url(branch.branch_url),
+            pooled_url=None
+            if branch.pooled_branch_url is None
+            else SecretURL(branch.pooled_branch_url),
+            created=ready.created,
+            worker=self.worker,
+        )

