@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.reports import reported
+
 TESTS = Path(__file__).parent
 
 # In CI, property tests draw the same examples on every run: a test that finds a bug by chance
@@ -39,3 +41,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         relative = Path(item.path).resolve().relative_to(TESTS).as_posix()
         if any(relative == slow or relative.startswith(f"{slow}/") for slow in SLOW):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(trylast=True)  # after the conftests that add their figures in this hook
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = reported(terminalreporter.config)
+    if lines:
+        terminalreporter.section("reports")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,4 +1,4 @@
-"""Agent tools for the branching workflow, derived from the Ardent OpenAPI spec.
+"""Agent tools for the whole Ardent workflow: projects, connectors, branches, operations, SQL.
 
 ::
 
@@ -6,40 +6,40 @@
     from ardent_async.agents import ArdentTools
 
     async with ArdentClient() as client:
-        tools = ArdentTools(client)
-        tools.anthropic_tools()      # Anthropic-style tool dicts
-        tools.openai_tools()         # OpenAI-style function tools
-        outcome = await tools.run("create_branch", {"connector_id": "conn_1", "name": "ci-42"})
+        tools = ArdentTools(client, org_id="org_123", sources={"app": "postgresql://..."})
+        tools.openai_tools()         # OpenAI function tools (Responses API shape, strict)
+        tools.anthropic_tools()      # Anthropic tools
+        outcome = await tools.run("run_sql", {"connector_id": "conn_1", "branch": "ci-42",
+                                              "sql": "SELECT count(*) FROM orders"})
         outcome.content              # JSON text for the model; errors too (outcome.is_error)
-        branch = await tools.run_or_raise("list_branches", {"connector_id": "conn_1"})  # raises
 
-The tools: ``list_connectors``, ``preflight_connector``, ``create_branch`` (waits by default),
-``list_branches``, ``get_operation``, ``wait_operation``, ``delete_connector``. Their argument
-schemas are read from the spec shipped in the package, with ``$ref``s inlined. The same tools are
-served over MCP by ``python -m ardent_async.mcp_server`` (extra ``mcp``).
+The tool names are an interface (``TOOL_NAMES``). Ready-made adapters:
+``ardent_async.agents.openai_agents``, ``.langchain``, ``.pydantic_ai``, ``.anthropic``; the
+MCP server is ``ardent-async mcp`` (:mod:`ardent_async.mcp_server`).
 """
 
 from __future__ import annotations
 
-from ardent_async.agents._catalogue import ToolDefinition
-from ardent_async.agents._tools import TOOL_NAMES, ArdentTools, ToolOutcome, tool_definitions
+from ardent_async.agents._definition import ToolDefinition
+from ardent_async.agents._settings import TOOLSETS, ToolSettings, parse_sources
+from ardent_async.agents._sql import SQLError
+from ardent_async.agents._tools import (
+    TOOL_NAMES,
+    ArdentTools,
+    Confirm,
+    ToolOutcome,
+    tool_definitions,
+)
 
 __all__ = [
+    "TOOLSETS",
     "TOOL_NAMES",
     "ArdentTools",
+    "Confirm",
+    "SQLError",
     "ToolDefinition",
     "ToolOutcome",
-    "anthropic_tools",
-    "openai_tools",
+    "ToolSettings",
+    "parse_sources",
     "tool_definitions",
 ]
-
-
-def openai_tools(names: list[str] | None = None) -> list[dict[str, object]]:
-    """OpenAI-style function tools (plain dicts) for the named tools (default: all)."""
-    return [definition.openai() for definition in tool_definitions(names)]
-
-
-def anthropic_tools(names: list[str] | None = None) -> list[dict[str, object]]:
-    """Anthropic-style tools (plain dicts) for the named tools (default: all)."""
-    return [definition.anthropic() for definition in tool_definitions(names)]

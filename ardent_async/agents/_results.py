@@ -97,6 +97,9 @@ def error_data(exc: ArdentError, *, reveal_connection_urls: bool) -> dict[str, A
         error["status_code"] = exc.status_code
     if isinstance(exc, ArdentValidationError) and exc.field is not None:
         error["argument"] = exc.field
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        error["sqlstate"] = sqlstate
     if isinstance(exc, (OperationFailedError, OperationTimeoutError)) and exc.operation:
         error["operation"] = masked(
             plain(exc.operation), reveal_connection_urls=reveal_connection_urls

@@ -533,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups.add_parser(
         "emulator", help="run the local Ardent emulator (see `ardent-async emulator --help`)"
     )
-    groups.add_parser("mcp", help="serve the agent tools over MCP on stdio (see its --help)")
+    groups.add_parser("mcp", help="serve the agent tools over MCP: stdio or HTTP (see its --help)")
     return parser
 
 

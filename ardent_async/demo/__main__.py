@@ -72,8 +72,9 @@ async def _hold(spot: Target, result: DemoResult) -> None:
     lines = [
         "The embedded emulator keeps running with the connector and branches (--keep).",
         "Use them from another shell:",
-        f"  export ARDENT_API_URL={api_url} ARDENT_TOKEN={spot.token} ARDENT_ORG_ID={spot.org_id}",
-        f"  ardent-async branches list --connector-id {result.connector_id} --show-secrets",
+        f"  export ARDENT_API_URL={api_url} ARDENT_TOKEN={spot.token} ARDENT_ORG_ID={spot.org_id}"
+        f" ARDENT_CONNECTOR_ID={result.connector_id}",
+        '  ardent-async branches list --connector-id "$ARDENT_CONNECTOR_ID" --show-secrets',
         "Press Ctrl-C to stop it: the emulator, its Postgres and every branch are then removed.",
     ]
     print("\n".join(lines), file=sys.stderr, flush=True)

@@ -6,7 +6,7 @@ replica-identity decisions, engine setup), on the public SDK only.
 
 from __future__ import annotations
 
-from ardent_async._client import ArdentClient
+from ardent_async import ArdentClient
 from ardent_async.connector_state import replica_identity
 
 SETUP_TIMEOUT = 120.0

@@ -7,6 +7,7 @@ and pytest-asyncio (a plugin, so already loaded too) and nothing of the SDK unti
 from __future__ import annotations
 
 import importlib.util
+import inspect
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +28,41 @@ except ImportError:
     pytest_asyncio = None  # type: ignore[assignment]
 
 
+WRONG_LOOP = (
+    "the ardent_emulator_pg fixture serves from the session event loop, but this test runs in"
+    " a {scope}-scoped loop: its requests to the emulator would hang until they time out. Run"
+    ' the test in the session loop: @pytest.mark.asyncio(loop_scope="session") on the test (or'
+    ' pytestmark = pytest.mark.asyncio(loop_scope="session") in the module, or'
+    " asyncio_default_test_loop_scope = session in your pytest configuration)"
+)
+
+
 def missing_modules(modules: tuple[str, ...]) -> list[str]:
     return [name for name in modules if importlib.util.find_spec(name) is None]
+
+
+def test_loop_scope(item: pytest.Item) -> str | None:
+    """The scope of the event loop pytest-asyncio runs this test in; None for a sync test."""
+    if not inspect.iscoroutinefunction(getattr(item, "obj", None)):
+        return None
+    marker = item.get_closest_marker("asyncio")
+    scope = None if marker is None else marker.kwargs.get("loop_scope", marker.kwargs.get("scope"))
+    if scope is None:
+        try:
+            scope = item.config.getini("asyncio_default_test_loop_scope")
+        except ValueError:  # a pytest-asyncio without that setting: per-test loops
+            scope = None
+    return str(scope or "function")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """An async test using ``ardent_emulator_pg`` outside the session loop fails at once."""
+    if "ardent_emulator_pg" not in getattr(item, "fixturenames", ()):
+        return
+    scope = test_loop_scope(item)
+    if scope is not None and scope != "session":
+        pytest.fail(WRONG_LOOP.format(scope=scope), pytrace=False)
 
 
 async def _running(options: dict[str, Any]) -> AsyncIterator[Emulator]:

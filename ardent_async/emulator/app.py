@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
@@ -17,18 +18,25 @@ from .middleware import (
     json_errors,
     log_requests,
 )
-from .routes import ROUTES
+from .router import spec_routes
+from .routes import HANDLERS
 from .routes._base import Handler, Route
 from .runtime import RUNTIME, Runtime
 from .spec_check import SpecValidator, response_validation_middleware
 
 
 def build_app(
-    rt: Runtime, admin: Admin, *, validator: SpecValidator | None = None
+    rt: Runtime,
+    admin: Admin,
+    *,
+    validator: SpecValidator | None = None,
+    routes: Sequence[Route] | None = None,
 ) -> web.Application:
     """The application serving the public API, the legacy API and ``/_emulator``.
 
-    With a ``validator`` every ``/v1`` reply is checked against the spec (tests).
+    With a ``validator`` every ``/v1`` reply is checked against the spec (tests). ``routes``:
+    the spec's operations (default ``spec_routes(HANDLERS)``, which raises
+    :class:`~.router.MissingHandlersError` when an operation of the spec has no handler).
     """
     middlewares: list[Any] = [log_requests]
     if validator is not None:
@@ -38,7 +46,8 @@ def build_app(
     app[RUNTIME] = rt
     app[admin_http.ADMIN_KEY] = admin
     table: dict[Handler, Route] = {}
-    for route in [*ROUTES, *admin_http.ROUTES]:
+    api = spec_routes(HANDLERS) if routes is None else routes
+    for route in [*api, *admin_http.ROUTES]:
         app.router.add_route(route.method, route.path, route.handler)
         table[route.handler] = route
     app[ROUTE_TABLE] = table

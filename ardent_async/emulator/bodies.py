@@ -1,27 +1,30 @@
-"""Request bodies: JSON decoding and validation into the SDK's generated request models.
+"""Request bodies: JSON decoding, checking against the spec's request schemas, and building the
+generated request models.
 
-Decoding reuses the SDK's converter, so a body the client would build is exactly a body the
-emulator accepts. Failures answer 422 with FastAPI-style ``{"loc", "msg", "type"}`` entries.
+The emulator checks bodies itself (``request_schema``, against the spec's schema of the
+model's name), not with the SDK's decoder: an emulator sharing the SDK's decoder could not
+catch the SDK's decoding bugs. Failures answer 422 with FastAPI-style ``{"loc", "msg",
+"type"}`` entries, whose messages never quote the value sent (it may be a password).
 """
 
 from __future__ import annotations
 
+import enum
 import json
-import re
+import typing
 from typing import Any, TypeVar
 
+import attrs
 from aiohttp import web
 
-from ardent_async._converter import converter
-from ardent_async._spec.constants import STRING_LENGTHS
-from ardent_async.errors import ArdentResponseError
+from ardent_async._spec import load_spec
 
-from .http_errors import ApiError, invalid, issue
+from .http_errors import ApiError, invalid
+from .request_schema import schema_problems
 
 T = TypeVar("T")
 
 MAX_BODY_BYTES = 1024 * 1024
-_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['([^']*)'\]")
 
 
 async def read_json(request: web.Request) -> Any:
@@ -38,54 +41,62 @@ async def read_json(request: web.Request) -> Any:
         raise invalid(["body", position], "JSON decode error", "json_invalid") from None
 
 
-def parse_model(
-    data: Any,
-    model: type[T],
-    *,
-    missing_status: int = 422,
-) -> T:
-    """Validate ``data`` as ``model``, string lengths included (the spec's bounds for the schema
-    of that name); ``missing_status`` 400 answers a missing required field with a plain
-    ``detail`` string."""
+def parse_model(data: Any, model: type[T], *, missing_status: int = 422) -> T:
+    """``data`` checked against the spec's schema named ``model.__name__``, as a ``model``.
+
+    ``missing_status`` 400 answers a missing required field with a plain ``detail`` string
+    (``Missing required field: name``), as the branch create does.
+    """
     if not isinstance(data, dict):
         raise invalid(
             ["body"], "Input should be a valid dictionary or object", "model_attributes_type"
         )
-    try:
-        value: T = converter.structure(data, model)
-    except ArdentResponseError as exc:
-        loc = ["body", *_loc(exc.path or "", model.__name__)]
-        missing = "required field missing" in str(exc)
-        if missing and missing_status != 422:
-            raise ApiError(
-                missing_status, f"Missing required field: {'.'.join(map(str, loc[1:]))}"
-            ) from None
-        if missing:
-            raise ApiError(422, [issue(loc, "Field required", "missing")]) from None
-        message = str(exc).rpartition(": ")[2] or "invalid value"
-        raise ApiError(422, [issue(loc, message.capitalize(), "type_error")]) from None
-    for (schema, field), (low, high) in STRING_LENGTHS.items():
-        text = data.get(field) if schema == model.__name__ else None
-        if isinstance(text, str) and not low <= len(text) <= high:
-            kind = "string_too_short" if len(text) < low else "string_too_long"
-            bound = f"at least {low}" if len(text) < low else f"at most {high}"
-            raise invalid(["body", field], f"String should have {bound} characters", kind)
+    problems = body_problems(data, model.__name__)
+    if problems:
+        first = problems[0]
+        if missing_status != 422 and first["type"] == "missing":
+            field = ".".join(map(str, first["loc"][1:]))
+            raise ApiError(missing_status, f"Missing required field: {field}")
+        raise ApiError(422, problems)
+    return build_model(model, data)
+
+
+def body_problems(data: Any, schema_name: str) -> list[dict[str, Any]]:
+    """The validation entries for ``data`` against the spec's schema ``schema_name``."""
+    schemas = load_spec()["components"]["schemas"]
+    if schema_name not in schemas:
+        raise LookupError(f"the spec has no schema {schema_name!r} to check a body against")
+    return list(schema_problems(data, schemas[schema_name], ["body"]))
+
+
+def build_model(model: type[T], data: dict[str, Any]) -> T:
+    """``model`` from checked JSON data: nested models and enums built from their fields, keys
+    the model does not declare kept in its ``extra`` (when it has one)."""
+    fields = attrs.fields_dict(model)  # type: ignore[arg-type]
+    hints = typing.get_type_hints(model)
+    known = {
+        name: _leaf(hints[name], value)
+        for name, value in data.items()
+        if name in fields and name != "extra"
+    }
+    if "extra" in fields:
+        known["extra"] = {
+            name: value for name, value in data.items() if name not in fields or name == "extra"
+        }
+    return model(**known)
+
+
+def _leaf(hint: Any, value: Any) -> Any:
+    for candidate in (hint, *typing.get_args(hint)):
+        if isinstance(value, dict) and attrs.has(candidate):
+            return build_model(candidate, value)
+        if (
+            isinstance(value, str)
+            and isinstance(candidate, type)
+            and issubclass(candidate, enum.Enum)
+        ):
+            return candidate(value)
     return value
-
-
-def _loc(path: str, root: str) -> list[str | int]:
-    """``CreateProjectRequest.name`` -> ``["name"]``; ``X.decisions['a.b']`` -> ``[..., "a.b"]``."""
-    rest = path[len(root) :] if path.startswith(root) else path
-    parts: list[str | int] = []
-    for match in _PATH_PART.finditer(rest):
-        name, index, key = match.groups()
-        if name is not None:
-            parts.append(name)
-        elif index is not None:
-            parts.append(int(index))
-        else:
-            parts.append(key)
-    return parts
 
 
 def query_flag(request: web.Request, name: str, default: bool = False) -> bool:

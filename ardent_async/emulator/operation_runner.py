@@ -13,9 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ardent_async._redact import redact_text
+from ardent_async.models import OperationStatus, OperationType
 
 from .chaos import Chaos
+from .redaction import redact_text
 from .state import Operation, Store, new_id, utcnow
 
 logger = logging.getLogger("ardent_async.emulator")
@@ -56,7 +57,7 @@ class OperationRunner:
         self.op_duration = op_duration
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
-    def create(self, org_id: str, kind: str, resource_id: str | None) -> Operation:
+    def create(self, org_id: str, kind: OperationType, resource_id: str | None) -> Operation:
         now = utcnow()
         op = Operation(
             id=new_id("op"),
@@ -88,7 +89,7 @@ class OperationRunner:
         try:
             await self.pace(5)
             now = utcnow()
-            op.status, op.started_at, op.updated_at = "running", now, now
+            op.status, op.started_at, op.updated_at = OperationStatus.RUNNING, now, now
             op.progress, op.stage, op.stage_label = 5, "started", "Started"
             if self.chaos.fail_operation():
                 await steps.stage("working", "Working", 50)
@@ -103,8 +104,8 @@ class OperationRunner:
             await self._fail(op, message, on_failure)
             return
         now = utcnow()
-        op.status, op.progress, op.result = "completed", 100, result
-        op.stage, op.stage_label = "completed", "Completed"
+        op.status, op.progress, op.result = OperationStatus.COMPLETED, 100, result
+        op.stage, op.stage_label = op.status.value, "Completed"
         op.completed_at = op.updated_at = now
         op.done.set()
 
@@ -116,7 +117,8 @@ class OperationRunner:
             logger.exception("cleanup after failed operation %s failed", op.id)
         finally:
             now = utcnow()
-            op.status, op.error, op.stage = "failed", message, "failed"
+            op.status, op.error = OperationStatus.FAILED, message
+            op.stage = op.status.value
             op.stage_label = "Failed"
             op.completed_at = op.updated_at = now
             op.done.set()

@@ -1,20 +1,24 @@
-"""Reply bodies built from the SDK's generated models, so client and emulator cannot drift."""
+"""Reply bodies built from the SDK's generated models, so client and emulator cannot drift.
+
+Encoded here, not by the SDK's converter: the emulator shares the models, never the code that
+decodes them.
+"""
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import attrs
 from aiohttp import web
 
-from ardent_async._converter import converter
-
 
 def payload(value: Any) -> Any:
     """JSON-ready data of a model (its ``extra`` fields merged in, at every level), a list or
-    mapping of them, or plain data; leaves (datetimes, enums) go through the SDK's converter."""
+    mapping of them, or plain data; datetimes become ISO 8601 text, enums their values."""
     if attrs.has(type(value)):
         data: dict[str, Any] = {}
         extra: Any = None
@@ -31,7 +35,11 @@ def payload(value: Any) -> Any:
         return {key: payload(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [payload(item) for item in value]
-    return converter.unstructure(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 def encode(data: Any) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._client import ArdentClient
+from ardent_async import ArdentClient
 
 from .admin import Admin, LegacyKeyPair
 from .api_only_backend import ApiOnlyBackend
@@ -19,6 +19,8 @@ from .branch_backend import BranchBackend
 from .chaos import Chaos, ChaosConfig
 from .operation_runner import OperationRunner
 from .request_log import RequestLog
+from .router import spec_routes
+from .routes import HANDLERS
 from .runtime import Runtime
 from .spec_check import SpecValidator
 from .state import Store, new_secret
@@ -92,9 +94,14 @@ class Emulator:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> Emulator:
-        """Start the backend and the server on ``host``/``port``; returns self."""
+        """Start the backend and the server on ``host``/``port``; returns self.
+
+        Raises :class:`~.router.MissingHandlersError` (before starting anything) when an
+        operation of the spec has no handler.
+        """
         if self._runner is not None:
             raise RuntimeError("the emulator is already running")
+        routes = spec_routes(HANDLERS)  # refused before anything starts
         backend = self._backend or await self._start_backend()
         try:
             if self._sample_source:
@@ -121,7 +128,7 @@ class Emulator:
             self.legacy_key = admin.create_legacy_key(owner.org_id)
             admin.seed_legacy(self.legacy_key)
             runner = web.AppRunner(
-                build_app(rt, admin, validator=self.validator),
+                build_app(rt, admin, validator=self.validator, routes=routes),
                 handle_signals=False,
                 access_log=None,
                 shutdown_timeout=0.5,

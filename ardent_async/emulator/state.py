@@ -13,9 +13,11 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
+from ardent_async.models import OperationStatus, OperationType
+
 from .branch_backend import SourceTable
 
-TERMINAL = ("completed", "failed")
+TERMINAL = frozenset({OperationStatus.COMPLETED, OperationStatus.FAILED})
 
 
 def utcnow() -> datetime:
@@ -157,11 +159,11 @@ class Quarantine:
 class Operation:
     id: str
     org_id: str
-    type: str
+    type: OperationType
     resource_id: str | None
     created_at: datetime
     updated_at: datetime
-    status: str = "pending"
+    status: OperationStatus = OperationStatus.PENDING
     progress: int | None = 0
     stage: str | None = None
     stage_label: str | None = None

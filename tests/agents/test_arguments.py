@@ -13,8 +13,11 @@ from ardent_async.agents import tool_definitions
 from ardent_async.agents._arguments import check_arguments, parse_arguments
 from ardent_async.errors import ArdentValidationError
 
-DEFINITIONS = {d.name: d for d in tool_definitions()}
-SECRET = frozenset({"connection_details"})
+DEFINITIONS = {
+    d.name: d
+    for d in tool_definitions(org_id="org_1", allow_writes=True, allow_connection_details=True)
+}
+SECRET = frozenset({"connection_url"})
 
 scalars = st.one_of(
     st.none(),
@@ -99,7 +102,7 @@ def test_errors_name_the_argument_and_what_was_expected() -> None:
     assert "expected a number <= 10" in str(caught.value)
 
     with pytest.raises(ArdentValidationError) as caught:
-        _check("preflight_connector", {"connection_details": {}, "selected_schemas": ["a", 2]})
+        _check("preflight_connector", {"source": "app", "selected_schemas": ["a", 2]})
     assert caught.value.field == "selected_schemas[1]"
 
     with pytest.raises(ArdentValidationError) as caught:
@@ -108,25 +111,25 @@ def test_errors_name_the_argument_and_what_was_expected() -> None:
     assert "unknown argument (known: connector_id)" in str(caught.value)
 
     with pytest.raises(ArdentValidationError) as caught:
-        _check("create_branch", {"connector_id": "c1", "name": "b", "wait_timeout": 0})
+        _check("wait_operation", {"operation_id": "op_1", "wait_timeout": 0})
     assert caught.value.field == "wait_timeout"
     assert "expected a number > 0" in str(caught.value)
 
 
 def test_a_secret_argument_is_never_echoed() -> None:
     with pytest.raises(ArdentValidationError) as caught:
-        _check("preflight_connector", {"connection_details": "postgresql://u:hunter22@db/x"})
-    assert caught.value.field == "connection_details"
+        _check("preflight_connector", {"connection_url": ["postgresql://u:hunter22@db/x"]})
+    assert caught.value.field == "connection_url"
     assert "hunter22" not in str(caught.value)
-    assert "got str" in str(caught.value)
+    assert "got list" in str(caught.value)
 
 
 def test_nulls_mean_not_given() -> None:
-    checked = _check("list_connectors", {"org_id": "org_1", "service_name": None})
-    assert checked == {"org_id": "org_1"}
+    checked = _check("list_connectors", {"project_id": None})
+    assert checked == {}
     with pytest.raises(ArdentValidationError) as caught:
-        _check("list_connectors", {"org_id": None})
-    assert caught.value.field == "org_id"
+        _check("list_branches", {"connector_id": None})
+    assert caught.value.field == "connector_id"
 
 
 def test_booleans_are_not_numbers() -> None:

@@ -1,4 +1,5 @@
-"""Tool definitions: derived from the spec, self-contained, valid JSON Schema, agent API shapes."""
+"""Tool definitions: the fixed names, spec-derived arguments, hints, safety levels, and the
+shapes each agent API takes (OpenAI strict schemas included)."""
 
 from __future__ import annotations
 
@@ -13,20 +14,23 @@ import pytest
 import yaml
 
 from ardent_async import _spec
-from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, MAX_WAIT_TIMEOUT
-from ardent_async.agents import (
-    TOOL_NAMES,
-    _spec_schemas,
-    anthropic_tools,
-    openai_tools,
-    tool_definitions,
-)
+from ardent_async._spec.constants import MAX_WAIT_TIMEOUT
+from ardent_async.agents import TOOL_NAMES, _spec_schemas, tool_definitions
 from ardent_async.agents._spec_schemas import ANNOTATION_KEYWORDS, VALIDATION_KEYWORDS
+from ardent_async.agents._strict import STRICT_KEYWORDS
 from ardent_async.errors import ArdentValidationError
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_YAML = ROOT / "openapi" / "ardent.yaml"
 STRUCTURE = {"properties", "items", "additionalProperties"}
+ALL = {"org_id": "org_1", "allow_writes": True}
+WRITES = {"create_project", "create_connector", "set_replica_identity_decisions"}
+WRITES |= {"setup_connector", "create_branch"}
+DESTRUCTIVE = {"delete_project", "delete_connector"}
+
+
+def _all(**settings: Any) -> dict[str, Any]:
+    return {d.name: d for d in tool_definitions(**{**ALL, **settings})}
 
 
 @pytest.fixture(scope="module")
@@ -58,119 +62,158 @@ def _walk(schema: Any) -> Iterator[dict[str, Any]]:
 
 
 def test_packaged_spec_copy_matches_the_yaml(yaml_spec: dict[str, Any]) -> None:
-    # The JSON shipped in the package is what the tools read: it must be the current spec.
     assert _spec.load_spec() == yaml_spec
 
 
-def test_the_seven_workflow_tools_are_defined() -> None:
+def test_the_whole_workflow_under_its_fixed_names() -> None:
     assert TOOL_NAMES == (
+        "list_projects",
+        "create_project",
+        "delete_project",
         "list_connectors",
+        "get_connector",
         "preflight_connector",
-        "create_branch",
+        "create_connector",
+        "set_replica_identity_decisions",
+        "setup_connector",
+        "delete_connector",
         "list_branches",
+        "get_branch",
+        "create_branch",
         "get_operation",
         "wait_operation",
-        "delete_connector",
+        "run_sql",
+        "describe_branch_schema",
+        "compare_branch_schema",
     )
-    assert [d.name for d in tool_definitions()] == list(TOOL_NAMES)
+    assert list(_all()) == list(TOOL_NAMES)
 
 
-def test_body_arguments_carry_the_spec_schema(yaml_spec: dict[str, Any]) -> None:
+def test_safety_levels_decide_which_tools_exist() -> None:
+    default = set(_all(allow_writes=False))
+    assert default == set(TOOL_NAMES) - DESTRUCTIVE
+    read_only = _all(allow_writes=False, read_only=True)
+    assert set(read_only) == set(TOOL_NAMES) - DESTRUCTIVE - WRITES
+    assert all(d.read_only and not d.destructive for d in read_only.values())
+    assert "run_sql" in read_only
+    with pytest.raises(ArdentValidationError) as caught:
+        tool_definitions(org_id="org_1", read_only=True, allow_writes=True)
+    assert caught.value.field == "allow_writes"
+
+
+def test_toolsets_and_names_choose_among_the_allowed() -> None:
+    assert list(_all(toolsets=["sql"])) == [
+        "run_sql",
+        "describe_branch_schema",
+        "compare_branch_schema",
+    ]
+    assert list(_all(toolsets=["branches", "operations"], read_only=True, allow_writes=False)) == [
+        "list_branches",
+        "get_branch",
+        "get_operation",
+        "wait_operation",
+    ]
+    chosen = tool_definitions(["create_branch", "list_branches"], **ALL)
+    assert [d.name for d in chosen] == ["list_branches", "create_branch"]
+    for bad, field in ((["drop_database"], "tools"), ("create_branch", "tools")):
+        with pytest.raises(ArdentValidationError) as caught:
+            tool_definitions(bad, **ALL)
+        assert caught.value.field == field
+    with pytest.raises(ArdentValidationError) as caught:
+        tool_definitions(org_id="org_1", toolsets=["everything"])
+    assert caught.value.field == "toolsets"
+
+
+def test_annotations_on_every_tool() -> None:
+    for name, definition in _all().items():
+        hints = definition.mcp()["annotations"]
+        assert set(hints) == {
+            "title",
+            "readOnlyHint",
+            "destructiveHint",
+            "idempotentHint",
+            "openWorldHint",
+        }
+        assert hints["title"][:1].isupper(), name
+        assert hints["destructiveHint"] is (name in DESTRUCTIVE)
+        assert hints["readOnlyHint"] is (name not in WRITES | DESTRUCTIVE | {"run_sql"})
+    definitions = _all()
+    assert definitions["create_branch"].idempotent  # the derived idempotency key
+    assert not definitions["create_project"].idempotent
+    assert not _all()["run_sql"].read_only  # writes allowed
+    assert _all(allow_writes=False)["run_sql"].read_only
+
+
+def test_arguments_carry_the_spec_schema(yaml_spec: dict[str, Any]) -> None:
     schemas = yaml_spec["components"]["schemas"]
-    tools = {d.name: d.input_schema for d in tool_definitions()}
-
+    definitions = _all()
     branch = schemas["BranchCreateRequest"]["properties"]
-    create = tools["create_branch"]["properties"]
-    for name in ("connector_id", "name"):
-        assert create[name] == branch[name]
-    service_type = {k: v for k, v in branch["service_type"].items() if not k.startswith("x-")}
-    assert create["service_type"] == {**service_type, "default": "postgres"}
-
-    preflight = schemas["PreflightConnectorRequest"]["properties"]
-    offered = tools["preflight_connector"]["properties"]
-    assert set(offered) == set(preflight)
-    for name, prop in preflight.items():
-        expected = {k: v for k, v in prop.items() if not k.startswith("x-")}
-        if name == "service_name":
-            expected["default"] = "postgresql"
-        assert offered[name] == expected, name
-
-
-def test_parameters_carry_the_spec_schema(yaml_spec: dict[str, Any]) -> None:
+    create = definitions["create_branch"].input_schema["properties"]
+    assert create["name"] == branch["name"]
+    assert (
+        definitions["create_project"].input_schema["properties"]["name"]
+        == (schemas["CreateProjectRequest"]["properties"]["name"])
+    )
     op = yaml_spec["paths"]["/v1/operations/{operation_id}"]["get"]
     wait = next(p for p in op["parameters"] if p["name"] == "wait")
-    (get_operation,) = tool_definitions(["get_operation"])
-    assert get_operation.input_schema["properties"]["wait"] == wait["schema"]
-    assert get_operation.input_schema["required"] == ["operation_id"]
-
-    header = yaml_spec["paths"]["/v1/branch/create"]["post"]["parameters"][0]
-    assert header["name"] == "X-Idempotency-Key"
-    (create,) = tool_definitions(["create_branch"])
-    key = create.input_schema["properties"]["idempotency_key"]
-    assert key == {**header["schema"], "description": header["description"]}
+    assert definitions["get_operation"].input_schema["properties"]["wait"] == wait["schema"]
+    deadline = definitions["wait_operation"].input_schema["properties"]["wait_timeout"]
+    assert deadline["maximum"] == MAX_WAIT_TIMEOUT
 
 
-def test_required_follows_the_spec_except_sdk_defaults() -> None:
-    required = {d.name: d.input_schema["required"] for d in tool_definitions()}
-    assert required == {
-        "list_connectors": ["org_id"],
-        "preflight_connector": ["connection_details"],  # service_name defaults to postgresql
-        "create_branch": ["connector_id", "name"],  # service_type defaults to postgres
-        "list_branches": ["connector_id"],
-        "get_operation": ["operation_id"],
-        "wait_operation": ["operation_id"],
-        "delete_connector": ["connector_id"],
-    }
-
-
-def test_wait_deadlines_are_named_as_in_the_cli() -> None:
-    """The SDK-only wait deadline is ``wait_timeout`` (the CLI's ``--wait-timeout``), never a bare
-    ``timeout`` a model could read as the timeout of one request."""
-    for name in ("create_branch", "wait_operation"):
-        (definition,) = tool_definitions([name])
+def test_the_org_and_secrets_are_never_arguments() -> None:
+    for name, definition in _all().items():
         properties = definition.input_schema["properties"]
-        assert "timeout" not in properties
-        deadline = properties["wait_timeout"]
-        assert deadline["default"] == DEFAULT_WAIT_TIMEOUT
-        assert deadline["maximum"] == MAX_WAIT_TIMEOUT
-        assert "whole wait" in deadline["description"]
-        assert "wait_timeout" in definition.description or name == "create_branch"
+        assert "org_id" not in properties, name
+        assert "connection_details" not in properties, name
+        assert "idempotency_key" not in properties, name
+    preflight = _all()["preflight_connector"].input_schema
+    assert preflight["required"] == ["source"]
+    raw = _all(allow_connection_details=True)["preflight_connector"].input_schema
+    assert "connection_url" in raw["properties"]
+    assert raw["required"] == []
+
+
+def test_configured_sources_are_listed_by_name_only() -> None:
+    url = "postgresql://app:pw-visible-nowhere@db:5432/app"
+    definitions = _all(sources={"app": url, "billing": url})
+    for definition in definitions.values():
+        assert "pw-visible-nowhere" not in json.dumps(definition.mcp())
+    source = definitions["create_connector"].input_schema["properties"]["source"]
+    assert source["enum"] == ["app", "billing"]
+
+
+def test_pinned_ids_become_optional_and_say_so() -> None:
+    definitions = _all(connector_id="conn_1", project_id="proj_1")
+    create = definitions["create_branch"].input_schema
+    assert create["required"] == ["name"]
+    assert "Pinned to conn_1" in create["properties"]["connector_id"]["description"]
+    assert definitions["create_connector"].input_schema["required"] == ["name", "source"]
 
 
 def test_a_spec_change_reaches_the_tools(patched_spec: dict[str, Any]) -> None:
     branch = patched_spec["components"]["schemas"]["BranchCreateRequest"]["properties"]
     branch["name"]["maxLength"] = 63
     branch["name"]["description"] = "A new description."
-    (create,) = tool_definitions(["create_branch"])
-    name = create.input_schema["properties"]["name"]
+    name = _all()["create_branch"].input_schema["properties"]["name"]
     assert name == {"type": "string", "maxLength": 63, "description": "A new description."}
 
 
 def test_an_argument_missing_from_the_spec_fails_loudly(patched_spec: dict[str, Any]) -> None:
     del patched_spec["components"]["schemas"]["BranchCreateRequest"]["properties"]["name"]
     with pytest.raises(LookupError, match=r"create_branch.*has no argument name"):
-        tool_definitions(["create_branch"])
-
-
-def test_refs_are_inlined(patched_spec: dict[str, Any]) -> None:
-    # Point a body field at a component: the tool must carry the component's schema inline.
-    schemas = patched_spec["components"]["schemas"]
-    schemas["BranchName"] = {"type": "string", "minLength": 1, "description": "From a component."}
-    schemas["BranchCreateRequest"]["properties"]["name"] = {
-        "$ref": "#/components/schemas/BranchName"
-    }
-    (create,) = tool_definitions(["create_branch"])
-    assert create.input_schema["properties"]["name"] == schemas["BranchName"]
-    assert "$ref" not in json.dumps(create.input_schema)
+        _all()
 
 
 def test_schemas_are_self_contained_valid_and_checkable() -> None:
-    for definition in tool_definitions():
+    for definition in _all(allow_connection_details=True).values():
+        for schema in (definition.input_schema, definition.output_schema):
+            text = json.dumps(schema)
+            assert "$ref" not in text, definition.name
+            assert '"x-' not in text, definition.name
+            jsonschema.Draft202012Validator.check_schema(schema)
+            assert schema["type"] == "object"
         schema = definition.input_schema
-        text = json.dumps(schema)
-        assert "$ref" not in text, definition.name
-        assert '"x-' not in text, definition.name
-        jsonschema.Draft202012Validator.check_schema(schema)
         assert schema["additionalProperties"] is False
         for node in _walk(schema):
             unknown = set(node) - VALIDATION_KEYWORDS - ANNOTATION_KEYWORDS - STRUCTURE
@@ -179,54 +222,63 @@ def test_schemas_are_self_contained_valid_and_checkable() -> None:
             assert prop.get("description"), f"{definition.name}.{name} has no description"
 
 
-def test_hints_mark_reads_and_deletes() -> None:
-    definitions = {d.name: d for d in tool_definitions()}
-    assert {n for n, d in definitions.items() if d.read_only} == {
-        "list_connectors",
-        "preflight_connector",
-        "list_branches",
-        "get_operation",
-        "wait_operation",
+def test_every_strict_schema_is_unchanged_by_openai_agents() -> None:
+    strict_schema = pytest.importorskip("agents.strict_schema")
+    checked = 0
+    for settings in ({}, {"allow_connection_details": True, "connector_id": "conn_1"}):
+        for definition in _all(**settings).values():
+            schema = definition.strict_input_schema
+            assert strict_schema.ensure_strict_json_schema(copy.deepcopy(schema)) == schema
+            text = json.dumps(schema)
+            assert text.count('"default"') == 0, definition.name
+            for node in _walk(schema):
+                assert set(node) <= STRICT_KEYWORDS, definition.name
+                if "properties" in node:
+                    assert node["required"] == list(node["properties"])
+                    assert node["additionalProperties"] is False
+            checked += 1
+    assert checked == 2 * len(TOOL_NAMES)
+
+
+def test_strict_optional_arguments_are_nullable() -> None:
+    schema = _all()["run_sql"].strict_input_schema["properties"]
+    assert schema["max_rows"]["type"] == ["integer", "null"]
+    assert schema["sql"]["type"] == "string"
+    wait = _all()["get_operation"].strict_input_schema["properties"]["wait"]
+    assert wait["type"] == ["number", "null"]
+
+
+def test_openai_shapes_are_what_the_openai_package_accepts() -> None:
+    pydantic = pytest.importorskip("pydantic")
+    responses = pytest.importorskip("openai.types.responses")
+    chat = pytest.importorskip("openai.types.chat")
+    as_response = pydantic.TypeAdapter(responses.FunctionToolParam)
+    as_chat = pydantic.TypeAdapter(chat.ChatCompletionFunctionToolParam)
+    for definition in _all().values():
+        tool = definition.openai()
+        assert tool["strict"] is True
+        assert tool["name"] == definition.name
+        as_response.validate_python(tool)
+        nested = definition.openai(api="chat_completions")
+        assert nested["function"]["parameters"] == tool["parameters"]
+        as_chat.validate_python(nested)
+        loose = definition.openai(strict=False)
+        assert loose["parameters"] == definition.input_schema
+        assert loose["strict"] is False
+    with pytest.raises(ArdentValidationError) as caught:
+        _all()["run_sql"].openai(api="assistants")  # type: ignore[arg-type]
+    assert caught.value.field == "api"
+
+
+def test_anthropic_and_mcp_shapes_are_copies() -> None:
+    definition = _all()["create_branch"]
+    anthropic = definition.anthropic()
+    assert anthropic == {
+        "name": "create_branch",
+        "description": definition.description,
+        "input_schema": definition.input_schema,
     }
-    assert {n for n, d in definitions.items() if d.destructive} == {"delete_connector"}
-
-
-def test_openai_and_anthropic_shapes() -> None:
-    definitions = tool_definitions()
-    openai = openai_tools()
-    anthropic = anthropic_tools()
-    for definition, o, a in zip(definitions, openai, anthropic, strict=True):
-        assert o == {
-            "type": "function",
-            "function": {
-                "name": definition.name,
-                "description": definition.description,
-                "parameters": definition.input_schema,
-            },
-        }
-        assert a == {
-            "name": definition.name,
-            "description": definition.description,
-            "input_schema": definition.input_schema,
-        }
-        json.dumps([o, a])  # plain JSON data
-
-
-def test_rendered_tools_are_copies() -> None:
-    (definition,) = tool_definitions(["create_branch"])
-    definition.openai()["function"]["parameters"]["properties"].clear()
-    definition.anthropic()["input_schema"]["required"].append("wait")
-    assert "name" in definition.input_schema["properties"]
+    anthropic["input_schema"]["required"].append("wait")
+    definition.mcp()["inputSchema"]["properties"].clear()
     assert "wait" not in definition.input_schema["required"]
-
-
-def test_choosing_tools_by_name() -> None:
-    assert [d["name"] for d in anthropic_tools(["list_branches", "create_branch"])] == [
-        "list_branches",
-        "create_branch",
-    ]
-    with pytest.raises(ArdentValidationError, match="tools: expected tool names") as caught:
-        tool_definitions(["drop_database"])
-    assert caught.value.field == "tools"
-    with pytest.raises(ArdentValidationError):
-        tool_definitions("create_branch")  # a string, not a list of names
+    assert "name" in definition.input_schema["properties"]

@@ -1,111 +1,173 @@
-"""The MCP server, started as ``python -m ardent_async.mcp_server`` and driven by the ``mcp``
-package's own client session over stdio, against the emulator."""
+"""``ardent-async mcp`` as a process, driven by the official ``mcp`` client against the API-only
+emulator: tools with outputSchema and annotations, structured results, progress, errors,
+safety flags, HTTP with a bearer token, and clear start-up failures."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from ardent_async import ArdentClient
-from ardent_async.agents import TOOL_NAMES, tool_definitions
 from ardent_async.emulator import Emulator
 from tests.emulator.helpers import ready_connector
+from tests.threaded_emulator import EmulatorThread
 
-mcp = pytest.importorskip("mcp")
-from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
+pytest.importorskip("mcp")
+from tests.agents.mcp_helpers import (
+    HTTP_TOKEN,
+    http_server,
+    http_session,
+    server_env,
+    stdio_session,
+    text_of,
+    wire,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCE = {"url": "postgresql://app:src-pw-123@db.example.com:5432/app"}
-
-
-@pytest.fixture
-def ardent_emulator_options() -> dict[str, Any]:
-    return {"validate_responses": True, "op_duration": 0.01}
-
-
-@asynccontextmanager
-async def _session(emulator: Emulator, *args: str) -> AsyncIterator[ClientSession]:
-    server = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "ardent_async.mcp_server", *args],
-        env={"ARDENT_TOKEN": emulator.token, "ARDENT_API_URL": emulator.base_url},
-        cwd=str(ROOT),
-    )
-    async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
-        yield session
+pytestmark = pytest.mark.slow
+SOURCE_URL = "postgresql://app:src-pw-987654@db.example.com:5432/app"
 
 
-def _wire(model: Any) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(by_alias=True, mode="json", exclude_none=True)
-    return data
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """One API-only emulator for the module, in its own thread (operations take 0.4 s)."""
+    server = EmulatorThread(op_duration=0.4, validate_responses=True)
+    running = server.start()
+    try:
+        yield running
+    finally:
+        server.stop()
 
 
-def _text(result: Any) -> Any:
-    (content,) = _wire(result)["content"]
-    assert content["type"] == "text"
-    return json.loads(content["text"])
+def _env(emulator: Emulator, **more: str) -> dict[str, str]:
+    return server_env(emulator.base_url, emulator.token, emulator.org_id, **more)
 
 
-async def test_lists_tools_and_creates_a_branch(
-    ardent_emulator: Emulator, ardent_client: ArdentClient
-) -> None:
-    _, connector = await ready_connector(ardent_client, source=SOURCE)
+async def _connector(emulator: Emulator, name: str) -> str:
+    client = emulator.client()
+    try:
+        url = SOURCE_URL.replace("db.example", f"{name}.example")
+        _, connector = await ready_connector(client, name=name, source={"url": url})
+        return connector.id
+    finally:
+        await client.close()
 
-    async with _session(ardent_emulator) as session:
-        tools = _wire(await session.list_tools())["tools"]
-        assert [t["name"] for t in tools] == list(TOOL_NAMES)
-        by_name = {t["name"]: t for t in tools}
-        for definition in tool_definitions():
-            offered = by_name[definition.name]
-            assert offered["inputSchema"] == definition.input_schema
-            assert offered["description"] == definition.description
-        assert by_name["delete_connector"]["annotations"]["destructiveHint"] is True
-        assert by_name["list_branches"]["annotations"]["readOnlyHint"] is True
 
+async def test_tools_results_and_progress_over_stdio(emulator: Emulator) -> None:
+    connector = await _connector(emulator, "stdio")
+    heard: list[tuple[float, float | None, str | None]] = []
+
+    async def progress(done: float, total: float | None, message: str | None) -> None:
+        heard.append((done, total, message))
+
+    env = _env(emulator, ARDENT_SOURCES=f"app={SOURCE_URL}")
+    async with stdio_session(env) as session:
+        tools = {t["name"]: t for t in wire(await session.list_tools())["tools"]}
+        assert "delete_connector" not in tools  # writes not allowed
+        assert "create_branch" in tools
+        assert "run_sql" in tools
+        for tool in tools.values():
+            assert tool["outputSchema"]["type"] == "object"
+            assert tool["annotations"]["title"] == tool["title"]
+            assert set(tool["annotations"]) >= {"readOnlyHint", "idempotentHint", "openWorldHint"}
         created = await session.call_tool(
-            "create_branch", {"connector_id": connector.id, "name": "from-mcp"}
+            "create_branch",
+            {"connector_id": connector, "name": "from-mcp"},
+            progress_callback=progress,
         )
-        assert _wire(created).get("isError") is not True
-        branch = _text(created)
-        assert branch["name"] == "from-mcp"
-        assert ":***@" in branch["branch_url"]
-
-        listed = _text(await session.call_tool("list_branches", {"connector_id": connector.id}))
-        assert [b["id"] for b in listed] == [branch["branch_id"]]
-
-    # The branch really exists on the API side.
-    (row,) = await ardent_client.branches.list(connector.id)
-    assert row.name == "from-mcp"
-    assert row.branch_url is not None
-    assert row.branch_url != branch["branch_url"]  # the real one has its password
-
-
-async def test_tool_errors_come_back_as_error_results(ardent_emulator: Emulator) -> None:
-    async with _session(ardent_emulator, "--tools", "list_branches,get_operation") as session:
-        tools = _wire(await session.list_tools())["tools"]
-        assert [t["name"] for t in tools] == ["list_branches", "get_operation"]
+        data = wire(created)
+        assert data.get("isError") is not True
+        assert data["structuredContent"] == json.loads(text_of(created))
+        assert data["structuredContent"]["status"] == "ready"
+        assert ":***@" in data["structuredContent"]["branch"]["branch_url"]
+        assert heard
+        assert heard[0][2] == "creating branch 'from-mcp'"
 
         missing = await session.call_tool("list_branches", {"connector_id": "conn_missing"})
-        assert _wire(missing)["isError"] is True
-        assert _text(missing)["error"]["status_code"] == 404
+        assert wire(missing)["isError"] is True
+        assert json.loads(text_of(missing))["error"]["status_code"] == 404
+        preflight = await session.call_tool("preflight_connector", {"source": "app"})
+        assert "src-pw-987654" not in json.dumps(wire(preflight))
 
 
-async def test_revealing_urls_is_a_server_option(
-    ardent_emulator: Emulator, ardent_client: ArdentClient
+async def test_read_only_and_pinned_scope(emulator: Emulator) -> None:
+    connector = await _connector(emulator, "pinned")
+    env = _env(emulator)
+    async with stdio_session(env, "--read-only", "--connector-id", connector) as session:
+        listed = wire(await session.list_tools())["tools"]
+        assert all(t["annotations"]["readOnlyHint"] for t in listed)
+        assert not {t["name"] for t in listed} & {"create_branch", "delete_connector"}
+        result = wire(await session.initialize())
+        assert "Read-only mode" in result["instructions"]
+        assert "create_branch" not in result["instructions"]
+        refused = await session.call_tool("list_branches", {"connector_id": "conn_other"})
+        assert wire(refused)["isError"] is True
+        assert "refused" in text_of(refused)
+
+
+async def test_destructive_tools_ask_through_elicitation(emulator: Emulator) -> None:
+    import mcp.types as types
+
+    connector = await _connector(emulator, "elicit")
+    asked: list[str] = []
+
+    async def answer(context: Any, params: Any) -> Any:
+        asked.append(params.message)
+        return types.ElicitResult(action="decline")
+
+    async with stdio_session(
+        _env(emulator), "--allow-writes", elicitation_callback=answer
+    ) as session:
+        declined = await session.call_tool("delete_connector", {"connector_id": connector})
+        assert wire(declined)["isError"] is True
+        assert "declined" in text_of(declined)
+        assert asked
+        assert connector in asked[0]
+
+
+async def test_http_needs_the_bearer_token(emulator: Emulator) -> None:
+    import httpx
+
+    async with http_server(_env(emulator)) as (url, _):
+        async with httpx.AsyncClient() as plain:
+            refused = await plain.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        assert refused.status_code == 401
+        async with http_session(url) as session:
+            names = [t["name"] for t in wire(await session.list_tools())["tools"]]
+            assert "create_branch" in names
+            listed = await session.call_tool("list_projects", {})
+            assert wire(listed).get("isError") is not True
+    assert HTTP_TOKEN
+
+
+def test_start_up_failures_are_clear(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, connector = await ready_connector(ardent_client, source=SOURCE)
-    async with _session(ardent_emulator, "--reveal-connection-urls") as session:
-        branch = _text(
-            await session.call_tool(
-                "create_branch", {"connector_id": connector.id, "name": "revealed"}
-            )
-        )
-    (row,) = await ardent_client.branches.list(connector.id)
-    assert branch["branch_url"] == row.branch_url
+    from ardent_async import mcp_server
+
+    for name, value in _env(emulator).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("ARDENT_ORG_ID")
+    assert mcp_server.main([]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("ardent-async mcp: ")
+    assert "ARDENT_ORG_ID" in said
+    assert "--org-id" in said
+
+    monkeypatch.setenv("ARDENT_ORG_ID", emulator.org_id)
+    monkeypatch.delenv("ARDENT_MCP_TOKEN", raising=False)
+    assert mcp_server.main(["--http", "0"]) == 2
+    assert "ARDENT_MCP_TOKEN" in capsys.readouterr().err
+
+    with pytest.raises(SystemExit) as shown:
+        mcp_server.main(["--help"])
+    assert shown.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: ardent-async mcp")
+
+    # Without the mcp package: a clear message and exit 2, not a traceback.
+    monkeypatch.setitem(sys.modules, "mcp", None)
+    monkeypatch.setitem(sys.modules, "mcp.server.lowlevel", None)
+    assert mcp_server.main([]) == 2
+    assert "pip install 'ardent-async[mcp]'" in capsys.readouterr().err

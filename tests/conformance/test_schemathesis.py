@@ -45,6 +45,7 @@ from schemathesis.core.failures import FailureGroup  # noqa: E402
 
 from ardent_async.emulator.spec_check import SpecValidator  # noqa: E402
 from tests.emulator.helpers import ready_connector  # noqa: E402
+from tests.reports import report  # noqa: E402
 from tests.threaded_emulator import EmulatorThread  # noqa: E402
 
 pytestmark = pytest.mark.conformance
@@ -420,7 +421,7 @@ def test_stateful_sequences_conform(
 
 
 def test_the_seeded_runs_reached_past_random_ids(
-    server: EmulatorThread, capsys: pytest.CaptureFixture[str]
+    server: EmulatorThread, pytestconfig: pytest.Config
 ) -> None:
     """Most operations answered 2xx at least once: the fuzzing exercised real behaviour."""
     if set(SEEDED_CASES) != SEEDED_RUNS:
@@ -430,12 +431,12 @@ def test_the_seeded_runs_reached_past_random_ids(
     log = server.call(emulator.admin.requests)
     statuses = collections.Counter(entry.status for entry in log)
     succeeded = {(e.method, _template(e.path)) for e in log if e.status and e.status < 300}
-    with capsys.disabled():
-        print(
-            f"\nconformance: {len(log)} requests to the emulator, statuses "
-            f"{dict(sorted(statuses.items(), key=str))}; {len(succeeded)} of {len(OPERATIONS)} "
-            f"operations answered 2xx at least once; stateful steps: {sum(STATEFUL_STEPS)}"
-        )
+    report(
+        pytestconfig,
+        f"conformance: {len(log)} requests to the emulator, statuses "
+        f"{dict(sorted(statuses.items(), key=str))}; {len(succeeded)} of {len(OPERATIONS)} "
+        f"operations answered 2xx at least once; stateful steps: {sum(STATEFUL_STEPS)}",
+    )
     assert not any(status >= 500 for status in statuses if status is not None)
     assert len(succeeded) >= len(OPERATIONS) * 2 // 3, sorted(succeeded)
 

@@ -1,4 +1,5 @@
-"""Prints how many replies the contract tests served per operation (also without ``-s``)."""
+"""Reports how many replies the contract tests served per operation (a table in
+``build/test-reports/``, its totals in the terminal summary)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,26 @@ from typing import Any
 import pytest
 
 from tests.contract.counts import TRIED
+from tests.reports import report_table
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not TRIED:
         return
-    terminalreporter.section("published contract: replies served per operation")
+    lines = []
     total_ok = total_broken = 0
     for key in sorted(TRIED):
         ok, broken = TRIED[key]
         total_ok += ok
         total_broken += broken
-        terminalreporter.write_line(f"{key:<76} {ok:>3} decoded {broken:>3} refused")
+        lines.append(f"{key:<76} {ok:>3} decoded {broken:>3} refused")
     operations = {key.rsplit(" (", 1)[0] for key in TRIED}
-    terminalreporter.write_line(
-        f"{len(operations)} operations ({len(TRIED)} responses): {total_ok} allowed replies"
-        f" decoded, {total_broken} broken replies raised ArdentResponseError"
+    summary = (
+        f"published contract: {len(operations)} operations ({len(TRIED)} responses): "
+        f"{total_ok} allowed replies decoded, {total_broken} broken replies raised "
+        "ArdentResponseError"
     )
+    report_table(terminalreporter.config, "contract-replies", lines, summary)
 
 
 @pytest.fixture(scope="session")

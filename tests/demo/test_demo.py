@@ -94,9 +94,11 @@ def test_keep_keeps_the_embedded_emulator_running_until_ctrl_c(tmp_path: Path) -
                 break
         assert export, "the demo did not say how to reach the emulator it keeps"
         values = dict(word.split("=", 1) for word in export.split()[1:])
+        connector_id = _connector_id(demo)
+        assert values["ARDENT_CONNECTOR_ID"] == connector_id  # for the README quickstart
         listed = subprocess.run(
             [sys.executable, "-m", "ardent_async", "branches", "list", "--format", "json",
-             "--show-secrets", "--connector-id", _connector_id(demo)],
+             "--show-secrets", "--connector-id", connector_id],
             capture_output=True, text=True, timeout=60, check=False,
             env={**clean, **values, "ARDENT_CONFIG_DIR": str(tmp_path)},
         )  # fmt: skip

@@ -88,11 +88,16 @@ async def _ready_connector(client: ArdentClient) -> tuple[str, str]:
 
 @pytest.fixture
 def page_seed(
-    docs_emulator: Emulator, docs_env: None, page_loop: asyncio.AbstractEventLoop
+    docs_emulator: Emulator,
+    docs_env: None,
+    page_loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
-    """(namespace, placeholders) for one page: an open ``client`` and a ready connector."""
+    """(namespace, placeholders) for one page: an open ``client`` and a ready connector (also
+    ``$ARDENT_CONNECTOR_ID``, as the README's quickstart has it exported)."""
     client = docs_emulator.client()
     project_id, connector_id = page_loop.run_until_complete(_ready_connector(client))
+    monkeypatch.setenv("ARDENT_CONNECTOR_ID", connector_id)
     key = docs_emulator.legacy_key
     assert key is not None
     namespace: dict[str, Any] = {

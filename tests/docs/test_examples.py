@@ -55,3 +55,19 @@ def test_the_readme_links_into_the_docs() -> None:
     links = re.findall(r"\]\((?!https?:)([^)#]+)", readme)
     assert len(links) >= 10
     assert [link for link in links if not (ROOT / link).is_file()] == []
+
+
+# The pages a newcomer copies from first: every Python example there runs as a file
+# (`python example.py`), so none may use top-level `await`.
+AS_FILES = [ROOT / "README.md", ROOT / "docs" / "getting-started.md"]
+
+
+@pytest.mark.parametrize("page", AS_FILES, ids=lambda page: page.name)
+def test_first_pages_examples_run_as_files(page: Path) -> None:
+    blocks = [block for block in parse(page) if block.kind == "run"]
+    assert blocks
+    for block in blocks:
+        try:
+            compile(block.code, block.where, "exec")  # no top-level await allowed
+        except SyntaxError as exc:
+            pytest.fail(f"{block.where}: does not run as a file: {exc}")

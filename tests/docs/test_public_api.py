@@ -95,5 +95,13 @@ def test_rest_roles_become_markdown_references() -> None:
     )
     assert roles.markdown(text) == (
         "Raises [`NotFoundError`][ardent_async.errors.NotFoundError]; see `execute` and\n"
-        "`ardent_async._redact.mask_url`. Example:\n\n    code()\n"
+        "`ardent_async._redact.mask_url`. Example:\n\n```python\ncode()\n```\n"
     )
+    # A literal block is fenced with its language, so the site highlights it; the text after
+    # it stays a paragraph.
+    module = "Usage::\n\n    async with X() as x:\n        await x.go()\n\nThen more.\n"
+    assert roles.markdown(module) == (
+        "Usage:\n\n```python\nasync with X() as x:\n    await x.go()\n```\n\nThen more.\n"
+    )
+    shell = "Run::\n\n    $ ardent-emulator --port 8080\n"
+    assert roles.markdown(shell) == "Run:\n\n```text\n$ ardent-emulator --port 8080\n```\n"

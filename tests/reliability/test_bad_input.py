@@ -30,6 +30,7 @@ from aiohttp import web
 from ardent_async import ArdentClient, ArdentError, ArdentValidationError
 from ardent_async._transport._httpx import HttpxTransport
 from tests.fakes import FakeClock
+from tests.reports import report
 
 BASE_URL = "https://api.test"
 # A valid id is a unique plain token, so it can be found in the request the valid call sends.
@@ -503,14 +504,13 @@ def report_totals(request: pytest.FixtureRequest) -> Iterator[None]:
     if not TRIED:
         return
     refused, escaped = TRIED["refused"], TRIED["escaped"]
-    # What capsys.disabled() does, for a module-wide total: shown in CI logs without -s.
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(
-            f"\nbad input: {refused + escaped} bad inputs tried on {len(PARAMETERS)} public "
-            f"methods: {refused} refused before any request, {escaped} ids sent percent-escaped"
-            " to exactly the intended path"
-        )
+    # A module-wide total, in the terminal summary (shown in CI logs without -s).
+    report(
+        request.config,
+        f"bad input: {refused + escaped} bad inputs tried on {len(PARAMETERS)} public "
+        f"methods: {refused} refused before any request, {escaped} ids sent percent-escaped"
+        " to exactly the intended path",
+    )
 
 
 @dataclasses.dataclass

@@ -21,6 +21,7 @@ from ardent_async.emulator import Emulator
 from ardent_async.emulator.operation_runner import INJECTED_FAILURE
 from ardent_async.fanout import BranchOutcome
 from tests.emulator.helpers import ready_connector
+from tests.reports import report
 
 BRANCHES = 300
 # Two chaos seeds in the default run (each is ~50 s of 300 creates); ARDENT_CHAOS_SEEDS=1,2,3,4
@@ -85,7 +86,7 @@ def _check_outcomes(
 
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_300_branches_through_chaos_no_duplicates_none_lost(
-    seed: int, capsys: pytest.CaptureFixture[str]
+    seed: int, pytestconfig: pytest.Config
 ) -> None:
     names = [f"chaos-{seed}-{i:03d}" for i in range(BRANCHES)]
     async with (
@@ -146,13 +147,13 @@ async def test_300_branches_through_chaos_no_duplicates_none_lost(
     assert created + failed_ops == BRANCHES
     assert _summary(second) == _summary(first)
 
-    with capsys.disabled():
-        print(
-            f"\nchaos seed={seed}: requested={BRANCHES} created={created} "
-            f"failed_ops={failed_ops} duplicated={duplicated} lost={len(lost)}\n"
-            f"  run 1: outcomes {_summary(first)}; {len(first_log)} requests, faults "
-            f"{dict(sorted(faults.items()))} ({len(lost_replies)} create replies lost)\n"
-            f"  run 2 (resume): outcomes {_summary(second)}; {len(second_log)} requests, "
-            f"faults {dict(sorted(resume_faults.items()))}; creates processed in total "
-            f"{len(creates)}"
-        )
+    report(
+        pytestconfig,
+        f"chaos seed={seed}: requested={BRANCHES} created={created} "
+        f"failed_ops={failed_ops} duplicated={duplicated} lost={len(lost)}\n"
+        f"  run 1: outcomes {_summary(first)}; {len(first_log)} requests, faults "
+        f"{dict(sorted(faults.items()))} ({len(lost_replies)} create replies lost)\n"
+        f"  run 2 (resume): outcomes {_summary(second)}; {len(second_log)} requests, "
+        f"faults {dict(sorted(resume_faults.items()))}; creates processed in total "
+        f"{len(creates)}",
+    )

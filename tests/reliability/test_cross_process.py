@@ -21,6 +21,7 @@ import pytest
 
 from ardent_async.emulator import Emulator
 from tests.emulator.helpers import ready_connector
+from tests.reports import report as report_figures
 
 PROCESSES = 4
 NAMES = 300
@@ -40,7 +41,7 @@ def _name_sets(seed: int) -> list[list[str]]:
 
 
 async def test_four_processes_with_overlapping_names_get_one_branch_each(
-    capsys: pytest.CaptureFixture[str],
+    pytestconfig: pytest.Config,
 ) -> None:
     sets = _name_sets(seed=5)
     assert {len({n for s in sets for n in s})} == {NAMES}
@@ -87,13 +88,13 @@ async def test_four_processes_with_overlapping_names_get_one_branch_each(
         for name, result in report.items()
         if "error" in result
     ]
-    with capsys.disabled():
-        print(
-            f"\ncross-process fan-out: {PROCESSES} processes, {sum(map(len, sets))} creates "
-            f"asked for {len(requested)} names: requested={len(requested)} created={len(rows)} "
-            f"duplicates={duplicates} lost={len(lost)} failed={len(failed)}; "
-            f"{races} creates raced the same key; faults {dict(sorted(faults.items()))}"
-        )
+    report_figures(
+        pytestconfig,
+        f"cross-process fan-out: {PROCESSES} processes, {sum(map(len, sets))} creates "
+        f"asked for {len(requested)} names: requested={len(requested)} created={len(rows)} "
+        f"duplicates={duplicates} lost={len(lost)} failed={len(failed)}; "
+        f"{races} creates raced the same key; faults {dict(sorted(faults.items()))}",
+    )
     assert set(faults) >= {"error_503", "drop", "drop_after"}  # the chaos really happened
     assert races > 0  # and the processes really raced each other on the same keys
     assert (duplicates, lost, failed) == (0, [], [])

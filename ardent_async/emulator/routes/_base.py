@@ -1,4 +1,4 @@
-"""Route declarations and the lookups every resource shares (org visibility -> 404)."""
+"""Handler registrations, routes and the lookups every resource shares (org visibility -> 404)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 BEARER, LEGACY, ADMIN, NO_AUTH = "bearer", "legacy", "admin", "none"
 # The legacy jobs endpoints: an HMAC key pair (ardent-sdk <= 0.6) or a bearer API key (0.8).
 LEGACY_OR_BEARER = "legacy_or_bearer"
+
+
+@dataclasses.dataclass(frozen=True)
+class OperationHandler:
+    """The handler of one of the spec's operations (by operationId), and the permission (bearer)
+    or legacy scope it needs; ``router.spec_routes`` gives it its method, path and auth."""
+
+    operation_id: str
+    handler: Handler
+    permission: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,8 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._spec import constants, endpoints
-from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow
+from ardent_async._spec.constants import BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+from ardent_async._spec.endpoints import ENDPOINTS
+from ardent_async.models import BranchCreateRequest, BranchCreateResult, BranchRow, OperationType
 
 from .. import roles
 from ..bodies import parse_model, read_json
@@ -22,11 +23,12 @@ from ..operation_runner import Steps
 from ..responses import payload, reply
 from ..runtime import runtime
 from ..state import Branch, new_id, utcnow
-from ._base import Route, connector_of
+from ._base import OperationHandler, connector_of
 from .connectors import handle
 
-SERVICE_TYPE = constants.BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
-MAX_LISTED = endpoints.LIST_BRANCHES.max_items
+# The one service a branch is made of (the spec's default), and the most rows a list answers.
+SERVICE_TYPE = BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+MAX_LISTED = ENDPOINTS["list_branches"].max_items
 
 
 def branch_row(branch: Branch) -> BranchRow:
@@ -79,7 +81,7 @@ async def create_branch(request: web.Request) -> web.Response:
             raise conflict(f"Branch {body.name!r} already exists on this connector")
         del rt.store.branches[existing.id]  # a failed create may be retried
     branch_id = new_id("br")
-    op = rt.runner.create(who.org_id, "branch_create", branch_id)
+    op = rt.runner.create(who.org_id, OperationType.BRANCH_CREATE, branch_id)
     branch = Branch(
         id=branch_id,
         org_id=who.org_id,
@@ -121,7 +123,7 @@ async def create_branch(request: web.Request) -> web.Response:
     return reply(handle(op), 202)
 
 
-ROUTES = [
-    Route("POST", "/v1/branch/create", create_branch, roles.BRANCHES_WRITE, idempotent=True),
-    Route("GET", "/v1/branches/{connector_id}", list_branches, roles.BRANCHES_READ),
+HANDLERS = [
+    OperationHandler("create_branch", create_branch, roles.BRANCHES_WRITE),
+    OperationHandler("list_branches", list_branches, roles.BRANCHES_READ),
 ]

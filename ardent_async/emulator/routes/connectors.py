@@ -7,7 +7,6 @@ from typing import Any
 
 from aiohttp import web
 
-from ardent_async._converter import converter
 from ardent_async.models import (
     ConnectorDeletionLockRequest,
     ConnectorEnvelope,
@@ -16,7 +15,6 @@ from ardent_async.models import (
     CreateConnectorRequest,
     DiscoverAccepted,
     OperationHandle,
-    OperationStatus,
     OperationType,
     PreflightConnectorRequest,
     PreflightReport,
@@ -28,7 +26,7 @@ from ardent_async.models import (
 )
 
 from .. import roles
-from ..bodies import parse_model, query_flag, query_text, read_json
+from ..bodies import build_model, parse_model, query_flag, query_text, read_json
 from ..branch_backend import BackendError, SourceTable
 from ..checks import DECISIONS
 from ..context import Caller, caller
@@ -38,7 +36,7 @@ from ..responses import reply
 from ..runtime import Runtime, runtime
 from ..source_url import source_identity, source_url_from
 from ..state import Connector, Operation, Quarantine, new_id, utcnow
-from ._base import Route, check_org, connector_of, project_of
+from ._base import OperationHandler, check_org, connector_of, project_of
 
 SERVICE_NAME = "postgresql"
 
@@ -119,8 +117,8 @@ def handle(op: Operation) -> OperationHandle:
     return OperationHandle(
         operation_id=op.id,
         resource_id=op.resource_id,
-        status=OperationStatus(op.status),
-        type=OperationType(op.type),
+        status=op.status,
+        type=op.type,
     )
 
 
@@ -197,7 +195,7 @@ async def preflight_connector(request: web.Request) -> web.Response:
         selected_schemas=body.selected_schemas,
         database=body.database,
     )
-    return reply(converter.structure(report, PreflightReport))
+    return reply(build_model(PreflightReport, report))
 
 
 async def create_connector(request: web.Request) -> web.Response:
@@ -309,7 +307,7 @@ async def discover_connector(request: web.Request) -> web.Response:
         raise bad_request(f"The connector is {connector.status}; it can't be discovered now")
     op = running(rt, connector.discovery_op)
     if op is None:
-        op = rt.runner.create(who.org_id, "connector_discovery", connector.id)
+        op = rt.runner.create(who.org_id, OperationType.CONNECTOR_DISCOVERY, connector.id)
         connector.discovery_op, connector.status = op.id, "discovering"
 
         async def work(steps: Steps) -> dict[str, Any]:
@@ -335,8 +333,8 @@ async def discover_connector(request: web.Request) -> web.Response:
     accepted = DiscoverAccepted(
         operation_id=op.id,
         resource_id=connector.id,
-        status=OperationStatus(op.status),
-        type=OperationType(op.type),
+        status=op.status,
+        type=op.type,
         prerequisites={"preflight_pass": True},
         source_metadata=connector.source_metadata,
     )
@@ -408,7 +406,7 @@ async def start_engine_setup(request: web.Request) -> web.Response:
     missing = undecided(connector)
     if missing:
         raise ApiError(422, f"Replica identity decisions are unresolved for: {', '.join(missing)}")
-    op = rt.runner.create(who.org_id, "connector_engine_setup", connector.id)
+    op = rt.runner.create(who.org_id, OperationType.CONNECTOR_ENGINE_SETUP, connector.id)
     connector.setup_op, connector.engine, connector.status = op.id, "setting_up", "setting_up"
     selection = connector.selected_paths
     paths = None if selection is None or "*" in selection else list(selection)
@@ -453,7 +451,7 @@ async def delete_connector(request: web.Request) -> web.Response:
     if connector.deletion_locked_at is not None:
         reason = connector.deletion_lock_reason
         raise conflict("Deletion is locked" + (f": {reason}" if reason else ""))
-    op = rt.runner.create(who.org_id, "connector_delete", connector.id)
+    op = rt.runner.create(who.org_id, OperationType.CONNECTOR_DELETE, connector.id)
     connector.delete_op, connector.status = op.id, "deleting"
     store = rt.store
 
@@ -561,30 +559,21 @@ def add_quarantine(
     return quarantine_row(q)
 
 
-_C = "/v1/connectors/{connector_id}"
-ROUTES = [
-    Route("GET", "/v1/connectors", list_connectors, roles.CONNECTORS_READ),
-    Route("POST", "/v1/connectors", create_connector, roles.CONNECTORS_WRITE),
-    Route("POST", "/v1/connectors/preflight", preflight_connector, roles.CONNECTORS_WRITE),
-    Route("GET", _C, get_connector, roles.CONNECTORS_READ),
-    Route("PUT", _C, update_connector, roles.CONNECTORS_WRITE),
-    Route("DELETE", _C, delete_connector, roles.CONNECTORS_DELETE),
-    Route("POST", _C + "/deletion-lock", lock_deletion, roles.CONNECTORS_WRITE),
-    Route("DELETE", _C + "/deletion-lock", unlock_deletion, roles.CONNECTORS_WRITE),
-    Route("POST", _C + "/discover", discover_connector, roles.CONNECTORS_WRITE),
-    Route("POST", _C + "/selection", set_selection, roles.CONNECTORS_WRITE),
-    Route(
-        "PUT",
-        _C + "/replica-identity-decisions",
-        set_replica_identity_decisions,
-        roles.CONNECTORS_WRITE,
+HANDLERS = [
+    OperationHandler("list_connectors", list_connectors, roles.CONNECTORS_READ),
+    OperationHandler("create_connector", create_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("preflight_connector", preflight_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("get_connector", get_connector, roles.CONNECTORS_READ),
+    OperationHandler("update_connector", update_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("delete_connector", delete_connector, roles.CONNECTORS_DELETE),
+    OperationHandler("lock_connector_deletion", lock_deletion, roles.CONNECTORS_WRITE),
+    OperationHandler("unlock_connector_deletion", unlock_deletion, roles.CONNECTORS_WRITE),
+    OperationHandler("discover_connector", discover_connector, roles.CONNECTORS_WRITE),
+    OperationHandler("set_connector_selection", set_selection, roles.CONNECTORS_WRITE),
+    OperationHandler(
+        "set_replica_identity_decisions", set_replica_identity_decisions, roles.CONNECTORS_WRITE
     ),
-    Route("POST", _C + "/engine-setup", start_engine_setup, roles.CONNECTORS_WRITE),
-    Route("GET", _C + "/quarantine", list_quarantines, roles.CONNECTORS_READ),
-    Route(
-        "POST",
-        _C + "/quarantine/{quarantine_id}/release",
-        release_quarantine,
-        roles.CONNECTORS_WRITE,
-    ),
+    OperationHandler("start_engine_setup", start_engine_setup, roles.CONNECTORS_WRITE),
+    OperationHandler("list_connector_quarantines", list_quarantines, roles.CONNECTORS_READ),
+    OperationHandler("release_connector_quarantine", release_quarantine, roles.CONNECTORS_WRITE),
 ]

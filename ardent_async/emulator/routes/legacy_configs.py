@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ardent_async._redact import redact_value
 from ardent_async.models import (
-    LegacyConfigType,
     LegacyIdRequest,
     LegacyResult,
     LegacySetConfigRequest,
@@ -15,19 +13,17 @@ from ardent_async.models import (
 from ..bodies import parse_model, read_json
 from ..context import caller
 from ..http_errors import invalid, not_found
+from ..redaction import redact_value
 from ..responses import reply
 from ..runtime import runtime
 from ..state import LegacyConfig
-from ._base import LEGACY, Route
+from ._base import OperationHandler
 
 
 async def set_config(request: web.Request) -> web.Response:
     rt, who = runtime(request), caller()
     body = parse_model(await read_json(request), LegacySetConfigRequest)
     config = body.Config
-    if not config.type.is_known:
-        known = ", ".join(t.value for t in LegacyConfigType)
-        raise invalid(["body", "Config", "type"], f"Config type must be one of {known}", "enum")
     if not config.id.strip():
         raise invalid(["body", "Config", "id"], "Config id must not be blank")
     existing = rt.store.legacy_configs.get(config.id)
@@ -52,7 +48,7 @@ async def delete_config(request: web.Request) -> web.Response:
     return reply(LegacyResult(extra={"message": "Configuration deleted", "id": config.id}))
 
 
-ROUTES = [
-    Route("POST", "/v1/configs/setConfig", set_config, "config:write", auth=LEGACY),
-    Route("DELETE", "/v1/configs/deleteConfig", delete_config, "config:write", auth=LEGACY),
+HANDLERS = [
+    OperationHandler("set_config", set_config, "config:write"),
+    OperationHandler("delete_config", delete_config, "config:write"),
 ]

@@ -22,7 +22,7 @@ from ..responses import no_content, reply
 from ..runtime import Runtime, runtime
 from ..state import LegacyJob as JobRecord
 from ..state import new_id, utcnow
-from ._base import LEGACY_OR_BEARER, Route
+from ._base import OperationHandler
 
 
 def _spend_credit(rt: Runtime) -> None:
@@ -108,9 +108,9 @@ async def get_job_files(request: web.Request) -> web.Response:
     )
 
 
-ROUTES = [
-    Route("POST", "/v1/jobs/createJob", create_job, "job:create", auth=LEGACY_OR_BEARER),
-    Route("POST", "/v1/jobs/APIChat", execute_job, "job:execute", auth=LEGACY_OR_BEARER),
-    Route("DELETE", "/v1/jobs/deleteJob", delete_job, "job:delete", auth=LEGACY_OR_BEARER),
-    Route("GET", "/v1/jobs/{jobID}/files", get_job_files, "job:read", auth=LEGACY_OR_BEARER),
+HANDLERS = [
+    OperationHandler("create_job", create_job, "job:create"),
+    OperationHandler("execute_job", execute_job, "job:execute"),
+    OperationHandler("delete_job", delete_job, "job:delete"),
+    OperationHandler("get_job_files", get_job_files, "job:read"),
 ]

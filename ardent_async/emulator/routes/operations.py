@@ -7,7 +7,7 @@ import math
 from aiohttp import web
 
 from ardent_async._spec.constants import GET_OPERATION_WAIT_MAXIMUM
-from ardent_async.models import AsyncOperationResponse, OperationStatus, OperationType
+from ardent_async.models import AsyncOperationResponse
 
 from .. import roles
 from ..context import caller
@@ -15,7 +15,7 @@ from ..http_errors import invalid
 from ..responses import reply
 from ..runtime import runtime
 from ..state import Operation
-from ._base import Route, operation_of
+from ._base import OperationHandler, operation_of
 
 MAX_WAIT = GET_OPERATION_WAIT_MAXIMUM
 
@@ -26,8 +26,8 @@ def operation_reply(op: Operation) -> AsyncOperationResponse:
         id=op.id,
         org_id=op.org_id,
         resource_id=op.resource_id,
-        status=OperationStatus(op.status),
-        type=OperationType(op.type),
+        status=op.status,
+        type=op.type,
         updated_at=op.updated_at,
         completed_at=op.completed_at,
         error=op.error,
@@ -71,6 +71,6 @@ async def get_operation(request: web.Request) -> web.Response:
     return reply(operation_reply(op))
 
 
-ROUTES = [
-    Route("GET", "/v1/operations/{operation_id}", get_operation, roles.OPERATIONS_READ),
+HANDLERS = [
+    OperationHandler("get_operation", get_operation, roles.OPERATIONS_READ),
 ]

@@ -27,7 +27,7 @@ from ..responses import no_content, reply
 from ..runtime import Runtime, runtime
 from ..state import ApiKey, Invite, Member, new_id, new_secret, utcnow
 from ..teardown import delete_org as drop_org
-from ._base import Route, check_org
+from ._base import OperationHandler, check_org
 
 INVITE_DAYS = 7
 
@@ -306,19 +306,18 @@ async def revoke_api_key(request: web.Request) -> web.Response:
     return no_content()
 
 
-_O = "/v1/orgs/{org_id}"
-ROUTES = [
-    Route("GET", _O, get_org, roles.ORG_READ),
-    Route("PATCH", _O, update_org, roles.ORG_UPDATE),
-    Route("DELETE", _O, delete_org, roles.ORG_DELETE),
-    Route("GET", _O + "/members", list_members, roles.MEMBERS_READ),
-    Route("PATCH", _O + "/members/{target_user_id}", update_member_role, roles.MEMBERS_MANAGE),
-    Route("DELETE", _O + "/members/{target_user_id}", remove_member, roles.MEMBERS_MANAGE),
-    Route("GET", _O + "/roles", list_roles, roles.ROLES_READ),
-    Route("POST", _O + "/invite", invite_member, roles.MEMBERS_MANAGE),
-    Route("GET", _O + "/invites", list_invites, roles.MEMBERS_READ),
-    Route("DELETE", _O + "/invites/{invite_id}", revoke_invite, roles.MEMBERS_MANAGE),
-    Route("GET", _O + "/api-keys", list_api_keys, roles.API_KEYS_READ),
-    Route("POST", _O + "/api-keys", create_api_key, roles.API_KEYS_MANAGE),
-    Route("DELETE", _O + "/api-keys/{api_key_id}", revoke_api_key, roles.API_KEYS_MANAGE),
+HANDLERS = [
+    OperationHandler("get_org", get_org, roles.ORG_READ),
+    OperationHandler("update_org", update_org, roles.ORG_UPDATE),
+    OperationHandler("delete_org", delete_org, roles.ORG_DELETE),
+    OperationHandler("list_org_members", list_members, roles.MEMBERS_READ),
+    OperationHandler("update_org_member_role", update_member_role, roles.MEMBERS_MANAGE),
+    OperationHandler("remove_org_member", remove_member, roles.MEMBERS_MANAGE),
+    OperationHandler("list_org_roles", list_roles, roles.ROLES_READ),
+    OperationHandler("invite_org_member", invite_member, roles.MEMBERS_MANAGE),
+    OperationHandler("list_org_invites", list_invites, roles.MEMBERS_READ),
+    OperationHandler("revoke_org_invite", revoke_invite, roles.MEMBERS_MANAGE),
+    OperationHandler("list_api_keys", list_api_keys, roles.API_KEYS_READ),
+    OperationHandler("create_api_key", create_api_key, roles.API_KEYS_MANAGE),
+    OperationHandler("revoke_api_key", revoke_api_key, roles.API_KEYS_MANAGE),
 ]

@@ -19,7 +19,7 @@ from ..http_errors import bad_request, conflict, invalid
 from ..responses import reply
 from ..runtime import runtime
 from ..state import Project, new_id, utcnow
-from ._base import Route, check_org, project_of
+from ._base import OperationHandler, check_org, project_of
 
 
 def row(project: Project) -> ProjectRow:
@@ -85,10 +85,10 @@ async def delete_project(request: web.Request) -> web.Response:
     return reply(MessageResponse(message="Project deleted"))
 
 
-ROUTES = [
-    Route("GET", "/v1/projects", list_projects, roles.PROJECTS_READ),
-    Route("POST", "/v1/projects", create_project, roles.PROJECTS_WRITE),
-    Route("GET", "/v1/projects/{project_id}", get_project, roles.PROJECTS_READ),
-    Route("PATCH", "/v1/projects/{project_id}", update_project, roles.PROJECTS_WRITE),
-    Route("DELETE", "/v1/projects/{project_id}", delete_project, roles.PROJECTS_WRITE),
+HANDLERS = [
+    OperationHandler("list_projects", list_projects, roles.PROJECTS_READ),
+    OperationHandler("create_project", create_project, roles.PROJECTS_WRITE),
+    OperationHandler("get_project", get_project, roles.PROJECTS_READ),
+    OperationHandler("update_project", update_project, roles.PROJECTS_WRITE),
+    OperationHandler("delete_project", delete_project, roles.PROJECTS_WRITE),
 ]
