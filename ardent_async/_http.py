@@ -51,9 +51,10 @@ from ardent_async._converter import converter
 from ardent_async._options import ResolvedOptions, resolve
 from ardent_async._redact import collect_secrets, redact_text
 from ardent_async._response import ResponseInfo, response_sink
-from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy
+from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from ardent_async._sentinel import KEEP, Keep
 from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
+from ardent_async._telemetry import CallScope, current_call, retry_reason
 from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
 from ardent_async.errors import (
@@ -130,13 +131,14 @@ class Retry:
 
     ``attempt`` is the number of the attempt that failed (1-based), ``attempts`` how many the
     call may make, ``reason`` what went wrong (``"503"``, ``"ArdentConnectionError"``) and
-    ``delay`` the seconds to wait before the next one.
+    ``delay`` the seconds to wait before the next one (``retry_after``: the server's).
     """
 
     attempt: int
     attempts: int
     reason: str
     delay: float
+    retry_after: bool = False
 
 
 class _Lifecycle:
@@ -400,6 +402,9 @@ class Pipeline:
         the exchange (a span, a hook) wraps it here, as the debug log does.
         """
         request = call.request if call.signed else self._sign(call.request, call.path)
+        scope = current_call()  # a call that records (telemetry, hooks): None when off
+        if scope is not None:
+            return self._recorded_exchange(scope, request, call.path, attempt)
         if logger.isEnabledFor(logging.DEBUG):
             return self._logged_exchange(request, call.path, attempt)
         return self.transport.send(request)
@@ -414,7 +419,38 @@ class Pipeline:
             response.status_code,
             (self.clock.monotonic() - started) * 1000,
             attempt,
+            extra={
+                "ardent_method": request.method,
+                "ardent_path": path,
+                "ardent_status": response.status_code,
+                "ardent_attempt": attempt,
+            },
         )
+        return response
+
+    async def _recorded_exchange(
+        self, scope: CallScope, request: Request, path: str, attempt: int
+    ) -> Response:
+        """The exchange as an attempt of ``scope``: a span, ``traceparent``, request and
+        response hooks (see ``_telemetry``)."""
+        recording = await scope.attempt(request.method, request.url, attempt)
+        headers = recording.headers(request.headers)
+        if headers is not request.headers:  # the call's request is shared by its attempts
+            request = Request(
+                request.method, request.url, headers, request.content, request.timeout
+            )
+        try:
+            if logger.isEnabledFor(logging.DEBUG):
+                response = await self._logged_exchange(request, path, attempt)
+            else:
+                response = await self.transport.send(request)
+        except (ArdentConnectionError, ArdentTimeoutError) as exc:
+            await recording.ended(None, exc)
+            raise
+        except BaseException as exc:
+            recording.abandon(exc)
+            raise
+        await recording.ended(response, None)
         return response
 
     def _sign(self, unsigned: Request, path: str) -> Request:
@@ -432,7 +468,9 @@ class Pipeline:
             status = outcome.status_code
             if status in self.retry.statuses and call.retry_safe and attempt < call.attempts:
                 delay = self.retry_delay(attempt, outcome)
-                return Retry(attempt, call.attempts, str(status), delay)
+                hint = outcome.headers.get("retry-after")
+                hinted = hint is not None and parse_retry_after(hint, self.clock.time()) is not None
+                return Retry(attempt, call.attempts, str(status), delay, hinted)
             raise self._error_of(call, outcome)
         if self._life.closed:
             raise ClientClosedError(
@@ -458,15 +496,33 @@ class Pipeline:
 
     async def pause(self, call: Call, retry: Retry) -> None:
         """Log the retry, wait its delay; ClientClosedError if the client closed meanwhile."""
+        method = call.request.method
         logger.warning(
             "%s %s failed (%s); retry %d/%d in %.2f s",
-            call.request.method,
+            method,
             call.path,
             retry.reason,
             retry.attempt,
             retry.attempts - 1,
             retry.delay,
+            extra={
+                "ardent_method": method,
+                "ardent_path": call.path,
+                "ardent_attempt": retry.attempt,
+                "ardent_reason": retry.reason,
+                "ardent_delay": retry.delay,
+            },
         )
+        scope = current_call()
+        if scope is not None:
+            await scope.retry(
+                method,
+                call.request.url,
+                retry.attempt,
+                retry_reason(retry.reason),
+                retry.delay,
+                retry.retry_after,
+            )
         await self.clock.sleep(retry.delay)
         if self._life.closed:
             raise ClientClosedError(

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextvars
 import heapq
 import itertools
 import logging
@@ -41,6 +42,7 @@ from collections.abc import Coroutine, Iterable
 from ardent_async._http import Pipeline
 from ardent_async._paths import segment
 from ardent_async._retry import parse_retry_after
+from ardent_async._telemetry import current_call, retry_reason
 from ardent_async.errors import (
     ArdentAPIError,
     ArdentConnectionError,
@@ -54,7 +56,7 @@ from ardent_async.models import AsyncOperationResponse, OperationStatus
 
 __all__ = ["DEFAULT_CONNECTIONS", "DEFAULT_MAX_POLL_RATE", "OperationWaiter", "Subscription"]
 
-logger = logging.getLogger("ardent_async")
+logger = logging.getLogger("ardent_async.waiter")
 
 DEFAULT_CONNECTIONS = 16
 DEFAULT_MAX_POLL_RATE = 20.0
@@ -90,6 +92,7 @@ class Subscription:
 
     __slots__ = (
         "_hold",
+        "context",
         "deadline",
         "due",
         "every_answer",
@@ -139,6 +142,9 @@ class Subscription:
         self.last_error: ArdentError | None = None
         self.task: asyncio.Task[None] | None = None
         self.future: asyncio.Future[AsyncOperationResponse] | None = None
+        # The subscriber's context when its call is recorded: the polls run in it, so their
+        # spans and events belong to the call that waits, not to the shared waiter.
+        self.context = contextvars.copy_context() if current_call() is not None else None
 
     def hold_for(self, now: float) -> float:
         return min(self._hold, max(self.deadline - now, 0.0))
@@ -431,7 +437,12 @@ class OperationWaiter:
         self.peak_in_flight = max(self.peak_in_flight, in_flight)
         sub.polls += 1
         self.polls_sent += 1
-        sub.task = asyncio.get_running_loop().create_task(self._poll(sub, hold, held=held))
+        poll = self._poll(sub, hold, held=held)
+        loop = asyncio.get_running_loop()
+        if sub.context is None:
+            sub.task = loop.create_task(poll)
+        else:
+            sub.task = sub.context.run(loop.create_task, poll)
 
     async def _poll(self, sub: Subscription, hold: float, *, held: bool) -> None:
         clock = self._clock
@@ -440,11 +451,19 @@ class OperationWaiter:
             try:
                 operation = await self._fetch(sub.path, hold, sub.deadline - started)
             except _TRANSIENT as exc:
-                self._on_transient(sub, exc, held=held)
+                pause, hinted = self._on_transient(sub, exc, held=held)
+                call = current_call()
+                if call is not None:
+                    url = self._http.base_url + sub.path
+                    await call.retry("GET", url, 1, retry_reason(exc), pause, hinted)
                 return
             except Exception as exc:
                 self._settle_error(sub, exc)
                 return
+            call = current_call()
+            if call is not None and is_terminal(operation):
+                waited = clock.monotonic() - sub.started
+                await call.operation_ended(operation, waited, sub.polls)
             self._on_answer(sub, operation, started, hold, held=held)
         finally:
             if held:
@@ -507,7 +526,10 @@ class OperationWaiter:
             return
         self._rest(sub, now, pause)
 
-    def _on_transient(self, sub: Subscription, error: ArdentError, *, held: bool) -> None:
+    def _on_transient(
+        self, sub: Subscription, error: ArdentError, *, held: bool
+    ) -> tuple[float, bool]:
+        """Pause this wait after a transient failure: (the pause, whether Retry-After set it)."""
         now = self._clock.monotonic()
         sub.last_error = error
         if held:
@@ -519,10 +541,19 @@ class OperationWaiter:
         else:
             pause = self._backoff(sub, now)
         logger.debug(
-            "polling operation %s: %s; next poll in %.2f s", sub.operation_id, error.message, pause
+            "polling operation %s: %s; next poll in %.2f s",
+            sub.operation_id,
+            error.message,
+            pause,
+            extra={
+                "ardent_operation_id": sub.operation_id,
+                "ardent_reason": retry_reason(error),
+                "ardent_delay": pause,
+            },
         )
         if sub.seq in self._pending:
             self._rest(sub, now, pause)
+        return pause, hinted is not None
 
     def _rest(self, sub: Subscription, now: float, pause: float) -> None:
         if now >= sub.deadline:

@@ -1,6 +1,6 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
 write it to BENCHMARKS.md. Sections: overhead, fanout, buildtime, decoding, imports, poller,
-branches, replication.
+branches, replication, telemetry.
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -17,7 +17,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import branches, buildtime, decoding, fanout, imports, overhead, poller, replication
+from bench import (
+    branches,
+    buildtime,
+    decoding,
+    fanout,
+    imports,
+    overhead,
+    poller,
+    replication,
+    telemetry,
+)
 from bench._stats import Figure
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -31,6 +41,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "poller": lambda: asyncio.run(poller.run()),
     "branches": lambda: asyncio.run(branches.run()),
     "replication": lambda: asyncio.run(replication.run()),
+    "telemetry": lambda: asyncio.run(telemetry.run()),
 }
 
 # (substring of a figure's name, predicate on its median, the target as text)
@@ -51,6 +62,8 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("client CPU per request sequential: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
     ("client CPU per request 64 in flight: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
     ("client CPU per request: SDK above the HTTP library", lambda m: m <= 15, "≤ 15 µs"),
+    ("(b) − (a)", lambda m: m <= 1.0, "≤ 1 µs"),
+    ("SDK tracing cost − instrumentation's", lambda m: m <= 0, "≤ 0 µs"),
 ]
 
 

@@ -17,6 +17,9 @@ from tests.reports import reported
 
 TESTS = Path(__file__).parent
 
+# missing_extras: in CI a skipped import of an extra's module fails the run.
+pytest_plugins = ["tests.missing_extras", "pytester"]
+
 # In CI, property tests draw the same examples on every run: a test that finds a bug by chance
 # would be a flake there (fix it, and pin the example with @example). Locally they explore.
 settings.register_profile("ardent-ci", derandomize=True, database=None, print_blob=True)
@@ -36,11 +39,22 @@ SLOW = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--reversed-order",
+        action="store_true",
+        help="run the tests in reverse order (with -p no:randomly): finds order dependencies",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, if it runs
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         relative = Path(item.path).resolve().relative_to(TESTS).as_posix()
         if any(relative == slow or relative.startswith(f"{slow}/") for slow in SLOW):
             item.add_marker(pytest.mark.slow)
+    if config.getoption("--reversed-order"):
+        items.reverse()
 
 
 @pytest.hookimpl(trylast=True)  # after the conftests that add their figures in this hook
@@ -50,3 +64,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("reports")
         for line in lines:
             terminalreporter.write_line(line)
+    # The order's seed, at the end too (``-q`` hides the header): ``-p randomly
+    # --randomly-seed=N`` runs the tests in that order again.
+    seed = getattr(terminalreporter.config.option, "randomly_seed", None)
+    if isinstance(seed, int) and terminalreporter.config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(f"tests ran in random order: --randomly-seed={seed}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ardent_async.errors import ArdentConnectionError, ArdentTimeoutError
 from ardent_async.models import AsyncOperationResponse, BranchCreateResult, OperationHandle
 
 __all__ = ["ARGUMENT_ATTRIBUTES", "error_name", "result_attributes", "retry_reason", "server_of"]
@@ -28,15 +27,15 @@ def error_name(error: BaseException) -> str:
     return type(error).__qualname__
 
 
-def retry_reason(error: BaseException | None, status: int | None) -> str:
-    """Why a request is sent again: its HTTP status, ``connection`` or ``timeout``."""
-    if status is not None:
-        return str(status)
-    if isinstance(error, ArdentTimeoutError):
-        return "timeout"
-    if isinstance(error, ArdentConnectionError):
-        return "connection"
-    return "other" if error is None else error_name(error)
+_REASONS = {"ArdentConnectionError": "connection", "ArdentTimeoutError": "timeout"}
+
+
+def retry_reason(reason: str | BaseException) -> str:
+    """Why a request is sent again: its HTTP status (``"503"``), ``connection`` or
+    ``timeout`` (from the pipeline's reason, or the error itself)."""
+    if isinstance(reason, BaseException):
+        reason = error_name(reason)
+    return _REASONS.get(reason, reason)
 
 
 def result_attributes(result: object) -> dict[str, str | int]:

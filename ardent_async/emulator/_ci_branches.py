@@ -61,8 +61,8 @@ class Builder:
         return branch
 
     async def _build_async(self, name: str) -> CIBranch:
+        from ardent_async import ArdentClient
         from ardent_async._branch_reuse import reuse_or_create
-        from ardent_async._client import ArdentClient
 
         info = self.info
         assert info.connector is not None

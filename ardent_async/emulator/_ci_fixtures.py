@@ -198,7 +198,7 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
     """Comparing a branch URL: no character diff (it would print the password)."""
     if not isinstance(left, SecretURL) and not isinstance(right, SecretURL):
         return None
-    from ardent_async._redact import mask_url
+    from .redaction import mask_url
 
     return [
         f"{mask_url(repr(left))} {op} {mask_url(repr(right))}",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import unquote, urlsplit
 
-from ardent_async._redact import mask_url
+from .redaction import mask_url
 
 __all__ = ["BranchDSN", "CIBranch", "SecretURL"]
 

@@ -1,7 +1,8 @@
 """What the emulator hides from its replies and logs: passwords, tokens and keys.
 
 The emulator's own (it imports no SDK internals): operation failure messages may quote a source
-URL or a driver error, and legacy configuration echoes carry connection parameters.
+URL or a driver error, legacy configuration echoes carry connection parameters, and the CI
+plugin shows branch URLs.
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ SECRET_KEYS = frozenset(
 )
 
 
+def mask_url(url: str) -> str:
+    """``url`` with its password (``user:***@``, ``password=***``) masked; the rest visible."""
+    url = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK + "@", url)
+    return _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, url)
+
+
 def redact_text(text: str) -> str:
     """``text`` without URL passwords, ``password=`` values, quoted secrets, Ardent keys and
     bearer tokens."""
-    text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK + "@", text)
-    for pattern in (_KEYWORD_PASSWORD, _QUOTED_SECRET, _BEARER):
+    text = mask_url(text)
+    for pattern in (_QUOTED_SECRET, _BEARER):
         text = pattern.sub(lambda m: m.group("head") + MASK, text)
     return _ARDENT_KEY.sub("sk-ard_" + MASK, text)
 

@@ -30,6 +30,7 @@ from ardent_async._spec.constants import (
     MAX_CONCURRENCY,
 )
 from ardent_async._spec.endpoints import REPLAY_HEADER
+from ardent_async._telemetry import CallScope, current_call
 from ardent_async._waiter import Subscription
 from ardent_async.errors import (
     ConflictError,
@@ -480,6 +481,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         self._building: asyncio.Semaphore | None = None
         self._sender: asyncio.Task[None] | None = None
         self._waits: dict[asyncio.Future[AsyncOperationResponse], Subscription] = {}
+        # A recorded fan-out: each branch's scope (a child span), until its outcome is known.
+        self._scopes: dict[str, CallScope] = {}
         self._closed = False
 
     def __aiter__(self) -> BranchStream:
@@ -516,6 +519,9 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             await asyncio.wait([sender])
         waits, self._waits = self._waits, {}
         await self._service._poller.waiter.withdraw(waits.values())
+        scopes, self._scopes = self._scopes, {}
+        for scope in scopes.values():
+            scope.finish(None, asyncio.CancelledError())
 
     def __del__(self) -> None:
         # An abandoned iteration: stop what is left (best effort, without awaiting).
@@ -542,6 +548,18 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             self._finished.put_nowait(task.exception() or RuntimeError())
 
     async def _send_one(self, index: int) -> None:
+        call = current_call()
+        if call is None:
+            await self._create_and_wait(index)
+            return
+        scope = self._scopes[self._bodies[index].name] = call.branch(self._bodies[index].name)
+        entered = scope.enter()  # the create and the wait are this branch's
+        try:
+            await self._create_and_wait(index)
+        finally:
+            scope.leave(entered)
+
+    async def _create_and_wait(self, index: int) -> None:
         service = self._service
         body = self._bodies[index]
         if self._building is not None:
@@ -580,6 +598,9 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         self._done(BranchOutcome(name, branch=branch, handle=handle))
 
     def _done(self, outcome: BranchOutcome) -> None:
+        scope = self._scopes.pop(outcome.name, None)
+        if scope is not None:
+            scope.finish(outcome.branch, outcome.error)
         if self._building is not None:
             self._building.release()
         assert self._finished is not None

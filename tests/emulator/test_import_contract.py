@@ -18,6 +18,10 @@ import ardent_async.emulator
 
 EMULATOR = Path(ardent_async.emulator.__file__).parent
 ALLOWED_PRIVATE = ("ardent_async._spec", "ardent_async.emulator")
+# The CI pytest plugin ships in this package but is an SDK client, not the emulator: its branch
+# fixture reuses a branch by name as ``branches create --github-output`` does. The one exception,
+# until that helper is public.
+EXCEPTIONS = frozenset({("_ci_branches.py", "ardent_async._branch_reuse")})
 
 
 def forbidden_imports(root: Path, package: str) -> list[str]:
@@ -32,7 +36,7 @@ def forbidden_imports(root: Path, package: str) -> list[str]:
         module_package = ".".join(parts if path.name == "__init__.py" else parts[:-1])
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for line, name in _imported(tree, module_package):
-            if _private_sdk_module(name):
+            if _private_sdk_module(name) and (str(path.relative_to(root)), name) not in EXCEPTIONS:
                 found.append(f"{path.relative_to(root)}:{line}: {name}")
     return found
 

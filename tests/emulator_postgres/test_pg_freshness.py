@@ -4,7 +4,7 @@ WAL position read at the create, then cloned (real Postgres)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import pytest_asyncio
@@ -24,15 +24,15 @@ pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.postgres]
 COPIED = [path for path in SAMPLE_ROW_COUNTS if path != "public.audit_events"]
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def fresh_url(pg_host: BranchHost) -> str:
-    """A source of this module's own: its tests write to it."""
-    return await pg_host.create_sample_source("ardent_fresh")
+@pytest_asyncio.fixture(loop_scope="session")
+async def fresh_url(new_source: Callable[[str], Awaitable[str]]) -> str:
+    """A source of the test's own: the tests write to it (dropped when the test ends)."""
+    return await new_source("ardent_fresh")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
+@pytest_asyncio.fixture(loop_scope="session")
 async def store(pg_host: BranchHost, fresh_url: str) -> AsyncIterator[ConnectorStore]:
-    store = ConnectorStore(pg_host, "conn-fresh")
+    store = ConnectorStore(pg_host, f"conn-{fresh_url.rsplit('/', 1)[1]}")
     await store.setup(
         source_url=fresh_url, selected_paths=None, decisions={"public.audit_events": "exclude"}
     )
@@ -69,10 +69,11 @@ async def test_branch_sees_changes_made_before_its_creation(
     assert await _digests(before.url) == original
 
     async with connect(fresh_url) as conn:
-        await conn.execute(
+        late_id = await conn.fetchval(
             "INSERT INTO public.customers (email, name, signed_up_at)"
-            " VALUES ('late@example.com', 'Late', now())"
+            " VALUES ('late@example.com', 'Late', now()) RETURNING id"
         )
+        customers = await conn.fetchval("SELECT count(*) FROM public.customers")
         await conn.execute("UPDATE public.orders SET note = 'changed' WHERE id = 1")
         await conn.execute("DELETE FROM billing.invoices WHERE id = 40")
     changed = await _digests(fresh_url)
@@ -82,12 +83,13 @@ async def test_branch_sees_changes_made_before_its_creation(
     assert await _digests(after.url) == changed
     assert await _digests(before.url) == original  # an older branch is left alone
     async with connect(after.url) as conn:
-        assert await conn.fetchval("SELECT count(*) FROM public.customers") == 26
+        assert await conn.fetchval("SELECT count(*) FROM public.customers") == customers
         assert await conn.fetchval("SELECT note FROM public.orders WHERE id = 1") == "changed"
         assert await conn.fetchval("SELECT count(*) FROM billing.invoices WHERE id = 40") == 0
         # Excluded tables stay excluded; the view came along again.
         assert await conn.fetchval("SELECT to_regclass('public.audit_events')") is None
-        assert await conn.fetchval("SELECT count(*) FROM public.customer_order_totals") == 26
+        totals = await conn.fetchval("SELECT count(*) FROM public.customer_order_totals")
+        assert totals == customers
         # The branch role owns what the replica holds (and the sequence moved on).
         owners = await conn.fetch(
             "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('public', 'billing')"
@@ -97,7 +99,7 @@ async def test_branch_sees_changes_made_before_its_creation(
             "INSERT INTO public.customers (email, name, signed_up_at)"
             " VALUES ('branch@example.com', 'Branch', now()) RETURNING id"
         )
-        assert new_id == 27
+        assert new_id == late_id + 1
     assert store.tables == ("billing.invoices", "public.customers", "public.orders")
 
 
@@ -125,9 +127,9 @@ async def test_parallel_creates_share_a_round(
 
 
 async def test_a_vanished_table_fails_the_creates_then_recovers(
-    pg_host: BranchHost,
+    pg_host: BranchHost, new_source: Callable[[str], Awaitable[str]]
 ) -> None:
-    source = await pg_host.create_sample_source("ardent_fresh_fail")
+    source = await new_source("ardent_fresh_fail")
     store = ConnectorStore(pg_host, "conn-fresh-fail")
     await store.setup(source_url=source, selected_paths=["public.orders"], decisions={})
     try:
