@@ -10,6 +10,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
+
 from ardent_async._auth import BearerAuth, LegacyAuth
 from ardent_async._clock import Clock, SystemClock
 from ardent_async._converter import converter
@@ -48,8 +50,9 @@ from ardent_async.services import (
 DEFAULT_BASE_URL = "https://api.tryardent.com"
 # Where every published ardent-sdk release sends the legacy jobs/configs calls by default.
 DEFAULT_LEGACY_BASE_URL = "https://ardentbackendwebappfinal.azurewebsites.net"
-DEFAULT_TIMEOUT = DEFAULT_REQUEST_TIMEOUT
-DEFAULT_CONNECTIONS = 100
+# The connection pool of the default transport (``connection_limit``); the waiter's polls
+# take at most a quarter of it.
+DEFAULT_CONNECTION_LIMIT = 100
 
 
 class ArdentClient:
@@ -110,7 +113,7 @@ class ArdentClient:
         *,
         base_url: str | None = None,
         max_retries: int | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         transport: Transport | None = None,
         connection_limit: int | None = None,
         max_response_bytes: int | None = None,
@@ -130,41 +133,30 @@ class ArdentClient:
         meter_provider: MeterProvider | None = None,
         propagate_trace: bool = True,
     ) -> None:
+        urls = _Urls.resolve(base_url, legacy_base_url, allow_insecure_http)
         token = token if token is not None else os.environ.get("ARDENT_TOKEN") or None
-        base_url = base_url or os.environ.get("ARDENT_API_URL")
-        # A chosen base URL (an emulator, on-prem) serves the legacy calls too; the default
-        # API's legacy calls go where the published ardent-sdk sends them.
-        legacy_base_url = (
-            legacy_base_url
-            or os.environ.get("ARDENT_LEGACY_API_URL")
-            or base_url
-            or DEFAULT_LEGACY_BASE_URL
-        )
-        base_url = base_url or DEFAULT_BASE_URL
         public_key = public_key or os.environ.get("ARDENT_PUBLIC_KEY") or None
         secret_key = secret_key or os.environ.get("ARDENT_SECRET_KEY") or None
-        _check_base_url("base_url", base_url, allow_insecure_http)
-        _check_base_url("legacy_base_url", legacy_base_url, allow_insecure_http)
         timeout = check_timeout(timeout)
-        if max_retries is not None:
-            check_max_retries(max_retries)
-            _refuse_both("retry_policy", retry_policy, "max_retries")
-        if transport is not None:
-            given = {
-                "connection_limit": connection_limit,
-                "max_response_bytes": max_response_bytes,
-                "proxy": proxy,
-                "trust_env": trust_env,
-                "ssl_context": ssl_context,
-                "ca_bundle": ca_bundle,
-            }
-            for name, value in given.items():
-                _refuse_both(name, value, "transport", transport)
-        if ca_bundle is not None:
-            _refuse_both("ssl_context", ssl_context, "ca_bundle")
-            ssl_context = _load_ca_bundle(ca_bundle)
-        if proxy is not None:
-            check_proxy_url(proxy)
+        retry = _retry_policy(max_retries, retry_policy)
+        if transport is None:
+            transport = _default_transport(
+                connection_limit=connection_limit,
+                max_response_bytes=max_response_bytes,
+                proxy=proxy,
+                trust_env=trust_env,
+                ssl_context=ssl_context,
+                ca_bundle=ca_bundle,
+            )
+        else:
+            _refuse_with_transport(
+                connection_limit=connection_limit,
+                max_response_bytes=max_response_bytes,
+                proxy=proxy,
+                trust_env=trust_env,
+                ssl_context=ssl_context,
+                ca_bundle=ca_bundle,
+            )
         self._clock: Clock = clock or SystemClock()
         self._telemetry = build_telemetry(
             telemetry=telemetry,
@@ -174,44 +166,30 @@ class ArdentClient:
             hooks=check_event_hooks(event_hooks),
             clock=self._clock,
         )
-        retry = retry_policy or RetryPolicy(
-            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
-        )
-        self._transport: Transport = transport or AiohttpTransport(
-            connection_limit=_positive("connection_limit", connection_limit, DEFAULT_CONNECTIONS),
-            max_response_bytes=_positive(
-                "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
-            ),
-            proxy=proxy,
-            trust_env=True if trust_env is None else trust_env,
-            ssl_context=ssl_context,
-        )
+        self._transport: Transport = transport
         http = Pipeline(
-            base_url=base_url,
+            base_url=urls.base,
             auth=BearerAuth(token),
-            transport=self._transport,
+            transport=transport,
             retry=retry,
             timeout=timeout,
             clock=self._clock,
         )
-        connections = DEFAULT_CONNECTIONS if connection_limit is None else connection_limit
+        legacy_http = Pipeline(
+            base_url=urls.legacy,
+            auth=LegacyAuth(public_key, secret_key, self._clock, token=token),
+            transport=transport,
+            retry=retry,
+            timeout=timeout,
+            clock=self._clock,
+            ascii_json=True,
+        )
+        connections = DEFAULT_CONNECTION_LIMIT if connection_limit is None else connection_limit
         # Waiting never takes more than a quarter of the pool: the rest stays for requests.
         poller = OperationPoller(http, connections=max(2, min(64, connections // 4)))
         if self._telemetry is not None:
             self._telemetry.watch_waiter(poller.waiter)
-        self._setup(
-            http,
-            Pipeline(
-                base_url=legacy_base_url,
-                auth=LegacyAuth(public_key, secret_key, self._clock, token=token),
-                transport=self._transport,
-                retry=retry,
-                timeout=timeout,
-                clock=self._clock,
-                ascii_json=True,
-            ),
-            poller,
-        )
+        self._setup(http, legacy_http, poller)
 
     def _setup(self, http: Pipeline, legacy_http: Pipeline, poller: OperationPoller) -> None:
         """The services over these pipelines (shared by ``__init__`` and ``with_options``)."""
@@ -350,6 +328,73 @@ def _flag(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise validation_error(name, "True or False", value)
     return value
+
+
+@attrs.frozen
+class _Urls:
+    """The two base URLs, from the arguments, then the environment, then the defaults."""
+
+    base: str
+    legacy: str
+
+    @classmethod
+    def resolve(
+        cls, base_url: str | None, legacy_base_url: str | None, allow_insecure_http: bool
+    ) -> _Urls:
+        base_url = base_url or os.environ.get("ARDENT_API_URL")
+        # A chosen base URL (an emulator, on-prem) serves the legacy calls too; the default
+        # API's legacy calls go where the published ardent-sdk sends them.
+        legacy = (
+            legacy_base_url
+            or os.environ.get("ARDENT_LEGACY_API_URL")
+            or base_url
+            or DEFAULT_LEGACY_BASE_URL
+        )
+        base = base_url or DEFAULT_BASE_URL
+        _check_base_url("base_url", base, allow_insecure_http)
+        _check_base_url("legacy_base_url", legacy, allow_insecure_http)
+        return cls(base, legacy)
+
+
+def _retry_policy(max_retries: int | None, retry_policy: RetryPolicy | None) -> RetryPolicy:
+    if max_retries is not None:
+        check_max_retries(max_retries)
+        _refuse_both("retry_policy", retry_policy, "max_retries")
+    return retry_policy or RetryPolicy(
+        max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+    )
+
+
+def _refuse_with_transport(**settings: object) -> None:
+    """A given transport ignores the default transport's settings: refuse any of them."""
+    for name, value in settings.items():
+        _refuse_both(name, value, "transport")
+
+
+def _default_transport(
+    *,
+    connection_limit: int | None,
+    max_response_bytes: int | None,
+    proxy: str | None,
+    trust_env: bool | None,
+    ssl_context: ssl.SSLContext | None,
+    ca_bundle: str | os.PathLike[str] | None,
+) -> Transport:
+    """The aiohttp transport these settings describe (checked here, before anything opens)."""
+    if ca_bundle is not None:
+        _refuse_both("ssl_context", ssl_context, "ca_bundle")
+        ssl_context = _load_ca_bundle(ca_bundle)
+    if proxy is not None:
+        check_proxy_url(proxy)
+    return AiohttpTransport(
+        connection_limit=_positive("connection_limit", connection_limit, DEFAULT_CONNECTION_LIMIT),
+        max_response_bytes=_positive(
+            "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
+        ),
+        proxy=proxy,
+        trust_env=True if trust_env is None else trust_env,
+        ssl_context=ssl_context,
+    )
 
 
 def _check_base_url(name: str, url: str, allow_insecure_http: bool) -> None:

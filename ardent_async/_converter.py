@@ -19,6 +19,8 @@ payload decoded again with detailed validation, to name the field that was wrong
 
 from __future__ import annotations
 
+import itertools
+import linecache
 from collections.abc import Callable
 from datetime import datetime
 from types import UnionType
@@ -274,77 +276,121 @@ def _compiled_object(
     String fields are checked inline and optional fields skip their hook when absent or
     ``null``, so a typical reply row costs one hook call (its timestamp) instead of one per
     field. Any failure raises, and the detailed converter then names the field; both give the
-    same results (the contract tests decode every allowed reply).
+    same results (the contract tests decode every allowed reply). The source is registered
+    with ``linecache`` (as attrs does for its generated methods), so a traceback through a
+    decoder shows its lines.
     """
     attrs.resolve_types(cls)
-    fields = [a for a in attrs.fields(cls) if a.name != "extra"]
-    names: dict[str, Any] = {"cls": cls, "TypeError": TypeError}
-    lines = [
-        "def structure(o, _):",
-        "    if o.__class__ is not dict:",
-        "        raise TypeError('expected an object')",
-    ]
-    if any(f.default not in (attrs.NOTHING, None) for f in fields):
-        lines += ["    kw = {}"]
-    args: list[str] = []
-    by_name = False
-    for i, field in enumerate(fields):
-        tp, key, var = field.type, repr(field.name), f"v{i}"
+    source = _DecoderSource(conv, cls)
+    for index, field in enumerate(source.fields):
+        source.read(index, field)
+    direct = source.construct()
+    if keep_extra:
+        source.keep_extra(direct)
+    structure: Callable[[Any, Any], Any] = source.compile(keep_extra)["structure"]
+    return structure
+
+
+_decoder_numbers = itertools.count()
+
+
+class _DecoderSource:
+    """The source of one model's fast decoder (``structure(o, _)``), written step by step:
+    the type check, one read per field, the construction, the unknown keys."""
+
+    def __init__(self, conv: cattrs.Converter, cls: Any) -> None:
+        self.conv = conv
+        self.cls = cls
+        self.fields = [a for a in attrs.fields(cls) if a.name != "extra"]
+        self.names: dict[str, Any] = {"cls": cls, "TypeError": TypeError}
+        self.lines = [
+            "def structure(o, _):",
+            "    if o.__class__ is not dict:",
+            "        raise TypeError('expected an object')",
+        ]
+        # Fields with another default than None go by name, through ``kw``.
+        self.by_keyword = any(f.default not in (attrs.NOTHING, None) for f in self.fields)
+        if self.by_keyword:
+            self.lines.append("    kw = {}")
+        self.args: list[str] = []
+        self.by_name = False
+
+    def read(self, index: int, field: attrs.Attribute[Any]) -> None:
+        """Read field number ``index`` into ``v<index>`` and convert it."""
+        var, key = f"v{index}", repr(field.name)
+        convert, optional = self._conversion(index, field)
+        if field.default is attrs.NOTHING:
+            self.lines += [f"    {var} = o[{key}]", f"    {convert}"]
+        elif field.default is None and optional:
+            self.lines += [f"    {var} = o.get({key})", f"    {convert}"]
+        else:
+            # Another default (a constant, a factory): attrs supplies it unless the key is sent.
+            self.lines += [f"    if {key} in o:", f"        {var} = o[{key}]", f"        {convert}"]
+            self.lines += [f"        kw[{key}] = {var}"]
+            self.by_name = True  # the fields after it cannot go by position
+            return
+        self.args.append(f"{field.name}={var}" if field.kw_only or self.by_name else var)
+
+    def _conversion(self, index: int, field: attrs.Attribute[Any]) -> tuple[str, bool]:
+        """The statement converting ``v<index>`` (skipped when its hook has nothing to do),
+        and whether the field is optional."""
+        var, tp = f"v{index}", field.type
         optional = _is_optional(tp)
         inner = next(a for a in get_args(tp) if a is not type(None)) if optional else tp
-        names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(inner), inner
-        hook = names[f"h{i}"]
+        hook = self.conv.get_structure_hook(inner)
         if hook is _structure_optional_timestamp:
             optional, hook = True, _structure_timestamp
-            names[f"h{i}"] = hook
+        self.names[f"h{index}"], self.names[f"t{index}"] = hook, inner
         conditions = [f"{var} is not None"] if optional else []
         if inner is str:
             conditions.append(f"{var}.__class__ is not str")
-        convert = f"{var} = h{i}({var}, t{i})"
+        convert = f"{var} = h{index}({var}, t{index})"
         if hook is _structure_timestamp:
             # The parse inline (the hook only for a non-string, which it refuses).
-            names["parse_timestamp"] = parse_timestamp
+            self.names["parse_timestamp"] = parse_timestamp
             convert = (
                 f"{var} = (parse_timestamp({var}) or {var}) if {var}.__class__ is str"
-                f" else h{i}({var}, t{i})"
+                f" else h{index}({var}, t{index})"
             )
         if conditions:
             convert = f"if {' and '.join(conditions)}: {convert}"
-        if field.default is attrs.NOTHING:
-            lines += [f"    {var} = o[{key}]", f"    {convert}"]
-        elif field.default is None and optional:
-            lines += [f"    {var} = o.get({key})", f"    {convert}"]
-        else:
-            # Another default (a constant, a factory): attrs supplies it unless the key is sent.
-            lines += [f"    if {key} in o:", f"        {var} = o[{key}]", f"        {convert}"]
-            lines += [f"        kw[{key}] = {var}"]
-            by_name = True  # the fields after it cannot go by position
-            continue
-        args.append(f"{field.name}={var}" if field.kw_only or by_name else var)
-    direct = not by_name and _plain_init(cls)
-    if direct:
-        # What the generated __init__ would do, minus its call: each field set in place.
-        names["new"] = object.__new__
-        lines += ["    obj = new(cls)"]
-        lines += [f"    obj.{field.name} = v{i}" for i, field in enumerate(fields)]
-    else:
-        if "    kw = {}" in lines:
-            args.append("**kw")
-        lines += [f"    obj = cls({', '.join(args)})"]
-    if keep_extra:
-        names["known"] = known = frozenset(f.name for f in fields)
-        if all(f.default is attrs.NOTHING for f in fields):
-            # Every known key was read, so any further key is an unknown one.
-            lines += [f"    if len(o) != {len(known)}:"]
-        else:
-            lines += ["    if not known.issuperset(o):"]
-        lines += ["        obj.extra = {k: v for k, v in o.items() if k not in known}"]
+        return convert, optional
+
+    def construct(self) -> bool:
+        """Build ``obj``; True when its fields are set in place (no ``__init__`` call)."""
+        direct = not self.by_name and _plain_init(self.cls)
         if direct:
-            lines += ["    else:", "        obj.extra = {}"]
-    lines += ["    return obj"]
-    exec("\n".join(lines), names)
-    structure: Callable[[Any, Any], Any] = names["structure"]
-    return structure
+            # What the generated __init__ would do, minus its call: each field set in place.
+            self.names["new"] = object.__new__
+            self.lines += ["    obj = new(cls)"]
+            self.lines += [f"    obj.{field.name} = v{i}" for i, field in enumerate(self.fields)]
+            return True
+        args = [*self.args, "**kw"] if self.by_keyword else self.args
+        self.lines += [f"    obj = cls({', '.join(args)})"]
+        return False
+
+    def keep_extra(self, direct: bool) -> None:
+        """Keep unknown keys in ``obj.extra`` (set to ``{}`` when ``obj`` skipped __init__)."""
+        self.names["known"] = known = frozenset(f.name for f in self.fields)
+        if all(f.default is attrs.NOTHING for f in self.fields):
+            # Every known key was read, so any further key is an unknown one.
+            self.lines += [f"    if len(o) != {len(known)}:"]
+        else:
+            self.lines += ["    if not known.issuperset(o):"]
+        self.lines += ["        obj.extra = {k: v for k, v in o.items() if k not in known}"]
+        if direct:
+            self.lines += ["    else:", "        obj.extra = {}"]
+
+    def compile(self, keep_extra: bool) -> dict[str, Any]:
+        """Run the source (ending in ``return obj``); its names, ``structure`` among them."""
+        source = "\n".join([*self.lines, "    return obj", ""])
+        kind = "with extra" if keep_extra else "without extra"
+        name = f"{self.cls.__module__}.{self.cls.__qualname__}"
+        filename = f"<ardent_async decoder {name} {kind} #{next(_decoder_numbers)}>"
+        # A traceback through the decoder shows its source (as for attrs' generated methods).
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), self.names)
+        return self.names
 
 
 def _plain_init(cls: Any) -> bool:

@@ -1,34 +1,11 @@
-"""Waiting for long-running operations: the one place for deadlines, pacing and poll retries.
+"""Waiting for long-running operations: ``wait``, ``wait_many`` and ``watch``.
 
-``OperationPoller`` is the front of the client's one shared waiter (``_waiter``): ``wait``,
-``wait_many`` and ``watch`` all subscribe there, so however many waits run at once (a
-``create_many``, a thousand gathered ``create_and_wait`` calls), their polls share one bounded
-budget of connections and one bounded rate.
-
-How a wait is paced:
-
-- Every poll asks the server to hold the request (``GET /v1/operations/{id}?wait=N``, N up to
-  10 s and never past the deadline). A server that honours it answers the moment the operation
-  ends, so a finished operation is seen at once and a 60 s operation costs about 7 requests.
-- A non-terminal answer that comes back fast (in under half the hold asked for and under a
-  second, timed with the injected clock) means the server is not holding requests. The poller
-  then pauses between polls itself, for a jittered share (25-40 %) of the time waited so far,
-  at least ``poll_interval`` (0.5 s) and at most ``max_poll_interval`` (10 s). Pausing in
-  proportion to the time already waited keeps the lateness of the answer proportional to the
-  operation's length (a 5 s operation is seen within about 2 s of its end, not after a fixed
-  doubling ceiling of up to 8 s) while bounding the number of polls (at most 19 for a 60 s
-  operation); the jitter spreads many pollers apart. Each poll keeps asking for the hold, so a
-  server that starts holding is noticed.
-- Past the waiter's budget of held polls, pending operations are polled round-robin at a
-  bounded rate (see ``_waiter``).
-
-Poll retries and the pipeline's retries: polls are sent with the pipeline's own retries off
-(``retry_safe=False``), so that a poll is retried in exactly one place, the waiter. The
-pipeline would retry ``max_retries`` times without knowing the deadline; the waiter retries a
-transient failure (5xx, 429, connection error, request timeout) for as long as the deadline
-allows, honouring Retry-After (capped at the retry policy's ``max_retry_after``) and never
-sleeping past the deadline. Errors that will not heal by waiting (401, 403, 404, a malformed
-reply, a closed client) end the wait at once.
+``OperationPoller`` is the front of the client's one shared waiter (``_waiter``): every wait
+subscribes there, so however many run at once (a ``create_many``, a thousand gathered
+``create_and_wait`` calls), their polls share one bounded budget of connections and one
+bounded rate. How polls are scheduled, paced and retried, and how deadlines end a wait, is
+written once, in ``_waiter``'s module docstring. This module checks the arguments, turns a
+``failed`` operation into OperationFailedError and keeps ``watch``'s distinct states.
 
 Cancellation: cancelling the task that waits withdraws its subscriptions and cancels their
 polls in flight; the waiter's own task ends when nothing is pending.
@@ -45,8 +22,8 @@ from ardent_async._http import Pipeline
 from ardent_async._paths import check_id
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, GET_OPERATION_WAIT_MAXIMUM
 from ardent_async._waiter import (
-    DEFAULT_CONNECTIONS,
     DEFAULT_MAX_POLL_RATE,
+    DEFAULT_POLL_CONNECTIONS,
     OperationWaiter,
     Subscription,
     is_terminal,
@@ -82,7 +59,7 @@ class OperationPoller:
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
-        connections: int = DEFAULT_CONNECTIONS,
+        connections: int = DEFAULT_POLL_CONNECTIONS,
         max_poll_rate: float = DEFAULT_MAX_POLL_RATE,
         rng: random.Random | None = None,
     ) -> None:
@@ -109,17 +86,17 @@ class OperationPoller:
         OperationTimeoutError when ``timeout`` seconds pass first (``.operation`` is the last
         state seen, or None if no poll got an answer). At least one poll is always made.
         """
-        sub = self._subscribe(operation_id, timeout=timeout, poll_interval=poll_interval)
+        sub = self.subscribe(operation_id, timeout=timeout, poll_interval=poll_interval)
         return completed(await self.waiter.next(sub))
 
-    def _subscribe(
+    def subscribe(
         self,
         operation_id: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
     ) -> Subscription:
-        """A wait on ``operation_id`` that ``waiter.start`` / ``waiter.next`` runs (checked now)."""
+        """A wait on ``operation_id``, its arguments checked now; :meth:`start` runs it."""
         check_id("operation_id", operation_id)
         seconds = _validate.seconds("timeout", timeout, 0.001, None)
         first = (
@@ -135,6 +112,23 @@ class OperationPoller:
             max_pause=max(first, self.max_poll_interval),
         )
 
+    # -- waits started one by one (a fan-out starts each as its create returns) -----------------
+
+    def start(self, sub: Subscription) -> asyncio.Future[AsyncOperationResponse]:
+        """Start ``sub`` on the shared waiter; the future gets the operation's terminal state
+        (as the server sent it: :func:`completed` raises for a failed one), or the error that
+        ended the wait. Cancelling the future withdraws the wait."""
+        return self.waiter.start(sub)
+
+    async def withdraw(self, subs: Iterable[Subscription]) -> None:
+        """Stop these waits; return once their polls in flight ended."""
+        await self.waiter.withdraw(subs)
+
+    async def stop_if_idle(self) -> None:
+        """End the waiter's task if nothing is pending: call once the last started wait is
+        done, so a finished fan-out leaves no task behind."""
+        await self.waiter.stop_if_idle()
+
     async def wait_many(
         self, operation_ids: Iterable[str], *, timeout: float = DEFAULT_WAIT_TIMEOUT
     ) -> list[OperationOutcome]:
@@ -148,7 +142,7 @@ class OperationPoller:
         subs: dict[str, Subscription] = {}
         for operation_id in ids:
             if operation_id not in subs:
-                subs[operation_id] = self._subscribe(operation_id, timeout=timeout)
+                subs[operation_id] = self.subscribe(operation_id, timeout=timeout)
         if not subs:
             return []
         futures = {op_id: self.waiter.start(sub) for op_id, sub in subs.items()}

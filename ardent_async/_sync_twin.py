@@ -20,7 +20,6 @@ from ardent_async._blocking import (
     LoopThread,
     call_on,
 )
-from ardent_async._client import DEFAULT_TIMEOUT as client_DEFAULT_TIMEOUT
 from ardent_async._client import ArdentClient as AsyncArdentClient
 from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
@@ -30,7 +29,11 @@ from ardent_async._spec import constants
 from ardent_async._spec.constants import (
     CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
 )
-from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
+from ardent_async._spec.constants import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+)
 from ardent_async._spec.constants import (
     PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
 )
@@ -58,7 +61,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import DEFAULT_TIMEOUT, SERVICE_TYPE, BranchesService, IfExists
+from ardent_async.services.branches import SERVICE_TYPE, BranchesService, IfExists
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -220,7 +223,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
@@ -261,7 +264,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         branch_id_or_name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
     ) -> BranchCreateResult:
         """An existing branch's details once it has a ``branch_url`` (as ``create_and_wait``
         returns them): for a branch some other run created, found by id or name.
@@ -304,7 +307,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
@@ -354,7 +357,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BlockingIterator[BranchOutcome]:
@@ -812,7 +815,7 @@ class SyncClientBase:
         *,
         base_url: str | None = None,
         max_retries: int | None = None,
-        timeout: float | None = client_DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
         transport: Transport | None = None,
         connection_limit: int | None = None,
         max_response_bytes: int | None = None,

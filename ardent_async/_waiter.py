@@ -1,30 +1,45 @@
-"""The client's one shared waiter: every wait on an operation goes through it.
+"""The client's one shared waiter: every wait on an operation goes through it, and this
+docstring is the one place for its scheduling rules (``OperationWaiter._step`` applies them;
+``_poller`` is the front the services call).
 
 Waiting is a separate stage from submitting. However many operations are pending (10 or
 10,000), the waiter spends a bounded budget on them, so waiting never starves the requests
-still to be sent (creates share the transport's connection pool with the polls):
+still to be sent (creates share the transport's connection pool with the polls).
 
-- **Held polls** (``GET /v1/operations/{id}?wait=N``): up to ``connections - 1`` at a time,
-  given to the oldest pending operations first (the ones most likely to end next). The server
-  answers a held poll the moment its operation ends, so an operation seen this way costs about
-  one poll, and N operations that end in the order they were sent are seen as they end.
-- **Sweep polls** (``wait=0``): one at a time, round-robin over the operations the held polls
-  do not cover, at most ``max_poll_rate`` per second, so an operation that ends out of order
-  is still seen, and the load stays bounded whatever the number pending.
-
-Pacing of one operation is what it always was (see ``_poller``): a non-terminal answer that
-came back fast means the server is not holding requests; that operation then waits a jittered
-share (25-40 %) of the time waited so far before its next poll, and until the server is seen
-holding again held polls count against ``max_poll_rate`` too. A transient failure (5xx, 429,
-connection error, request timeout) is retried against the deadline; a Retry-After pauses
-every poll (it is the server asking this client to slow down), capped at the retry policy's
-``max_retry_after``; errors that will not heal (401, 403, 404, malformed reply, closed client)
-end that wait at once.
-
-Deadlines belong to each waiter (``Subscription``): at least one poll is made, a held poll
-never outlasts the deadline, and a wait past its deadline ends with OperationTimeoutError
-carrying the last state seen. The waiter's own task exists only while something is pending; a
-cancelled wait withdraws (its poll in flight is cancelled) and leaves the waiter usable.
+1. **Held polls** (``GET /v1/operations/{id}?wait=N``, N up to the server's 10 s and never
+   past the deadline): up to ``connections - 1`` at a time, given to the pending operations
+   first in line (the oldest: the ones most likely to end next). The server answers a held
+   poll the moment its operation ends, so an operation seen this way costs about one poll
+   (a 60 s operation about 7), and N operations that end in the order they were sent are seen
+   as they end. An operation whose hold ran out while it still runs goes behind the others in
+   line, so long ones take turns with the rest.
+2. **The sweep** (``wait=0``): one poll at a time, round-robin over the operations the held
+   polls do not cover, at most ``max_poll_rate`` per second (a burst of 4 allowed), so an
+   operation that ends out of order is still seen and the load stays bounded whatever the
+   number pending.
+3. **Pacing when the server does not hold**: a non-terminal answer to a held poll that came
+   back fast (in under half the hold asked for and under a second, timed with the injected
+   clock) means the server is not holding requests. That operation then pauses before its
+   next poll for a jittered share (25-40 %) of the time waited so far, at least its first
+   pause (``poll_interval``, 0.5 s) and at most ``max_poll_interval`` (10 s); and until the
+   server is seen holding again, held polls count against ``max_poll_rate`` too. Pausing in
+   proportion to the time already waited keeps the lateness proportional to the
+   operation's length (a 5 s operation is seen within about 2 s of its end) while bounding
+   the polls (at most 19 for a 60 s operation); the jitter spreads many pollers apart. Each
+   poll keeps asking for the hold, so a server that starts holding is noticed. A swept
+   operation is paced the same way before the sweep polls it again.
+4. **Failures**: polls are sent with the pipeline's retries off (``retry_safe=False``), so a
+   poll is retried in exactly one place, here, against the deadline (the pipeline would retry
+   ``max_retries`` times without knowing it). A transient failure (5xx, 429, connection error,
+   request timeout) pauses that operation as in rule 3; a Retry-After pauses every poll (the
+   server asking this client to slow down), capped at the retry policy's
+   ``max_retry_after``. Errors that will not heal (401, 403, 404, malformed reply, closed
+   client) end that wait at once.
+5. **Deadlines** belong to each wait (``Subscription``): at least one poll is made, a held
+   poll never outlasts the deadline (plus a second's grace for its answer), and a wait past
+   its deadline ends with OperationTimeoutError carrying the last state seen.
+6. **Lifetime**: the waiter's own task exists only while something is pending; a cancelled
+   wait withdraws (its poll in flight is cancelled) and leaves the waiter usable.
 """
 
 from __future__ import annotations
@@ -54,11 +69,11 @@ from ardent_async.errors import (
 )
 from ardent_async.models import AsyncOperationResponse, OperationStatus
 
-__all__ = ["DEFAULT_CONNECTIONS", "DEFAULT_MAX_POLL_RATE", "OperationWaiter", "Subscription"]
+__all__ = ["DEFAULT_MAX_POLL_RATE", "DEFAULT_POLL_CONNECTIONS", "OperationWaiter", "Subscription"]
 
 logger = logging.getLogger("ardent_async.waiter")
 
-DEFAULT_CONNECTIONS = 16
+DEFAULT_POLL_CONNECTIONS = 16
 DEFAULT_MAX_POLL_RATE = 20.0
 BACKOFF_SHARE = (0.25, 0.40)
 # A non-terminal answer that came back in under this fraction of the hold asked for (or under
@@ -178,7 +193,7 @@ class OperationWaiter:
         self,
         http: Pipeline,
         *,
-        connections: int = DEFAULT_CONNECTIONS,
+        connections: int = DEFAULT_POLL_CONNECTIONS,
         max_poll_rate: float = DEFAULT_MAX_POLL_RATE,
         rng: random.Random | None = None,
     ) -> None:
@@ -354,43 +369,67 @@ class OperationWaiter:
                     self._poke(asyncio.get_running_loop())
 
     def _step(self) -> float | None:
-        """Start every poll the budget allows now; return how long until more may be due."""
+        """One turn of the scheduler (the rules: module docstring): start every poll the
+        budget allows now; return how long until another may be due (None: nothing will be
+        until a poll ends or a subscription starts)."""
         now = self._clock.monotonic()
         self._expire(now)
+        self._ready_rested(now)
+        wait_for: list[float] = []
+        if self._paused_until > now:  # a Retry-After pauses every poll
+            wait_for.append(self._paused_until - now)
+        else:
+            self._launch_held(now, wait_for)
+            self._launch_sweep(now, wait_for)
+        self._next_rested(now, wait_for)
+        self._next_deadline(now, wait_for)
+        return min(wait_for) if wait_for else None
+
+    def _ready_rested(self, now: float) -> None:
+        """Subscriptions whose pause is over join the ready line."""
         while self._resting and self._resting[0][0] <= now:
             due, seq = heapq.heappop(self._resting)
             sub = self._pending.get(seq)
             if sub is not None and sub.task is None and sub.due == due:
                 bisect.insort(self._ready, (sub.rank, seq))
-        wait_for: list[float] = []
-        if self._paused_until > now:
-            wait_for.append(self._paused_until - now)
-        else:
-            holders = self.connections - 1
-            while self._ready and self._held < holders:
-                if not self._server_holds and not self._take_token(now, wait_for):
-                    break
-                self._launch(self._ready.pop(0)[1], now, held=True)
-            if self._ready and self._sweeping < 1:
-                index = self._next_to_sweep(now, wait_for)
-                if index is not None and self._take_token(now, wait_for):
-                    self._sweep_cursor = self._ready.pop(index)
-                    self._launch(self._sweep_cursor[1], now, held=False)
+
+    def _launch_held(self, now: float, wait_for: list[float]) -> None:
+        """Held polls for the first in line, up to ``connections - 1`` in flight (rate-limited
+        too while the server is not seen holding)."""
+        holders = self.connections - 1
+        while self._ready and self._held < holders:
+            if not self._server_holds and not self._take_token(now, wait_for):
+                return
+            self._launch(self._ready.pop(0)[1], now, held=True)
+
+    def _launch_sweep(self, now: float, wait_for: list[float]) -> None:
+        """The one sweep poll, round-robin over the rest of the line, rate-limited."""
+        if not self._ready or self._sweeping >= 1:
+            return
+        index = self._next_to_sweep(now, wait_for)
+        if index is not None and self._take_token(now, wait_for):
+            self._sweep_cursor = self._ready.pop(index)
+            self._launch(self._sweep_cursor[1], now, held=False)
+
+    def _next_rested(self, now: float, wait_for: list[float]) -> None:
+        """When the next pause ends (stale heap entries are dropped on the way)."""
         while self._resting:
             due, seq = self._resting[0]
             sub = self._pending.get(seq)
             if sub is not None and sub.task is None and sub.due == due:
                 wait_for.append(due - now)
-                break
+                return
             heapq.heappop(self._resting)
+
+    def _next_deadline(self, now: float, wait_for: list[float]) -> None:
+        """When the next deadline of a subscription without a poll in flight passes."""
         while self._deadlines:
             deadline, seq = self._deadlines[0]
             sub = self._pending.get(seq)
             if sub is not None and sub.task is None:
                 wait_for.append(deadline - now)
-                break
+                return
             heapq.heappop(self._deadlines)
-        return min(wait_for) if wait_for else None
 
     def _next_to_sweep(self, now: float, wait_for: list[float]) -> int | None:
         """Where in ``_ready`` the sweep goes on (round-robin), or None if none is due yet."""

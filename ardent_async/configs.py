@@ -409,20 +409,31 @@ def _check(kind: Any, value: object, where: str) -> Any:
             return str(value)
         return _check("text", value, where)
     if kind in ("port", "uint"):
-        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        if not isinstance(text, str) or not text.isascii() or not text.isdigit():
-            raise _error(where, "a whole number (as an int or a string of digits)", value)
-        if kind == "port" and not 1 <= int(text) <= 65535:
-            raise _error(where, "a port number in [1, 65535]", value)
-        return text
+        return _check_digits(value, where, port=kind == "port")
     if kind == "strings":
-        items = _sequence(value, where, "a non-empty list of strings")
-        if not items:
-            raise _error(where, "a non-empty list of strings", value)
-        return [_check("text", item, f"{where}[{index}]") for index, item in enumerate(items)]
+        return _check_strings(value, where)
     _, part = kind
     items = _sequence(value, where, f"a list of objects with {_expected_keys(part)}")
     return [part.from_params(item, path=f"{where}[{index}]") for index, item in enumerate(items)]
+
+
+def _check_digits(value: object, where: str, *, port: bool) -> str:
+    """A whole number as the legacy API takes it: a string of digits (a port in range)."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+        raise _error(where, "a whole number (as an int or a string of digits)", value)
+    if port and not 1 <= int(text) <= 65535:
+        raise _error(where, "a port number in [1, 65535]", value)
+    return text
+
+
+def _check_strings(value: object, where: str) -> list[str]:
+    items = _sequence(value, where, "a non-empty list of strings")
+    if not items:
+        raise _error(where, "a non-empty list of strings", value)
+    return [
+        _validate.text(f"{where}[{index}]", item, hide=True) for index, item in enumerate(items)
+    ]
 
 
 def _sequence(value: object, where: str, expected: str) -> list[Any]:

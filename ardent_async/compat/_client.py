@@ -34,7 +34,7 @@ from ardent_async.services import ConnectorsService
 T = TypeVar("T")
 
 # The published client's timeout: long enough for a job run.
-DEFAULT_TIMEOUT = 3000.0
+PUBLISHED_SDK_TIMEOUT = 3000.0
 JOB_DELETED = {"status": "success", "message": "Job deleted successfully"}
 CONNECTOR_DELETED = {"status": "success", "message": "Connector deleted successfully"}
 
@@ -61,18 +61,9 @@ class ArdentClient:
         api_key: str | None = None,
         transport: Transport | None = None,
     ) -> None:
-        if api_key is None and secret_key is None and public_key is not None:
-            api_key, public_key = public_key, None  # ArdentClient(api_key)
-        elif api_key is None and _is_url(secret_key) and _is_api_key(public_key):
-            # ArdentClient(api_key, base_url): 0.8.0's second positional parameter.
-            api_key, base_url, public_key, secret_key = public_key, str(secret_key), None, None
-        if api_key is not None and public_key is None and secret_key is None:
-            if not api_key:
-                raise ArdentValidationError("API key is required")
-            if not _is_api_key(api_key):
-                raise ArdentValidationError("Invalid API key format (must start with sk-ard_)")
-        elif not public_key or not secret_key:
-            raise ArdentValidationError("Both public and secret keys are required")
+        public_key, secret_key, base_url, api_key = _credentials(
+            public_key, secret_key, base_url, api_key
+        )
         self.public_key = public_key
         # None (which the published client would choke on) means the default, too.
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
@@ -329,7 +320,7 @@ class ArdentClient:
             auth=auth,
             transport=self._transport,
             retry=RetryPolicy(),
-            timeout=DEFAULT_TIMEOUT,
+            timeout=PUBLISHED_SDK_TIMEOUT,
             clock=SystemClock(),
             ascii_json=True,
         )
@@ -415,6 +406,26 @@ def _reply_or(response: Response, no_content: Mapping[str, str]) -> dict[str, An
 
 def _is_api_key(value: object) -> bool:
     return isinstance(value, str) and value.startswith("sk-ard_")
+
+
+def _credentials(
+    public_key: str | None, secret_key: str | None, base_url: str | None, api_key: str | None
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """(public_key, secret_key, base_url, api_key) as both published releases read their
+    positional arguments, checked with their messages."""
+    if api_key is None and secret_key is None and public_key is not None:
+        api_key, public_key = public_key, None  # ArdentClient(api_key)
+    elif api_key is None and _is_url(secret_key) and _is_api_key(public_key):
+        # ArdentClient(api_key, base_url): 0.8.0's second positional parameter.
+        api_key, base_url, public_key, secret_key = public_key, str(secret_key), None, None
+    if api_key is not None and public_key is None and secret_key is None:
+        if not api_key:
+            raise ArdentValidationError("API key is required")
+        if not _is_api_key(api_key):
+            raise ArdentValidationError("Invalid API key format (must start with sk-ard_)")
+    elif not public_key or not secret_key:
+        raise ArdentValidationError("Both public and secret keys are required")
+    return public_key, secret_key, base_url, api_key
 
 
 def _is_url(value: object) -> bool:

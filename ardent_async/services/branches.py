@@ -8,7 +8,7 @@ import inspect
 import json
 import random
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Literal
 
 import attrs
@@ -16,6 +16,7 @@ from typing_extensions import Unpack
 
 from ardent_async import _validate
 from ardent_async._bounded import run_bounded
+from ardent_async._clock import Clock
 from ardent_async._connectable import check_until, wait_connectable
 from ardent_async._converter import converter
 from ardent_async._http import Pipeline
@@ -59,7 +60,6 @@ __all__ = [
     "row_result",
 ]
 
-DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 SERVICE_TYPE = BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
 # The most rows the branch list carries (the API has no paging).
 MAX_LISTED = endpoints.LIST_BRANCHES.max_items
@@ -121,7 +121,7 @@ class BranchesService:
         connector_id: str,
         name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
@@ -166,7 +166,7 @@ class BranchesService:
         connector_id: str,
         branch_id_or_name: str,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
     ) -> BranchCreateResult:
         """An existing branch's details once it has a ``branch_url`` (as ``create_and_wait``
         returns them): for a branch some other run created, found by id or name.
@@ -245,7 +245,7 @@ class BranchesService:
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
@@ -309,7 +309,7 @@ class BranchesService:
         concurrency: int = DEFAULT_CONCURRENCY,
         max_building: int | None = None,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
         service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BranchStream:
@@ -336,9 +336,11 @@ class BranchesService:
         )
         scope = _validate.optional_text("idempotency_scope", idempotency_scope)
         return BranchStream(
-            self,
             bodies,
             keys=[derived_idempotency_key(body, scope) for body in bodies],
+            send_create=self._send_derived_create,
+            poller=self._poller,
+            clock=self._http.clock,
             concurrency=limit,
             max_building=building,
             wait=_validate.flag("wait", wait),
@@ -445,8 +447,12 @@ class BranchesService:
         return _validate.header_text("idempotency_key", key)
 
     def _left(self, deadline: float) -> float:
-        # At least one poll, even if the create itself used up the time.
-        return max(deadline - self._http.clock.monotonic(), 0.001)
+        return _time_left(self._http.clock, deadline)
+
+
+def _time_left(clock: Clock, deadline: float) -> float:
+    """Seconds a wait may take: at least one poll, even if the create used up the time."""
+    return max(deadline - clock.monotonic(), 0.001)
 
 
 class BranchStream(AsyncIterator[BranchOutcome]):
@@ -454,20 +460,28 @@ class BranchStream(AsyncIterator[BranchOutcome]):
 
     Work starts at the first step (or ``async with``). ``names`` is the input order and
     ``total`` its length. One stream is iterated once.
+
+    What it works with is given to it: ``send_create(body, key, deadline)`` sends one create
+    (the service's, resolving a race on the same key), ``poller`` starts and withdraws the
+    waits, ``clock`` times the deadlines.
     """
 
     def __init__(
         self,
-        service: BranchesService,
         bodies: builtins.list[BranchCreateRequest],
         *,
         keys: builtins.list[str],
+        send_create: Callable[[BranchCreateRequest, str, float], Awaitable[OperationHandle]],
+        poller: OperationPoller,
+        clock: Clock,
         concurrency: int,
         max_building: int | None,
         wait: bool,
         timeout: float,
     ) -> None:
-        self._service = service
+        self._send_create = send_create
+        self._poller = poller
+        self._clock = clock
         self._bodies = bodies
         self._keys = keys
         self._concurrency = concurrency
@@ -499,7 +513,7 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             raise outcome
         self._yielded += 1
         if self._yielded == self.total:
-            await self._service._poller.waiter.stop_if_idle()
+            await self._poller.stop_if_idle()
         return outcome
 
     async def __aenter__(self) -> BranchStream:
@@ -518,7 +532,7 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             sender.cancel()
             await asyncio.wait([sender])
         waits, self._waits = self._waits, {}
-        await self._service._poller.waiter.withdraw(waits.values())
+        await self._poller.withdraw(waits.values())
         scopes, self._scopes = self._scopes, {}
         for scope in scopes.values():
             scope.finish(None, asyncio.CancelledError())
@@ -560,24 +574,20 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             scope.leave(entered)
 
     async def _create_and_wait(self, index: int) -> None:
-        service = self._service
         body = self._bodies[index]
         if self._building is not None:
             await self._building.acquire()
-        started = service._http.clock.monotonic()
+        deadline = self._clock.monotonic() + self._timeout
         try:
-            handle = await service._send_derived_create(
-                body, self._keys[index], started + self._timeout
-            )
+            handle = await self._send_create(body, self._keys[index], deadline)
         except Exception as exc:
             self._done(BranchOutcome(body.name, error=exc))
             return
         if not self._wait:
             self._done(BranchOutcome(body.name, handle=handle))
             return
-        poller = service._poller
-        sub = poller._subscribe(handle.operation_id, timeout=service._left(started + self._timeout))
-        future = poller.waiter.start(sub)
+        sub = self._poller.subscribe(handle.operation_id, timeout=_time_left(self._clock, deadline))
+        future = self._poller.start(sub)
         self._waits[future] = sub
         future.add_done_callback(lambda done: self._waited(body.name, handle, done))
 

@@ -55,10 +55,10 @@ def test_sdk_and_emulator_hold_the_generated_objects_themselves() -> None:
     assert connectors.MAX_LOCK_REASON is MAX_REASON
     assert _poller.MAX_SERVER_WAIT is constants.GET_OPERATION_WAIT_MAXIMUM
     assert operation_routes.MAX_WAIT is constants.GET_OPERATION_WAIT_MAXIMUM
-    assert branches.DEFAULT_TIMEOUT is constants.DEFAULT_WAIT_TIMEOUT
+    assert branches.DEFAULT_WAIT_TIMEOUT is constants.DEFAULT_WAIT_TIMEOUT
     assert _catalogue.MAX_WAIT_TIMEOUT is constants.MAX_WAIT_TIMEOUT
     # The client-side knobs (the spec's x-ardent-client block): SDK and CLI share them.
-    assert _client.DEFAULT_TIMEOUT is constants.DEFAULT_REQUEST_TIMEOUT
+    assert _client.DEFAULT_REQUEST_TIMEOUT is constants.DEFAULT_REQUEST_TIMEOUT
     assert _parser.DEFAULT_REQUEST_TIMEOUT is constants.DEFAULT_REQUEST_TIMEOUT
     assert _client.DEFAULT_MAX_RETRIES is _parser.DEFAULT_MAX_RETRIES
     assert _retry.RetryPolicy().max_retries == constants.DEFAULT_MAX_RETRIES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -351,6 +352,18 @@ def test_compiled_decoder_keeps_validators_and_hooks() -> None:
     _BUILT.clear()
     converter.structure({"id": "p1"}, _Hooked)
     assert _BUILT == ["p1"]
+
+
+def test_a_compiled_decoder_shows_its_source_in_tracebacks() -> None:
+    """The fast decoder is generated code: a traceback through it shows the failing line."""
+    hook = converter._fast.get_structure_hook(_Plain)
+    with pytest.raises(KeyError) as raised:
+        hook({"note": "no id"}, _Plain)
+    frames = traceback.extract_tb(raised.value.__traceback__)
+    generated = [f for f in frames if f.filename.startswith("<ardent_async decoder")]
+    assert generated, [f.filename for f in frames]
+    assert _Plain.__qualname__ in generated[-1].filename
+    assert generated[-1].line == "v0 = o['id']"
 
 
 # -- reply JSON ----------------------------------------------------------------------------
