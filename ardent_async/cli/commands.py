@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any
 
-from ardent_async.cli import _context
+from ardent_async.cli import _ci_outputs, _context
 from ardent_async.cli._failure import EXIT_FAILURE, EXIT_USAGE, CliError, Resume, from_sdk
 from ardent_async.cli._invocation import Invocation
 from ardent_async.cli._progress import progress
@@ -286,6 +286,12 @@ async def connectors_delete(inv: Invocation) -> None:
 async def branches_create(inv: Invocation) -> None:
     args = inv.args
     _refuse_repeated_names(args.names)  # before any output or request
+    if _ci_outputs.wanted(args):
+        _ci_outputs.check(args)
+        connector = await inv.connector_id(args.connector_id)
+        ready = await _ci_outputs.create(inv, connector, inv.wait_timeout(branch_create=True))
+        _show_branch(inv, ready.branch)
+        return
     connector = await inv.connector_id(args.connector_id)
     waiting = args.wait or args.print_url
     timeout = inv.wait_timeout(branch_create=True)
