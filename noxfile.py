@@ -44,7 +44,7 @@ def _pyenv_bins() -> dict[str, Path]:
             key = tuple(int(part) for part in folder.name.split("."))
             if minor not in found or key > found[minor][0]:
                 found[minor] = (key, folder / "bin")
-    return {minor: folder for minor, (_, folder) in found.items()}
+    return {minor: found[minor][1] for minor in PYTHONS if minor in found}
 
 
 def _installed_pythons() -> list[str]:

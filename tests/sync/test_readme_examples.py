@@ -7,12 +7,12 @@ import pytest
 
 from ardent_async.sync import ArdentClient
 from tests.agents.test_readme_example import _example
-from tests.sync.conftest import ServedEmulator
 from tests.sync.test_sync_client import _ready_connector
+from tests.threaded_emulator import EmulatorThread
 
 
 def test_blocking_client_example(
-    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    served: EmulatorThread, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     emulator = served.emulator
     with ArdentClient(emulator.token, base_url=emulator.base_url) as client:
@@ -28,7 +28,7 @@ def test_blocking_client_example(
 
 
 def test_seed_migration_example(
-    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    served: EmulatorThread, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key = served.emulator.legacy_key
     assert key is not None
@@ -41,7 +41,7 @@ def test_seed_migration_example(
     out = capsys.readouterr().out
     assert "API error" not in out
     assert out.strip()  # the job id
-    paths = [r.path for r in served.on_loop(served.emulator.admin.requests)]
+    paths = [r.path for r in served.call(served.emulator.admin.requests)]
     assert paths == [
         "/v1/jobs/createJob",
         "/v1/jobs/APIChat",
