@@ -25,10 +25,17 @@ from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
+from ardent_async._spec import constants
+from ardent_async._spec.constants import (
+    CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
+)
 from ardent_async._spec.constants import (
     DEFAULT_CONCURRENCY,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
+)
+from ardent_async._spec.constants import (
+    PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
 )
 from ardent_async._telemetry import MeterProvider, TracerProvider
 from ardent_async._transport import Transport
@@ -54,7 +61,7 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import BranchesService, IfExists
+from ardent_async.services.branches import SERVICE_TYPE, BranchesService, IfExists
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -186,7 +193,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         name: str,
         *,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         **options: Unpack[RequestOptions],
@@ -217,7 +224,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         name: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         if_exists: IfExists = "reuse",
@@ -276,7 +283,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         tag: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[BranchRow]:
-        """The connector's branches (the API returns at most 100).
+        """The connector's branches (the API returns at most 100: ``MAX_LISTED``).
 
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
         ``row.extra["tags"]``) contains it; the API has no tag filter, so this is done here.
@@ -301,7 +308,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
@@ -351,7 +358,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BlockingIterator[BranchOutcome]:
         """``create_many``, with each outcome yielded as soon as it is known::
@@ -386,14 +393,14 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         self,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.PREFLIGHT_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         selected_schemas: Sequence[str] | None = None,
         database: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = PREFLIGHT_HIGH_RTT_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
@@ -421,12 +428,12 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         name: str,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.CREATE_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = CREATE_HIGH_RTT_DEFAULT,
         drop_extensions: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
@@ -500,7 +507,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         self,
         connector_id: str,
         *,
-        force: bool = False,
+        force: bool = constants.DELETE_CONNECTOR_FORCE_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start deleting the connector; poll the returned operation."""
@@ -645,7 +652,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         org_id: str,
         email: str,
         *,
-        role_key: str = "member",
+        role_key: str = constants.INVITE_USER_REQUEST_ROLE_KEY_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> OrgInvite:
         """Invite ``email`` to join with ``role_key``."""

@@ -39,6 +39,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from ardent_async._spec import constants
 from ardent_async.models import _generated as models
 
 R = TypeVar("R")
@@ -75,10 +76,13 @@ class Endpoint(Generic[R]):
     def path_for(self, **segments: str) -> str:
         """The path with each placeholder replaced by its segment (already checked and quoted
         by ``ardent_async._paths.segment``)."""
-        if segments.keys() != set(self.path_params):
+        try:
+            return self.path.format_map(segments)
+        except KeyError:
             given = sorted(segments)
-            raise TypeError(f"{self.operation_id}: segments {self.path_params}, given {given}")
-        return self.path.format_map(segments)
+            raise TypeError(
+                f"{self.operation_id}: path segments {self.path_params}, given {given}"
+            ) from None
 
 '''
 
@@ -125,13 +129,15 @@ def _max_items(op: dict[str, Any]) -> int | None:
     return None
 
 
-def _long_poll_max(params: list[dict[str, Any]], where: str) -> float | None:
-    marked = [p for p in params if p.get("x-ardent-long-poll")]
+def _long_poll_max(op: dict[str, Any], where: str) -> str:
+    """The constant (codegen/constants.py names it) holding the long-poll parameter's maximum:
+    the row and the constants module hold one object."""
+    marked = [p for p in op.get("parameters", ()) if p.get("x-ardent-long-poll")]
     if not marked:
-        return None
+        return "None"
     if len(marked) > 1 or "maximum" not in marked[0].get("schema", {}):
         raise SystemExit(f"codegen: {where}: one x-ardent-long-poll parameter with a maximum")
-    return float(marked[0]["schema"]["maximum"])
+    return f"constants.{_upper(op['operationId'])}_{_upper(marked[0]['name'])}_MAXIMUM"
 
 
 def _idempotency_header(params: list[dict[str, Any]]) -> str | None:
@@ -172,7 +178,7 @@ def _row(method: str, path: str, op: dict[str, Any]) -> tuple[str, str]:
     statuses = ", ".join(str(s) for s in sorted(replies))
     by_status = ", ".join(f"{s}: {t}" for s, t in sorted(replies.items()))
     header = _idempotency_header(params)
-    long_poll = _long_poll_max(params, where)
+    long_poll = _long_poll_max(op, where)
     max_items = _max_items(op)
     fields = {
         "operation_id": json.dumps(op["operationId"]),
@@ -186,7 +192,7 @@ def _row(method: str, path: str, op: dict[str, Any]) -> tuple[str, str]:
         "success_statuses": f"frozenset({{{statuses}}})",
         "retry_safe": repr(_retry_safe(method, op, where)),
         "idempotency_header": "None" if header is None else json.dumps(header),
-        "long_poll_max": repr(long_poll),
+        "long_poll_max": long_poll,
         "max_items": repr(max_items),
         "resource": json.dumps(op["tags"][0]),
         "summary": json.dumps(op.get("summary", ""), ensure_ascii=False),
@@ -202,27 +208,39 @@ def _names(params: list[dict[str, Any]], where: str) -> str:
     return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
 
 
-def _idempotency_constant(spec: dict[str, Any]) -> str:
-    headers = {
-        h
-        for _, _, op in _operations(spec)
-        if (h := _idempotency_header([*op.get("parameters", ())])) is not None
-    }
-    if len(headers) != 1:
-        raise SystemExit(f"codegen: expected one idempotency header name, found {sorted(headers)}")
+def _idempotency_constants(spec: dict[str, Any]) -> str:
+    """The request header that makes a repeat safe, and the reply header that says a reply is
+    a replay (the one header a success of such an operation documents)."""
+    headers: set[str] = set()
+    replays: set[str] = set()
+    for _, _, op in _operations(spec):
+        header = _idempotency_header([*op.get("parameters", ())])
+        if header is None:
+            continue
+        headers.add(header)
+        for status, response in op["responses"].items():
+            if str(status).startswith("2"):
+                replays.update(response.get("headers", {}))
+    if len(headers) != 1 or len(replays) != 1:
+        raise SystemExit(
+            f"codegen: expected one idempotency header and one replay header, found "
+            f"{sorted(headers)} and {sorted(replays)}"
+        )
     return (
         "\n# The header that makes a repeated create safe (the server replays the first reply).\n"
         f"IDEMPOTENCY_HEADER: Final = {json.dumps(headers.pop())}\n"
+        "# Sent back (``true``) when a reply replays an earlier request with the same key.\n"
+        f"REPLAY_HEADER: Final = {json.dumps(replays.pop())}\n"
     )
 
 
 def generate(spec: dict[str, Any]) -> str:
     """The source of the endpoints module for ``spec`` (deterministic)."""
-    lines = [HEADER, _idempotency_constant(spec)]
+    lines = [HEADER, _idempotency_constants(spec)]
     names: list[str] = []
     for method, path, op in _operations(spec):
         name = _upper(op["operationId"])
-        if name in names or name in ("ENDPOINTS", "IDEMPOTENCY_HEADER"):
+        if name in names or name in ("ENDPOINTS", "IDEMPOTENCY_HEADER", "REPLAY_HEADER"):
             raise SystemExit(f"codegen: operationId {op['operationId']} is used twice")
         names.append(name)
         reply, row = _row(method, path, op)
@@ -233,6 +251,6 @@ def generate(spec: dict[str, Any]) -> str:
         "ENDPOINTS: Final[Mapping[str, Endpoint[Any]]] = MappingProxyType(\n"
         f"    {{\n{entries}    }}\n)\n"
     )
-    exported = [*sorted(["ENDPOINTS", "IDEMPOTENCY_HEADER", *names]), "Endpoint"]
+    exported = [*sorted(["ENDPOINTS", "IDEMPOTENCY_HEADER", "REPLAY_HEADER", *names]), "Endpoint"]
     lines.append("\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n")
     return "".join(lines)
