@@ -1,6 +1,6 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
 write it to BENCHMARKS.md. Sections: overhead, fanout, buildtime, decoding, imports, poller,
-branches, replication, telemetry.
+branches, replication, telemetry, mcp.
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -23,6 +23,7 @@ from bench import (
     decoding,
     fanout,
     imports,
+    mcp,
     overhead,
     poller,
     replication,
@@ -42,6 +43,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "branches": lambda: asyncio.run(branches.run()),
     "replication": lambda: asyncio.run(replication.run()),
     "telemetry": lambda: asyncio.run(telemetry.run()),
+    "mcp": lambda: asyncio.run(mcp.run()),
 }
 
 # (substring of a figure's name, predicate on its median, the target as text)
