@@ -1,8 +1,9 @@
 """The README's quickstart, as a newcomer runs it: the Python example saved as a file and the
 shell line, each run twice against the emulator, exit 0 and the same branches both times.
 
-(docs/cli.md's flow twice is ``tests/cli/test_cli_postgres.py``; the set-up commands run in
-CI exactly as written, ``.ci/readme_setup.py``.)
+Also docs/cli.md's "one command at a time" block twice (its flow from an empty org, twice, is
+``tests/cli/test_cli_postgres.py``; the set-up commands run in CI exactly as written,
+``.ci/readme_setup.py``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from ardent_async import cli
 from ardent_async.emulator import Emulator
 from tests.cli._run import clean_env
 from tests.docs.conftest import _ready_connector
-from tests.docs.harness import parse
+from tests.docs.harness import _run_commands, parse
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+CLI_PAGE = README.parent / "docs" / "cli.md"
 
 
 def _connector(emulator: Emulator) -> str:
@@ -72,3 +76,24 @@ def test_the_readme_shell_line_twice_prints_the_same_branch(
     first, second = _twice(["bash", "-euc", command], env)
     assert first.startswith("postgresql://")
     assert second == first
+
+
+def test_the_cli_page_commands_run_twice(
+    page_seed: tuple[dict[str, Any], dict[str, str]],
+    page_loop: asyncio.AbstractEventLoop,
+) -> None:
+    """docs/cli.md's "one command at a time" block, twice: every line exits 0 both times and
+    the branches it creates are the same ones."""
+    namespace, placeholders = page_seed
+    (block,) = [block for block in parse(CLI_PAGE) if block.kind == "cli"]
+    client = namespace["client"]
+
+    def branches() -> dict[str, str]:
+        rows = page_loop.run_until_complete(client.branches.list(placeholders["conn_123"]))
+        return {row.name: row.id for row in rows}
+
+    _run_commands(block, placeholders, cli.main)  # raises when a line exits non-zero
+    first = branches()
+    _run_commands(block, placeholders, cli.main)
+    assert {"pr-7", "pr-8"} <= set(first)
+    assert branches() == first
