@@ -180,7 +180,7 @@ def compat(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""
-    session.install("-e", ".[emulator,cli]", "pydantic>=2", "openai")
+    session.install("-e", ".[emulator,cli,mcp,agents]", "pydantic>=2", "openai")
     session.run("python", "-m", "bench", *session.posargs)
 
 

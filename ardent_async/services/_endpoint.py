@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 from ardent_async._http import Pipeline
 from ardent_async._spec.endpoints import Endpoint
 from ardent_async._transport import Response
+from ardent_async.errors import ArdentResponseError
 
 R = TypeVar("R")
 
@@ -53,6 +54,7 @@ def request(
     endpoint: Endpoint[Any],
     path: str | None = None,
     *,
+    params: Mapping[str, Any] | None = None,
     json_body: Any = None,
     idempotency_key: str | None = None,
     options: Mapping[str, Any] | None = None,
@@ -62,8 +64,31 @@ def request(
     return http.request(
         endpoint.method,
         endpoint.path if path is None else path,
+        params=params,
         json_body=json_body,
         idempotency_key=idempotency_key,
         retry_safe=endpoint.retry_safe or idempotency_key is not None,
         options=options,
     )
+
+
+def decode_by_status(http: Pipeline, endpoint: Endpoint[Any], response: Response) -> Any:
+    """The reply of ``response`` as the row's type for its status (``None``: no body)."""
+    status = response.status_code
+    if status not in endpoint.replies:
+        expected = " or ".join(str(s) for s in sorted(endpoint.success_statuses))
+        raise ArdentResponseError(
+            f"unexpected status {status} from {endpoint.method} {endpoint.path} "
+            f"(expected {expected})",
+            status_code=status,
+        )
+    reply = endpoint.replies[status]
+    return None if reply is None else http.decode(response, reply)
+
+
+def held_timeout(http: Pipeline, hold: float | None) -> float | None:
+    """The timeout of a request the server may hold for ``hold`` seconds (a long poll): the
+    pipeline's own, lengthened by the hold (None: the pipeline's unchanged)."""
+    if hold is None or http.timeout is None:
+        return None
+    return http.timeout + hold

@@ -15,7 +15,7 @@ from ardent_async._spec import constants, endpoints
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse
-from ardent_async.services._endpoint import send
+from ardent_async.services._endpoint import held_timeout, send
 
 __all__ = ["MAX_SERVER_WAIT", "OperationsService"]
 
@@ -44,9 +44,8 @@ class OperationsService:
                 maximum=endpoint.long_poll_max,
             )
             params = {"wait": f"{seconds:g}"}
-            if self._http.timeout is not None:
-                # The server holds the request for up to `wait`: the timeout must outlast it.
-                timeout = self._http.timeout + seconds
+            # The server holds the request for up to `wait`: the timeout must outlast it.
+            timeout = held_timeout(self._http, seconds)
         return await send(
             self._http, endpoint, path, params=params, timeout=timeout, options=options
         )

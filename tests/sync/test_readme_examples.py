@@ -3,12 +3,29 @@ as written."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from ardent_async.sync import ArdentClient
-from tests.agents.test_readme_example import _example
 from tests.sync.test_sync_client import _ready_connector
 from tests.threaded_emulator import EmulatorThread
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _example(marker: str) -> dict[str, Any]:
+    """The docs block containing ``marker``, run without its last line (the call of main)."""
+    text = "\n".join(page.read_text() for page in sorted(DOCS.glob("*.md")))
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    (block,) = [b for b in blocks if marker in b]
+    body, last = block.rstrip().rsplit("\n", 1)
+    assert "main(" in last
+    namespace: dict[str, Any] = {"__name__": "docs_example"}
+    exec(compile(body, "docs", "exec"), namespace)
+    return namespace
 
 
 def test_blocking_client_example(
