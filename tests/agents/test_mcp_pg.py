@@ -94,6 +94,12 @@ async def test_stdio_from_an_empty_org_to_rows_then_read_only(ardent_emulator_pg
         assert "cannot execute CREATE TABLE in a read-only transaction" in error["message"]
         still = await session.call_tool("run_sql", {**where, "sql": "SELECT count(*) AS n FROM t"})
         assert "does not exist" in text_of(still)  # nothing was created
+        failures = [wire(refused), wire(still)]
+        missing = await session.call_tool("run_sql", {**where, "branch": "no-such-branch"})
+        failures.append(wire(missing))
+    texts = [json.dumps(failure) for failure in failures]
+    assert all(failure["isError"] for failure in failures)
+    await _scan(ardent_emulator_pg, grant, script, texts)
 
 
 async def test_http_from_an_empty_org_to_rows(ardent_emulator_pg: Emulator) -> None:
