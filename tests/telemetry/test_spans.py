@@ -142,3 +142,26 @@ async def test_telemetry_false_records_nothing(
     await client.projects.list("org_1")
     assert otel.spans() == []
     assert "traceparent" not in {key.lower() for key in server.script.seen[0].headers}
+
+
+async def test_watch_is_one_call_span_until_the_iteration_ends(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    server.script.add(
+        "GET",
+        "/v1/operations/op_1",
+        Reply(200, operation("op_1", "pending")),
+        Reply(200, operation("op_1", "completed")),
+    )
+    client = make_client()
+    statuses = [str(op.status) async for op in client.operations.watch("op_1")]
+
+    assert statuses == ["pending", "completed"]
+    spans = otel.spans()
+    (watch,) = [s for s in spans if s.name == "ardent.operations.watch"]
+    polls = [s for s in spans if s.kind is SpanKind.CLIENT]
+    assert len(polls) == 2
+    assert {p.parent.span_id for p in polls if p.parent} == {watch.context.span_id}
+    assert watch.attributes["ardent.operation.id"] == "op_1"
+    assert watch.attributes["ardent.operation.status"] == "completed"
+    assert watch.end_time >= polls[-1].end_time
