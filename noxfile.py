@@ -44,7 +44,7 @@ def _pyenv_bins() -> dict[str, Path]:
             key = tuple(int(part) for part in folder.name.split("."))
             if minor not in found or key > found[minor][0]:
                 found[minor] = (key, folder / "bin")
-    return {minor: folder for minor, (_, folder) in found.items()}
+    return {minor: found[minor][1] for minor in PYTHONS if minor in found}
 
 
 def _installed_pythons() -> list[str]:
@@ -180,7 +180,7 @@ def compat(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""
-    session.install("-e", ".[emulator,cli]", "pydantic>=2", "openai")
+    session.install("-e", ".[emulator,cli,mcp,agents]", "pydantic>=2", "openai")
     session.run("python", "-m", "bench", *session.posargs)
 
 

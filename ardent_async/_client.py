@@ -22,6 +22,7 @@ from ardent_async._redact import mask_url
 from ardent_async._retry import RetryPolicy
 from ardent_async._sentinel import KEEP, Keep
 from ardent_async._spec.constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
+from ardent_async._spec.endpoint_calls import EndpointsService
 from ardent_async._telemetry import (
     Hooks,
     MeterProvider,
@@ -203,6 +204,8 @@ class ArdentClient:
         self.orgs = OrgsService(self._http)
         self.jobs = JobsService(self._legacy_http)
         self.configs = ConfigsService(self._legacy_http)
+        # Every operation of the spec as a plain call (generated: new operations appear here).
+        self.endpoints = EndpointsService(self._http, self._legacy_http)
         if self._telemetry is not None:
             for resource in _RESOURCES:
                 instrument_service(getattr(self, resource), resource, self._telemetry)

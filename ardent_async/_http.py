@@ -53,6 +53,7 @@ from ardent_async._redact import collect_secrets, redact_text
 from ardent_async._response import ResponseInfo, response_sink
 from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from ardent_async._sentinel import KEEP, Keep
+from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
 from ardent_async._telemetry import CallScope, current_call, retry_reason
 from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
@@ -85,9 +86,6 @@ logger = logging.getLogger("ardent_async")
 logger.addHandler(logging.NullHandler())
 
 USER_AGENT = f"ardent-async/{__version__} python/{platform.python_version()}"
-IDEMPOTENCY_HEADER = "X-Idempotency-Key"
-# Sent back (``true``) when a reply replays an earlier request with the same key.
-REPLAY_HEADER = "X-Idempotency-Replay"
 
 
 class _Raw:

@@ -25,11 +25,19 @@ from ardent_async._clock import Clock
 from ardent_async._options import RequestOptions
 from ardent_async._poller import WATCH_HOLD
 from ardent_async._retry import RetryPolicy
+from ardent_async._spec import constants
+from ardent_async._spec.constants import (
+    CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
+)
 from ardent_async._spec.constants import (
     DEFAULT_CONCURRENCY,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
 )
+from ardent_async._spec.constants import (
+    PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
+)
+from ardent_async._spec.endpoint_calls import EndpointsService
 from ardent_async._telemetry import MeterProvider, TracerProvider
 from ardent_async._transport import Transport
 from ardent_async.configs import BaseConfig
@@ -54,7 +62,8 @@ from ardent_async.models import (
     ProjectRow,
     QuarantineRow,
 )
-from ardent_async.services.branches import BranchesService, IfExists
+from ardent_async.models import _generated as models
+from ardent_async.services.branches import SERVICE_TYPE, BranchesService, IfExists
 from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.jobs import JobsService
@@ -186,7 +195,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         connector_id: str,
         name: str,
         *,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         **options: Unpack[RequestOptions],
@@ -217,7 +226,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         name: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         if_exists: IfExists = "reuse",
@@ -276,7 +285,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         tag: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[BranchRow]:
-        """The connector's branches (the API returns at most 100).
+        """The connector's branches (the API returns at most 100: ``MAX_LISTED``).
 
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
         ``row.extra["tags"]``) contains it; the API has no tag filter, so this is done here.
@@ -301,7 +310,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
@@ -351,7 +360,7 @@ class SyncBranchesService(BlockingService[BranchesService]):
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BlockingIterator[BranchOutcome]:
         """``create_many``, with each outcome yielded as soon as it is known::
@@ -386,14 +395,14 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         self,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.PREFLIGHT_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         selected_schemas: Sequence[str] | None = None,
         database: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = PREFLIGHT_HIGH_RTT_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
@@ -421,12 +430,12 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         name: str,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.CREATE_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = CREATE_HIGH_RTT_DEFAULT,
         drop_extensions: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
@@ -500,7 +509,7 @@ class SyncConnectorsService(BlockingService[ConnectorsService]):
         self,
         connector_id: str,
         *,
-        force: bool = False,
+        force: bool = constants.DELETE_CONNECTOR_FORCE_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start deleting the connector; poll the returned operation."""
@@ -645,7 +654,7 @@ class SyncOrgsService(BlockingService[OrgsService]):
         org_id: str,
         email: str,
         *,
-        role_key: str = "member",
+        role_key: str = constants.INVITE_USER_REQUEST_ROLE_KEY_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> OrgInvite:
         """Invite ``email`` to join with ``role_key``."""
@@ -796,6 +805,516 @@ class SyncConfigsService(BlockingService[ConfigsService]):
         return self._call(self._service.delete, config_id, **options)
 
 
+class SyncEndpointsService(BlockingService[EndpointsService]):
+    """Blocking ``EndpointsService``: its methods as plain calls."""
+
+    def create_branch(
+        self,
+        *,
+        body: models.BranchCreateRequest,
+        idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> models.OperationHandle:
+        """Create Service Branch.
+
+        ``POST /v1/branch/create``
+        """
+        return self._call(
+            self._service.create_branch, body=body, idempotency_key=idempotency_key, **options
+        )
+
+    def list_branches(
+        self,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[models.BranchRow]:
+        """Get Branches.
+
+        ``GET /v1/branches/{connector_id}``
+        """
+        return self._call(self._service.list_branches, connector_id, **options)
+
+    def list_connectors(
+        self,
+        *,
+        org_id: str,
+        connector_category: str | None = None,
+        service_name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorListResponse:
+        """List Connectors Endpoint.
+
+        ``GET /v1/connectors``
+        """
+        return self._call(
+            self._service.list_connectors,
+            org_id=org_id,
+            connector_category=connector_category,
+            service_name=service_name,
+            **options,
+        )
+
+    def create_connector(
+        self,
+        *,
+        body: models.CreateConnectorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorRow:
+        """Create Connector Endpoint.
+
+        ``POST /v1/connectors``
+        """
+        return self._call(self._service.create_connector, body=body, **options)
+
+    def preflight_connector(
+        self,
+        *,
+        body: models.PreflightConnectorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.PreflightReport:
+        """Preflight Connector Endpoint.
+
+        ``POST /v1/connectors/preflight``
+        """
+        return self._call(self._service.preflight_connector, body=body, **options)
+
+    def get_connector(
+        self,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorRow:
+        """Get Connector Endpoint.
+
+        ``GET /v1/connectors/{connector_id}``
+        """
+        return self._call(self._service.get_connector, connector_id, **options)
+
+    def update_connector(
+        self,
+        connector_id: str,
+        *,
+        body: models.UpdateConnectorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorRow:
+        """Update Connector Endpoint.
+
+        ``PUT /v1/connectors/{connector_id}``
+        """
+        return self._call(self._service.update_connector, connector_id, body=body, **options)
+
+    def delete_connector(
+        self,
+        connector_id: str,
+        *,
+        force: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> models.OperationHandle:
+        """Delete Connector Endpoint.
+
+        ``DELETE /v1/connectors/{connector_id}``
+        """
+        return self._call(self._service.delete_connector, connector_id, force=force, **options)
+
+    def lock_connector_deletion(
+        self,
+        connector_id: str,
+        *,
+        body: models.ConnectorDeletionLockRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorEnvelope:
+        """Lock Connector Deletion Endpoint.
+
+        ``POST /v1/connectors/{connector_id}/deletion-lock``
+        """
+        return self._call(self._service.lock_connector_deletion, connector_id, body=body, **options)
+
+    def unlock_connector_deletion(
+        self,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorEnvelope:
+        """Unlock Connector Deletion Endpoint.
+
+        ``DELETE /v1/connectors/{connector_id}/deletion-lock``
+        """
+        return self._call(self._service.unlock_connector_deletion, connector_id, **options)
+
+    def discover_connector(
+        self,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.DiscoverAccepted:
+        """Discover Connector Endpoint.
+
+        ``POST /v1/connectors/{connector_id}/discover``
+        """
+        return self._call(self._service.discover_connector, connector_id, **options)
+
+    def start_engine_setup(
+        self,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorRow | models.OperationHandle:
+        """Engine Setup Endpoint.
+
+        ``POST /v1/connectors/{connector_id}/engine-setup``
+        """
+        return self._call(self._service.start_engine_setup, connector_id, **options)
+
+    def list_connector_quarantines(
+        self,
+        connector_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.QuarantineListResponse:
+        """List Connector Quarantines Endpoint.
+
+        ``GET /v1/connectors/{connector_id}/quarantine``
+        """
+        return self._call(self._service.list_connector_quarantines, connector_id, **options)
+
+    def release_connector_quarantine(
+        self,
+        connector_id: str,
+        quarantine_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.QuarantineRow:
+        """Release Quarantine Endpoint.
+
+        ``POST /v1/connectors/{connector_id}/quarantine/{quarantine_id}/release``
+        """
+        return self._call(
+            self._service.release_connector_quarantine, connector_id, quarantine_id, **options
+        )
+
+    def set_replica_identity_decisions(
+        self,
+        connector_id: str,
+        *,
+        body: models.ReplicaIdentityDecisionsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorRow:
+        """Set Replica Identity Decisions Endpoint.
+
+        ``PUT /v1/connectors/{connector_id}/replica-identity-decisions``
+        """
+        return self._call(
+            self._service.set_replica_identity_decisions, connector_id, body=body, **options
+        )
+
+    def set_connector_selection(
+        self,
+        connector_id: str,
+        *,
+        body: models.SelectionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ConnectorRow:
+        """Set Selection Endpoint.
+
+        ``POST /v1/connectors/{connector_id}/selection``
+        """
+        return self._call(self._service.set_connector_selection, connector_id, body=body, **options)
+
+    def get_operation(
+        self,
+        operation_id: str,
+        *,
+        wait: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> models.AsyncOperationResponse:
+        """Get Operation Endpoint.
+
+        ``GET /v1/operations/{operation_id}``
+        """
+        return self._call(self._service.get_operation, operation_id, wait=wait, **options)
+
+    def get_org(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.OrgDetails:
+        """Get Org Details.
+
+        ``GET /v1/orgs/{org_id}``
+        """
+        return self._call(self._service.get_org, org_id, **options)
+
+    def delete_org(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Delete Org.
+
+        ``DELETE /v1/orgs/{org_id}``
+        """
+        return self._call(self._service.delete_org, org_id, **options)
+
+    def update_org(
+        self,
+        org_id: str,
+        *,
+        body: models.UpdateOrgRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.OrgUpdateReply:
+        """Update Org.
+
+        ``PATCH /v1/orgs/{org_id}``
+        """
+        return self._call(self._service.update_org, org_id, body=body, **options)
+
+    def list_api_keys(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[models.APIKeyListItem]:
+        """List Api Keys.
+
+        ``GET /v1/orgs/{org_id}/api-keys``
+        """
+        return self._call(self._service.list_api_keys, org_id, **options)
+
+    def create_api_key(
+        self,
+        org_id: str,
+        *,
+        body: models.CreateAPIKeyRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.APIKeyCreateResponse:
+        """Create New Api Key.
+
+        ``POST /v1/orgs/{org_id}/api-keys``
+        """
+        return self._call(self._service.create_api_key, org_id, body=body, **options)
+
+    def revoke_api_key(
+        self,
+        org_id: str,
+        api_key_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Revoke Api Key Endpoint.
+
+        ``DELETE /v1/orgs/{org_id}/api-keys/{api_key_id}``
+        """
+        return self._call(self._service.revoke_api_key, org_id, api_key_id, **options)
+
+    def invite_org_member(
+        self,
+        org_id: str,
+        *,
+        body: models.InviteUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.OrgInvite:
+        """Invite User To Org.
+
+        ``POST /v1/orgs/{org_id}/invite``
+        """
+        return self._call(self._service.invite_org_member, org_id, body=body, **options)
+
+    def list_org_invites(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[models.OrgInvite]:
+        """List Pending Invites.
+
+        ``GET /v1/orgs/{org_id}/invites``
+        """
+        return self._call(self._service.list_org_invites, org_id, **options)
+
+    def revoke_org_invite(
+        self,
+        org_id: str,
+        invite_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Revoke Invite.
+
+        ``DELETE /v1/orgs/{org_id}/invites/{invite_id}``
+        """
+        return self._call(self._service.revoke_org_invite, org_id, invite_id, **options)
+
+    def list_org_members(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[models.OrgMember]:
+        """List Org Members.
+
+        ``GET /v1/orgs/{org_id}/members``
+        """
+        return self._call(self._service.list_org_members, org_id, **options)
+
+    def remove_org_member(
+        self,
+        org_id: str,
+        target_user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Remove Org Member.
+
+        ``DELETE /v1/orgs/{org_id}/members/{target_user_id}``
+        """
+        return self._call(self._service.remove_org_member, org_id, target_user_id, **options)
+
+    def update_org_member_role(
+        self,
+        org_id: str,
+        target_user_id: str,
+        *,
+        body: models.UpdateMemberRoleRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.OrgMember:
+        """Update Member Role.
+
+        ``PATCH /v1/orgs/{org_id}/members/{target_user_id}``
+        """
+        return self._call(
+            self._service.update_org_member_role, org_id, target_user_id, body=body, **options
+        )
+
+    def list_org_roles(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> list[models.OrgRole]:
+        """List Org Roles.
+
+        ``GET /v1/orgs/{org_id}/roles``
+        """
+        return self._call(self._service.list_org_roles, org_id, **options)
+
+    def list_projects(
+        self,
+        *,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.ProjectListResponse:
+        """List Projects Endpoint.
+
+        ``GET /v1/projects``
+        """
+        return self._call(self._service.list_projects, org_id=org_id, **options)
+
+    def create_project(
+        self,
+        *,
+        body: models.CreateProjectRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ProjectRow:
+        """Create Project Endpoint.
+
+        ``POST /v1/projects``
+        """
+        return self._call(self._service.create_project, body=body, **options)
+
+    def get_project(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.ProjectRow:
+        """Get Project Endpoint.
+
+        ``GET /v1/projects/{project_id}``
+        """
+        return self._call(self._service.get_project, project_id, **options)
+
+    def delete_project(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.MessageResponse:
+        """Delete Project Endpoint.
+
+        ``DELETE /v1/projects/{project_id}``
+        """
+        return self._call(self._service.delete_project, project_id, **options)
+
+    def update_project(
+        self,
+        project_id: str,
+        *,
+        body: models.UpdateProjectRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.ProjectRow:
+        """Update Project Endpoint.
+
+        ``PATCH /v1/projects/{project_id}``
+        """
+        return self._call(self._service.update_project, project_id, body=body, **options)
+
+    def create_job(
+        self,
+        *,
+        body: models.LegacyCreateJobRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.LegacyJob:
+        """Create a job.
+
+        ``POST /v1/jobs/createJob``
+        """
+        return self._call(self._service.create_job, body=body, **options)
+
+    def execute_job(
+        self,
+        *,
+        body: models.LegacyExecuteJobRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.LegacyResult:
+        """Execute a job.
+
+        ``POST /v1/jobs/APIChat``
+        """
+        return self._call(self._service.execute_job, body=body, **options)
+
+    def delete_job(
+        self,
+        *,
+        body: models.LegacyDeleteJobRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.LegacyResult | None:
+        """Delete a job.
+
+        ``DELETE /v1/jobs/deleteJob``
+        """
+        return self._call(self._service.delete_job, body=body, **options)
+
+    def get_job_files(
+        self,
+        jobID: str,
+        **options: Unpack[RequestOptions],
+    ) -> models.LegacyResult:
+        """Get a job's files.
+
+        ``GET /v1/jobs/{jobID}/files``
+        """
+        return self._call(self._service.get_job_files, jobID, **options)
+
+    def set_config(
+        self,
+        *,
+        body: models.LegacySetConfigRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.LegacyResult:
+        """Create or replace a configuration.
+
+        ``POST /v1/configs/setConfig``
+        """
+        return self._call(self._service.set_config, body=body, **options)
+
+    def delete_config(
+        self,
+        *,
+        body: models.LegacyIdRequest,
+        **options: Unpack[RequestOptions],
+    ) -> models.LegacyResult:
+        """Delete a configuration.
+
+        ``DELETE /v1/configs/deleteConfig``
+        """
+        return self._call(self._service.delete_config, body=body, **options)
+
+
 class SyncClientBase:
     """The blocking client's generated part: constructor, services, shortcuts."""
 
@@ -871,6 +1390,7 @@ class SyncClientBase:
         self.orgs = SyncOrgsService(client.orgs, runner)
         self.jobs = SyncJobsService(client.jobs, runner)
         self.configs = SyncConfigsService(client.configs, runner)
+        self.endpoints = SyncEndpointsService(client.endpoints, runner)
 
     def create_job(
         self,

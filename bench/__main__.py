@@ -1,6 +1,6 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
 write it to BENCHMARKS.md. Sections: overhead, fanout, buildtime, decoding, imports, poller,
-branches, replication, telemetry.
+branches, replication, telemetry, mcp, ci.
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -20,9 +20,11 @@ from pathlib import Path
 from bench import (
     branches,
     buildtime,
+    ci,
     decoding,
     fanout,
     imports,
+    mcp,
     overhead,
     poller,
     replication,
@@ -42,6 +44,8 @@ SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "branches": lambda: asyncio.run(branches.run()),
     "replication": lambda: asyncio.run(replication.run()),
     "telemetry": lambda: asyncio.run(telemetry.run()),
+    "mcp": lambda: asyncio.run(mcp.run()),
+    "ci": ci.run,
 }
 
 # (substring of a figure's name, predicate on its median, the target as text)
@@ -64,6 +68,9 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("client CPU per request: SDK above the HTTP library", lambda m: m <= 15, "≤ 15 µs"),
     ("(b) − (a)", lambda m: m <= 1.0, "≤ 1 µs"),
     ("SDK tracing cost − instrumentation's", lambda m: m <= 0, "≤ 0 µs"),
+    ("ratio session start→4 held / one branch", lambda m: m <= 1.3, "≤ 1.3"),
+    ("ratio session start→4 held / 5 s build", lambda m: m <= 1.3, "≤ 1.3"),
+    ("time all 4 were building at once", lambda m: m > 0, "> 0 (overlap)"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 import subprocess
 import sys
 import time
@@ -35,18 +36,14 @@ async def emulator_process(*args: str) -> AsyncIterator[RunningEmulator]:
     )
     try:
         assert proc.stdout is not None
-        banner: dict[str, str] = {}
-        while "org" not in banner:
-            line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
-            if not line:
-                raise RuntimeError("the emulator exited before printing its banner")
-            if line.startswith("ARDENT_API_URL="):
-                banner["url"] = line.split("=", 1)[1]
-            elif line.startswith("ARDENT_TOKEN="):
-                banner["token"] = line.split("=", 1)[1]
-            elif line.startswith("org id:"):
-                banner["org"] = line.split(":", 1)[1].strip()
-        yield RunningEmulator(banner["url"], banner["token"], banner["org"])
+        # Its first line: export ARDENT_API_URL=... ARDENT_TOKEN=... ARDENT_ORG_ID=... ...
+        line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        if not line.startswith("export "):
+            raise RuntimeError(f"the emulator did not print its export line first: {line!r}")
+        banner = dict(word.split("=", 1) for word in shlex.split(line)[1:])
+        yield RunningEmulator(
+            banner["ARDENT_API_URL"], banner["ARDENT_TOKEN"], banner["ARDENT_ORG_ID"]
+        )
     finally:
         proc.terminate()
         await proc.wait()

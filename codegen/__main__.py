@@ -37,6 +37,7 @@ TARGET = ROOT / "ardent_async" / "models" / "_generated.py"
 SPEC_COPY = ROOT / "ardent_async" / "_spec" / "ardent.json"
 CONSTANTS = ROOT / "ardent_async" / "_spec" / "constants.py"
 ENDPOINTS = ROOT / "ardent_async" / "_spec" / "endpoints.py"
+CALLS = ROOT / "ardent_async" / "_spec" / "endpoint_calls.py"
 
 HEADER = '''\
 """Attrs models of the Ardent API, generated from ``openapi/ardent.yaml``.
@@ -150,7 +151,21 @@ def outputs(spec_path: Path = SPEC, root: Path = ROOT) -> dict[Path, str]:
         root / SPEC_COPY.relative_to(ROOT): spec_json(spec),
         root / CONSTANTS.relative_to(ROOT): constants.generate(spec),
         root / ENDPOINTS.relative_to(ROOT): endpoints.generate(spec),
+        root / CALLS.relative_to(ROOT): _formatted(endpoints.generate_calls(spec), CALLS),
     }
+
+
+def _formatted(source: str, target: Path) -> str:
+    """``source`` as ruff formats it (with the project's settings) for ``target``."""
+    ruff = _tool("ruff")
+    config = f"--config={ROOT / 'pyproject.toml'}"
+    return subprocess.run(
+        [ruff, "format", "--quiet", config, f"--stdin-filename={target}", "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def _shown(target: Path, root: Path) -> str:

@@ -39,6 +39,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from ardent_async._spec import constants
 from ardent_async.models import _generated as models
 
 R = TypeVar("R")
@@ -75,10 +76,13 @@ class Endpoint(Generic[R]):
     def path_for(self, **segments: str) -> str:
         """The path with each placeholder replaced by its segment (already checked and quoted
         by ``ardent_async._paths.segment``)."""
-        if segments.keys() != set(self.path_params):
+        try:
+            return self.path.format_map(segments)
+        except KeyError:
             given = sorted(segments)
-            raise TypeError(f"{self.operation_id}: segments {self.path_params}, given {given}")
-        return self.path.format_map(segments)
+            raise TypeError(
+                f"{self.operation_id}: path segments {self.path_params}, given {given}"
+            ) from None
 
 '''
 
@@ -125,13 +129,15 @@ def _max_items(op: dict[str, Any]) -> int | None:
     return None
 
 
-def _long_poll_max(params: list[dict[str, Any]], where: str) -> float | None:
-    marked = [p for p in params if p.get("x-ardent-long-poll")]
+def _long_poll_max(op: dict[str, Any], where: str) -> str:
+    """The constant (codegen/constants.py names it) holding the long-poll parameter's maximum:
+    the row and the constants module hold one object."""
+    marked = [p for p in op.get("parameters", ()) if p.get("x-ardent-long-poll")]
     if not marked:
-        return None
+        return "None"
     if len(marked) > 1 or "maximum" not in marked[0].get("schema", {}):
         raise SystemExit(f"codegen: {where}: one x-ardent-long-poll parameter with a maximum")
-    return float(marked[0]["schema"]["maximum"])
+    return f"constants.{_upper(op['operationId'])}_{_upper(marked[0]['name'])}_MAXIMUM"
 
 
 def _idempotency_header(params: list[dict[str, Any]]) -> str | None:
@@ -172,7 +178,7 @@ def _row(method: str, path: str, op: dict[str, Any]) -> tuple[str, str]:
     statuses = ", ".join(str(s) for s in sorted(replies))
     by_status = ", ".join(f"{s}: {t}" for s, t in sorted(replies.items()))
     header = _idempotency_header(params)
-    long_poll = _long_poll_max(params, where)
+    long_poll = _long_poll_max(op, where)
     max_items = _max_items(op)
     fields = {
         "operation_id": json.dumps(op["operationId"]),
@@ -186,7 +192,7 @@ def _row(method: str, path: str, op: dict[str, Any]) -> tuple[str, str]:
         "success_statuses": f"frozenset({{{statuses}}})",
         "retry_safe": repr(_retry_safe(method, op, where)),
         "idempotency_header": "None" if header is None else json.dumps(header),
-        "long_poll_max": repr(long_poll),
+        "long_poll_max": long_poll,
         "max_items": repr(max_items),
         "resource": json.dumps(op["tags"][0]),
         "summary": json.dumps(op.get("summary", ""), ensure_ascii=False),
@@ -202,27 +208,39 @@ def _names(params: list[dict[str, Any]], where: str) -> str:
     return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
 
 
-def _idempotency_constant(spec: dict[str, Any]) -> str:
-    headers = {
-        h
-        for _, _, op in _operations(spec)
-        if (h := _idempotency_header([*op.get("parameters", ())])) is not None
-    }
-    if len(headers) != 1:
-        raise SystemExit(f"codegen: expected one idempotency header name, found {sorted(headers)}")
+def _idempotency_constants(spec: dict[str, Any]) -> str:
+    """The request header that makes a repeat safe, and the reply header that says a reply is
+    a replay (the one header a success of such an operation documents)."""
+    headers: set[str] = set()
+    replays: set[str] = set()
+    for _, _, op in _operations(spec):
+        header = _idempotency_header([*op.get("parameters", ())])
+        if header is None:
+            continue
+        headers.add(header)
+        for status, response in op["responses"].items():
+            if str(status).startswith("2"):
+                replays.update(response.get("headers", {}))
+    if len(headers) != 1 or len(replays) != 1:
+        raise SystemExit(
+            f"codegen: expected one idempotency header and one replay header, found "
+            f"{sorted(headers)} and {sorted(replays)}"
+        )
     return (
         "\n# The header that makes a repeated create safe (the server replays the first reply).\n"
         f"IDEMPOTENCY_HEADER: Final = {json.dumps(headers.pop())}\n"
+        "# Sent back (``true``) when a reply replays an earlier request with the same key.\n"
+        f"REPLAY_HEADER: Final = {json.dumps(replays.pop())}\n"
     )
 
 
 def generate(spec: dict[str, Any]) -> str:
     """The source of the endpoints module for ``spec`` (deterministic)."""
-    lines = [HEADER, _idempotency_constant(spec)]
+    lines = [HEADER, _idempotency_constants(spec)]
     names: list[str] = []
     for method, path, op in _operations(spec):
         name = _upper(op["operationId"])
-        if name in names or name in ("ENDPOINTS", "IDEMPOTENCY_HEADER"):
+        if name in names or name in ("ENDPOINTS", "IDEMPOTENCY_HEADER", "REPLAY_HEADER"):
             raise SystemExit(f"codegen: operationId {op['operationId']} is used twice")
         names.append(name)
         reply, row = _row(method, path, op)
@@ -233,6 +251,135 @@ def generate(spec: dict[str, Any]) -> str:
         "ENDPOINTS: Final[Mapping[str, Endpoint[Any]]] = MappingProxyType(\n"
         f"    {{\n{entries}    }}\n)\n"
     )
-    exported = [*sorted(["ENDPOINTS", "IDEMPOTENCY_HEADER", *names]), "Endpoint"]
+    exported = [*sorted(["ENDPOINTS", "IDEMPOTENCY_HEADER", "REPLAY_HEADER", *names]), "Endpoint"]
     lines.append("\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n")
     return "".join(lines)
+
+
+CALLS_HEADER = '''\
+"""``client.endpoints``: every operation of ``openapi/ardent.yaml`` as one plain call.
+
+The services (``client.branches``...) add conveniences (waiting, checks, fan-outs); these calls
+send exactly what the spec describes, so an operation added to the spec is callable (and has a
+blocking twin) as soon as codegen runs.
+
+DO NOT EDIT: generated by ``python -m codegen`` (``codegen/endpoints.py`` says how).
+"""
+
+from __future__ import annotations
+
+from typing_extensions import Unpack
+
+from ardent_async._http import Pipeline
+from ardent_async._options import RequestOptions
+from ardent_async._paths import segment
+from ardent_async._spec import endpoints
+from ardent_async.models import _generated as models
+from ardent_async.services._endpoint import decode_by_status, held_timeout, request, send
+
+__all__ = ["EndpointsService"]
+
+
+class EndpointsService:
+    """One method per operation of the API, named by its operationId."""
+
+    def __init__(self, http: Pipeline, legacy_http: Pipeline) -> None:
+        self._http = http
+        self._legacy_http = legacy_http
+'''
+
+# Python types of the query parameters' JSON types.
+QUERY_TYPES = {"string": "str", "boolean": "bool", "number": "float", "integer": "int"}
+RESERVED = frozenset({"self", "body", "idempotency_key", "options", "path", "params", "reply"})
+
+
+def _query_type(schema: dict[str, Any], where: str) -> str:
+    types = schema.get("type", "string")
+    names = [types] if isinstance(types, str) else list(types)
+    python = [QUERY_TYPES[t] for t in names if t in QUERY_TYPES]
+    if len(python) != 1:
+        raise SystemExit(f"codegen: {where}: no Python type for the query schema {schema}")
+    return python[0]
+
+
+def _argument(name: str, where: str) -> str:
+    if not name.isidentifier() or name in RESERVED:
+        raise SystemExit(f"codegen: {where}: parameter {name!r} cannot be a Python argument")
+    return name
+
+
+def _call_parameters(op: dict[str, Any], where: str) -> tuple[list[str], list[str], list[str]]:
+    """(signature parts, path segments, query items) of one operation's method."""
+    params = [*op.get("parameters", ())]
+    signature = ["self"]
+    segments = []
+    for param in params:
+        if param["in"] == "path":
+            name = _argument(param["name"], where)
+            signature.append(f"{name}: str")
+            segments.append(f"{name}=segment({json.dumps(name)}, {name})")
+    signature.append("*")
+    request = _json_schema(op.get("requestBody"))
+    if request is not None:
+        model = _type_expr(request, f"{where} body")
+        required = op["requestBody"].get("required", False)
+        signature.append(f"body: {model}" if required else f"body: {model} | None = None")
+    query = []
+    for param in params:
+        if param["in"] == "query":
+            name = _argument(param["name"], where)
+            python = _query_type(param.get("schema", {}), f"{where} ?{name}")
+            if param.get("required"):
+                signature.append(f"{name}: {python}")
+            else:
+                signature.append(f"{name}: {python} | None = None")
+            query.append(f"{json.dumps(param['name'])}: {name}")
+    if _idempotency_header(params) is not None:
+        signature.append("idempotency_key: str | None = None")
+    if signature[-1] == "*":
+        signature.pop()  # nothing keyword-only before the options
+    signature.append("**options: Unpack[RequestOptions]")
+    return signature, segments, query
+
+
+def _call(method: str, path: str, op: dict[str, Any]) -> str:
+    """The method of ``EndpointsService`` that sends one operation."""
+    where = f"{method} {path}"
+    name = op["operationId"]
+    row = f"endpoints.{_upper(name)}"
+    signature, segments, query = _call_parameters(op, where)
+    replies = _replies(op, where)
+    bodies = sorted({t for t in replies.values() if t != "None"})
+    returns = " | ".join([*bodies, "None"] if "None" in replies.values() else bodies) or "None"
+    http = "self._legacy_http" if op["tags"][0] == "legacy" else "self._http"
+    lines = [
+        f"    async def {name}({', '.join(signature)}) -> {returns}:",
+        f'        """{op.get("summary", name)}.\n\n        ``{method} {path}``\n        """',
+    ]
+    lines.append(f"        path = {row}.path_for({', '.join(segments)})" if segments else "")
+    arguments = [http, row, "path" if segments else "None"]
+    if query:
+        arguments.append(f"params={{{', '.join(query)}}}")
+    if "body: " in "".join(signature):
+        arguments.append("json_body=body")
+    if "idempotency_key: " in "".join(signature):
+        arguments.append("idempotency_key=idempotency_key")
+    held = [p["name"] for p in op.get("parameters", ()) if p.get("x-ardent-long-poll")]
+    if held:
+        # The server holds the request up to the parameter's seconds: the timeout outlasts it.
+        arguments.append(f"timeout=held_timeout({http}, {held[0]})")
+    arguments.append("options=options")
+    if len(set(replies.values())) > 1:
+        # The reply's type depends on the status: decoded by the row's ``replies``.
+        lines.append(f"        response = await request({', '.join(arguments)})")
+        lines.append(f"        decoded: {returns} = decode_by_status({http}, {row}, response)")
+        lines.append("        return decoded")
+    else:
+        lines.append(f"        return await send({', '.join(arguments)})")
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def generate_calls(spec: dict[str, Any]) -> str:
+    """The source of the ``EndpointsService`` module for ``spec`` (ruff formats it)."""
+    methods = [_call(method, path, op) for method, path, op in _operations(spec)]
+    return CALLS_HEADER + "".join(f"\n{method}" for method in methods)

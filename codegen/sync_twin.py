@@ -67,11 +67,12 @@ class Imports:
 class Module:
     """One source module: its text, tree, and where each top-level name comes from."""
 
-    def __init__(self, dotted: str) -> None:
+    def __init__(self, dotted: str, root: Path = ROOT) -> None:
         self.dotted = dotted
-        self.path = ROOT / (dotted.replace(".", "/") + ".py")
+        self.root = root
+        self.path = root / (dotted.replace(".", "/") + ".py")
         if not self.path.exists():
-            self.path = ROOT / dotted.replace(".", "/") / "__init__.py"
+            self.path = root / dotted.replace(".", "/") / "__init__.py"
         self.source = self.path.read_text()
         self.tree = ast.parse(self.source)
         self.origins: dict[str, tuple[str, str] | str] = {}
@@ -268,12 +269,12 @@ def _services(client: Module) -> list[tuple[str, str, str]]:
             continue
         origin = client.origins[func.id]
         assert isinstance(origin, tuple)
-        module = Module(origin[0])
+        module = Module(origin[0], client.root)
         # Follow a re-export (ardent_async.services -> ardent_async.services.branches).
         while func.id not in {n.name for n in module.tree.body if isinstance(n, ast.ClassDef)}:
             again = module.origins[func.id]
             assert isinstance(again, tuple)
-            module = Module(again[0])
+            module = Module(again[0], client.root)
         found.append((target.attr, func.id, module.dotted))
     return sorted(found, key=lambda item: setup_order(setup, item[0]))
 
@@ -300,8 +301,9 @@ def _constructor(client: Module, imports: Imports) -> str:
     )
 
 
-def generate() -> str:
-    client = Module("ardent_async._client")
+def generate(root: Path = ROOT) -> str:
+    """The twin's source for the package under ``root`` (default: this repository)."""
+    client = Module("ardent_async._client", root)
     imports = Imports()
     for name in ("BlockingIterator", "BlockingService", "LoopThread", "call_on", "iterate_on"):
         imports.add(name, "ardent_async._blocking", name)
@@ -310,7 +312,7 @@ def generate() -> str:
     classes = []
     attributes = []
     for attribute, class_name, dotted in _services(client):
-        module = Module(dotted)
+        module = Module(dotted, root)
         imports.add(class_name, dotted, class_name)
         twin = f"Sync{class_name}"
         methods = _methods(module, module.cls(class_name), imports, "self._service")
@@ -346,20 +348,20 @@ def generate() -> str:
         + "\n\n"
         + base
     )
-    return _format(source)
+    return _format(source, root / TARGET.relative_to(ROOT))
 
 
-def _format(source: str) -> str:
+def _format(source: str, target: Path = TARGET) -> str:
     ruff = [sys.executable, "-m", "ruff"]
     fixed = subprocess.run(
-        [*ruff, "check", "--fix", "--quiet", "--exit-zero", "--stdin-filename", str(TARGET), "-"],
+        [*ruff, "check", "--fix", "--quiet", "--exit-zero", "--stdin-filename", str(target), "-"],
         input=source,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     return subprocess.run(
-        [*ruff, "format", "--stdin-filename", str(TARGET), "-"],
+        [*ruff, "format", "--stdin-filename", str(target), "-"],
         input=fixed,
         capture_output=True,
         text=True,
@@ -370,20 +372,25 @@ def _format(source: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen.sync_twin")
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 if stale")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the tree holding ardent_async (default: this one)"
+    )
     options = parser.parse_args(argv)
-    fresh = generate()
+    root = options.root.resolve()
+    target = root / TARGET.relative_to(ROOT)
+    fresh = generate(root)
     if options.check:
-        current = TARGET.read_text() if TARGET.exists() else ""
+        current = target.read_text() if target.exists() else ""
         if current != fresh:
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    current.splitlines(True), fresh.splitlines(True), str(TARGET), "generated"
+                    current.splitlines(True), fresh.splitlines(True), str(target), "generated"
                 )
             )
             print("sync twin is stale: run python -m codegen.sync_twin", file=sys.stderr)
             return 1
         return 0
-    TARGET.write_text(fresh)
+    target.write_text(fresh)
     return 0
 
 

@@ -1,7 +1,8 @@
-"""An emulator serving from its own event loop in a background thread.
+"""An emulator serving from its own event loop in a background thread: the one helper for it.
 
-For tests whose own loop must hold only the client's tasks (cancellation) and for synchronous
-clients (schemathesis, over ``requests``).
+For tests whose own loop must hold only the client's tasks (cancellation), for synchronous
+clients (the blocking client, schemathesis over ``requests``, the CLI) and for code that runs
+its own loop (``asyncio.run`` in the docs' examples). The fixture that holds one is ``served``.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ class EmulatorThread:
         if self.emulator is not None and self.emulator.validator is not None:
             self.emulator.validator.assert_clean()
 
-    def call(self, fn: Callable[[], T]) -> T:
-        """``fn()`` run on the emulator's loop, from a thread that is not running a loop."""
-        return self._submit(fn).result(DEADLINE)
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` run on the emulator's loop (its state is not thread-safe), from a
+        thread that is not running a loop."""
+        return self._submit(lambda: fn(*args)).result(DEADLINE)
 
     async def read(self, fn: Callable[[], T]) -> T:
         """``fn()`` run on the emulator's loop, awaited from another loop."""

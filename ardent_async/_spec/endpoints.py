@@ -12,6 +12,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from ardent_async._spec import constants
 from ardent_async.models import _generated as models
 
 R = TypeVar("R")
@@ -48,14 +49,19 @@ class Endpoint(Generic[R]):
     def path_for(self, **segments: str) -> str:
         """The path with each placeholder replaced by its segment (already checked and quoted
         by ``ardent_async._paths.segment``)."""
-        if segments.keys() != set(self.path_params):
+        try:
+            return self.path.format_map(segments)
+        except KeyError:
             given = sorted(segments)
-            raise TypeError(f"{self.operation_id}: segments {self.path_params}, given {given}")
-        return self.path.format_map(segments)
+            raise TypeError(
+                f"{self.operation_id}: path segments {self.path_params}, given {given}"
+            ) from None
 
 
 # The header that makes a repeated create safe (the server replays the first reply).
 IDEMPOTENCY_HEADER: Final = "X-Idempotency-Key"
+# Sent back (``true``) when a reply replays an earlier request with the same key.
+REPLAY_HEADER: Final = "X-Idempotency-Replay"
 
 # POST /v1/branch/create
 CREATE_BRANCH: Final[Endpoint[models.OperationHandle]] = Endpoint(
@@ -374,7 +380,7 @@ GET_OPERATION: Final[Endpoint[models.AsyncOperationResponse]] = Endpoint(
     success_statuses=frozenset({200}),
     retry_safe=True,
     idempotency_header=None,
-    long_poll_max=10.0,
+    long_poll_max=constants.GET_OPERATION_WAIT_MAXIMUM,
     max_items=None,
     resource="operations",
     summary="Get Operation Endpoint",
@@ -916,6 +922,7 @@ __all__ = [
     "PREFLIGHT_CONNECTOR",
     "RELEASE_CONNECTOR_QUARANTINE",
     "REMOVE_ORG_MEMBER",
+    "REPLAY_HEADER",
     "REVOKE_API_KEY",
     "REVOKE_ORG_INVITE",
     "SET_CONFIG",

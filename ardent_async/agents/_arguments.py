@@ -66,14 +66,7 @@ def check_arguments(
 def _check(
     schema: Mapping[str, Any], value: Any, path: str, *, hide: bool, secret: frozenset[str]
 ) -> None:
-    types = schema.get("type")
-    if types is not None:
-        allowed = [types] if isinstance(types, str) else list(types)
-        if not any(_is_type(value, t) for t in allowed):
-            expected = " or ".join(_JSON_TYPE_NAMES.get(t, t) for t in allowed)
-            raise _refuse(path, expected, value, hide)
-    if "enum" in schema and value not in schema["enum"]:
-        raise _refuse(path, "one of " + ", ".join(map(str, schema["enum"])), value, hide)
+    _check_type_and_enum(schema, value, path, hide)
     if isinstance(value, Mapping):
         _check_object(schema, value, path, hide=hide, secret=secret)
     elif isinstance(value, (list, tuple)) and isinstance(schema.get("items"), Mapping):
@@ -87,12 +80,27 @@ def _check(
             maximum=schema.get("maxLength"),
         )
     elif _is_type(value, "number"):
-        if "minimum" in schema and value < schema["minimum"]:
-            raise _refuse(path, f"a number >= {schema['minimum']:g}", value, hide)
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            raise _refuse(path, f"a number > {schema['exclusiveMinimum']:g}", value, hide)
-        if "maximum" in schema and value > schema["maximum"]:
-            raise _refuse(path, f"a number <= {schema['maximum']:g}", value, hide)
+        _check_bounds(schema, value, path, hide)
+
+
+def _check_type_and_enum(schema: Mapping[str, Any], value: Any, path: str, hide: bool) -> None:
+    types = schema.get("type")
+    if types is not None:
+        allowed = [types] if isinstance(types, str) else list(types)
+        if not any(_is_type(value, t) for t in allowed):
+            expected = " or ".join(_JSON_TYPE_NAMES.get(t, t) for t in allowed)
+            raise _refuse(path, expected, value, hide)
+    if "enum" in schema and value not in schema["enum"]:
+        raise _refuse(path, "one of " + ", ".join(map(str, schema["enum"])), value, hide)
+
+
+def _check_bounds(schema: Mapping[str, Any], value: float, path: str, hide: bool) -> None:
+    if "minimum" in schema and value < schema["minimum"]:
+        raise _refuse(path, f"a number >= {schema['minimum']:g}", value, hide)
+    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+        raise _refuse(path, f"a number > {schema['exclusiveMinimum']:g}", value, hide)
+    if "maximum" in schema and value > schema["maximum"]:
+        raise _refuse(path, f"a number <= {schema['maximum']:g}", value, hide)
 
 
 def _check_object(

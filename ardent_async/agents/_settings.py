@@ -27,9 +27,10 @@ __all__ = [
     "parse_sources",
 ]
 
-#: Seconds create_branch (and the connector stages) wait before handing back the operation:
-#: under every framework's default tool timeout (openai-agents' MCPServerStdio: 5 s).
-DEFAULT_CREATE_WAIT = 4.0
+#: Seconds a tool call waits at most (create_branch, the connector stages, wait_operation)
+#: before handing back the operation: well under every framework's default tool timeout
+#: (openai-agents' MCPServerStdio: 5 s), with room for the requests around the wait.
+DEFAULT_CREATE_WAIT = 3.0
 MAX_CREATE_WAIT = 60.0
 #: Postgres statement_timeout of run_sql and the schema tools, in seconds.
 DEFAULT_SQL_TIMEOUT = 15.0

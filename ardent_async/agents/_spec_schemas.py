@@ -14,14 +14,17 @@ from typing import Any
 import attrs
 
 from ardent_async._spec import load_spec, ref_target
+from ardent_async._spec.endpoints import ENDPOINTS
 
 __all__ = [
     "ANNOTATION_KEYWORDS",
     "VALIDATION_KEYWORDS",
     "Argument",
+    "SpecOperation",
     "operation_arguments",
     "resolve",
     "sensitive_fields",
+    "spec_catalogue",
 ]
 
 # The JSON Schema keywords the argument checker enforces; schemas must use no others that
@@ -87,11 +90,42 @@ def resolve(schema: dict[str, Any], *, _seen: tuple[str, ...] = ()) -> dict[str,
 
 @functools.cache
 def _operation(operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    for path, item in _spec()["paths"].items():
-        for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return method.upper(), path, op
-    raise KeyError(f"the spec has no operation {operation_id!r}")
+    """Method, path and spec entry of an operation (found through the endpoint table)."""
+    endpoint = ENDPOINTS.get(operation_id)
+    if endpoint is None:
+        raise KeyError(f"the spec has no operation {operation_id!r}")
+    op: dict[str, Any] = _spec()["paths"][endpoint.path][endpoint.method.lower()]
+    return endpoint.method, endpoint.path, op
+
+
+@attrs.define(frozen=True)
+class SpecOperation:
+    """An operation of the spec as an agent catalogue sees it: what it does and its arguments."""
+
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    resource: str
+    read_only: bool
+    arguments: tuple[Argument, ...] = attrs.field(repr=False)
+
+
+def spec_catalogue() -> list[SpecOperation]:
+    """Every operation of the endpoint table, in spec order, with its arguments (so an
+    operation added to the spec is here once codegen has run)."""
+    return [
+        SpecOperation(
+            operation_id=endpoint.operation_id,
+            method=endpoint.method,
+            path=endpoint.path,
+            summary=endpoint.summary,
+            resource=endpoint.resource,
+            read_only=endpoint.method in ("GET", "HEAD"),
+            arguments=tuple(operation_arguments(endpoint.operation_id)),
+        )
+        for endpoint in ENDPOINTS.values()
+    ]
 
 
 def operation_arguments(operation_id: str) -> list[Argument]:

@@ -36,21 +36,7 @@ def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _strict(schema: dict[str, Any], *, nullable: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key not in STRICT_KEYWORDS:
-            continue
-        if key == "properties":
-            required = set(schema.get("required", []))
-            out[key] = {
-                name: _strict(prop, nullable=name not in required) for name, prop in value.items()
-            }
-        elif key == "items" and isinstance(value, dict):
-            out[key] = _strict(value, nullable=False)
-        elif key == "additionalProperties" or key == "required":
-            continue
-        else:
-            out[key] = value if not isinstance(value, list) else list(value)
+    out = _kept_keywords(schema)
     limits = [
         f"{word} {schema[key]}"
         for key, word in (("minLength", "at least"), ("maxLength", "at most"))
@@ -65,6 +51,25 @@ def _strict(schema: dict[str, Any], *, nullable: bool) -> dict[str, Any]:
         out["additionalProperties"] = False
     if nullable:
         _make_nullable(out)
+    return out
+
+
+def _kept_keywords(schema: dict[str, Any]) -> dict[str, Any]:
+    """The strict keywords of ``schema``, nested schemas made strict; ``required`` and
+    ``additionalProperties`` are set afresh by the caller."""
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key not in STRICT_KEYWORDS or key in ("required", "additionalProperties"):
+            continue
+        if key == "properties":
+            required = set(schema.get("required", []))
+            out[key] = {
+                name: _strict(prop, nullable=name not in required) for name, prop in value.items()
+            }
+        elif key == "items" and isinstance(value, dict):
+            out[key] = _strict(value, nullable=False)
+        else:
+            out[key] = list(value) if isinstance(value, list) else value
     return out
 
 

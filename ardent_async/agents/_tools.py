@@ -82,7 +82,7 @@ class ArdentTools:
     - ``toolsets`` (projects, connectors, branches, operations, sql) and ``tools`` (names)
       choose among the allowed tools.
     - ``project_id`` / ``connector_id`` pin the scope: other ids are refused.
-    - ``create_wait`` (seconds, default 4): how long create tools wait before handing back the
+    - ``create_wait`` (seconds, default 3): how long create tools wait before handing back the
       operation; ``sql_timeout`` and ``max_rows`` bound ``run_sql``.
     - ``reveal_connection_urls``: return branch URLs with their passwords (default: masked).
     """

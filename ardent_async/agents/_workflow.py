@@ -268,10 +268,11 @@ async def create_branch(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any
     name = args["name"]
     # Derived from connector, service type and name: a retry after a client-side timeout
     # resumes the same create instead of meeting "409 already exists".
+    deadline = _deadline(ctx)  # the whole call, the create request included
     key = derived_idempotency_key(BranchCreateRequest(connector, name, "postgres"))
     handle = await ctx.client.branches.create(connector, name, idempotency_key=key)
     await ctx.progress(0.0, 100.0, f"creating branch {name!r}")
-    done = await follow(ctx, handle.operation_id, ctx.settings.create_wait, "branch create")
+    done = await follow(ctx, handle.operation_id, _remaining(deadline), "branch create")
     if done is None:
         return {
             "branch_id": handle.resource_id,

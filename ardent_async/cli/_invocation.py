@@ -41,7 +41,7 @@ class Invocation:
                 "`ardent-async orgs switch ORG_ID` once",
                 exit_code=EXIT_USAGE,
                 hint="The API has no call that tells a token's org: find it in the Ardent app "
-                "(Settings), or in the emulator's start-up banner (org id: ...).",
+                "(Settings), or in the emulator's first line (ARDENT_ORG_ID=...).",
             )
         return org
 

@@ -472,6 +472,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="wait, then print only the connection URLs (one a line, real passwords)",
     )
     p.add_argument(
+        "--wait-connectable",
+        action="store_true",
+        help="wait until the branch accepts a connection (SELECT 1 ran); one NAME",
+    )
+    p.add_argument(
+        "--github-output",
+        action="store_true",
+        help="GitHub Actions: print ::add-mask:: for the password, then append branch_id,"
+        " branch_url, pooled_branch_url and created (true/false) to $GITHUB_OUTPUT; one NAME,"
+        " reused when it exists, waited for until connectable",
+    )
+    p.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="append DATABASE_URL=<branch URL> to PATH (a dotenv file; created 0600); one NAME,"
+        " reused when it exists, waited for until connectable",
+    )
+    p.add_argument(
         "--concurrency",
         type=_concurrency,
         default=DEFAULT_CONCURRENCY,

@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any
 
-from ardent_async.cli import _context
+from ardent_async.cli import _ci_outputs, _context
 from ardent_async.cli._failure import EXIT_FAILURE, EXIT_USAGE, CliError, Resume, from_sdk
 from ardent_async.cli._invocation import Invocation
 from ardent_async.cli._progress import progress
@@ -22,6 +22,10 @@ from ardent_async.fanout import BranchOutcome, FanOutProgress
 from ardent_async.models import BranchCreateResult, ConnectorRow
 from ardent_async.preflight import NOT_CHECKED, WARN, CheckResult, check_results
 from ardent_async.services.branches import branch_result
+
+#: The preflight check that fails only because this org already connected the source.
+ALREADY_CONNECTED = "already_connected"
+
 
 # -- context and orgs ----------------------------------------------------------------------
 
@@ -94,7 +98,14 @@ async def projects_list(inv: Invocation) -> None:
 
 
 async def projects_create(inv: Invocation) -> None:
-    row = await inv.client.projects.create(inv.args.name, org_id=inv.org_id(required=False))
+    name, org = inv.args.name, inv.org_id(required=False)
+    # Safe to repeat, like every create: the org's project of that name is the one asked for.
+    known = await inv.client.projects.list(org) if org is not None else []
+    row = next((project for project in known if project.name == name), None)
+    if row is None:
+        row = await inv.client.projects.create(name, org_id=org)
+    else:
+        inv.out.note(f"project {name!r} already exists: {row.id} (reused)")
     if not inv.args.no_switch:
         inv.remember(org_id=row.org_id, project_id=row.id)
     inv.out.record(row)
@@ -156,7 +167,10 @@ async def connectors_preflight(inv: Invocation) -> None:
     checks = check_results(report)
     failing = [c.name for c in checks if c.failed]
     warning = [c.name for c in checks if c.status == WARN]
-    passed = bool(report.preflight_pass)
+    # Connected already (by an earlier run of the same steps): nothing to fix on the source, and
+    # `connectors create` with the connector's name resumes it.
+    connected = failing == [ALREADY_CONNECTED]
+    passed = bool(report.preflight_pass) or connected
     problem: CliError | None = None
     if not passed:
         fix = "Fix the source (the grant script below)" if report.grant_script else "Fix the source"
@@ -183,6 +197,11 @@ async def connectors_preflight(inv: Invocation) -> None:
     )
     if not passed and report.grant_script:
         inv.out.line("\nTo fix, run on the source:\n" + report.grant_script)
+    if connected:
+        inv.out.note(
+            "the source is already connected in this org: nothing to fix "
+            "(`ardent-async connectors list` shows its connector)"
+        )
     if problem is not None:
         raise problem
 
@@ -267,6 +286,12 @@ async def connectors_delete(inv: Invocation) -> None:
 async def branches_create(inv: Invocation) -> None:
     args = inv.args
     _refuse_repeated_names(args.names)  # before any output or request
+    if _ci_outputs.wanted(args):
+        _ci_outputs.check(args)
+        connector = await inv.connector_id(args.connector_id)
+        ready = await _ci_outputs.create(inv, connector, inv.wait_timeout(branch_create=True))
+        _show_branch(inv, ready.branch)
+        return
     connector = await inv.connector_id(args.connector_id)
     waiting = args.wait or args.print_url
     timeout = inv.wait_timeout(branch_create=True)

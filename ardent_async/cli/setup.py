@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from ardent_async.cli._failure import EXIT_USAGE, CliError, Resume
 from ardent_async.cli._invocation import Invocation
-from ardent_async.cli.commands import connector_summary, source_of
-from ardent_async.models import AsyncOperationResponse, ConnectorRow
+from ardent_async.cli.commands import ALREADY_CONNECTED, connector_summary, source_of
+from ardent_async.models import AsyncOperationResponse, ConnectorRow, PreflightReport
 from ardent_async.preflight import check_results
 from ardent_async.services.connectors import REPLICA_IDENTITY_DECISIONS
 
@@ -27,32 +27,19 @@ async def connectors_create(inv: Invocation) -> None:
     org = inv.org_id(required=False)
     project = inv.project_id(args.project_id)
     name = args.name or _default_name(details)
+    row = None
     if args.skip_preflight:
         inv.out.note(f"[1/{STAGES}] preflight: skipped (--skip-preflight)")
     else:
         inv.out.note(f"[1/{STAGES}] preflight of the source")
         report = await inv.client.connectors.preflight(details, service_name=service, org_id=org)
-        checks = check_results(report)
-        if not report.preflight_pass:
-            failing = [c for c in checks if c.failed]
-            for check in failing:
-                inv.out.note(f"  FAIL {check.name}: {check.hint or check.message or ''}")
-            hint = "Fix the source, then run this command again."
-            if report.grant_script:
-                hint = f"Run on the source, then this command again:\n{report.grant_script}"
-            raise CliError(
-                "preflight_failed",
-                "the source is not ready: failing checks: "
-                + (", ".join(c.name for c in failing) or "see `ardent-async connectors preflight`"),
-                hint=hint,
-                data=report,
-            )
-        inv.out.note(f"  PASS ({len(checks)} checks)")
-    inv.out.note(f"[2/{STAGES}] creating connector {name!r} in project {project}")
-    row = await inv.client.connectors.create(
-        project, name, details, service_name=service, org_id=org
-    )
-    inv.out.note(f"  created {row.id}")
+        row = await _preflight_verdict(inv, report, org, project, name)
+    if row is None:
+        inv.out.note(f"[2/{STAGES}] creating connector {name!r} in project {project}")
+        row = await inv.client.connectors.create(
+            project, name, details, service_name=service, org_id=org
+        )
+        inv.out.note(f"  created {row.id}")
     if not args.no_switch:
         inv.remember(org_id=row.org_id, project_id=row.project_id, connector_id=row.id)
     if args.no_setup:
@@ -61,6 +48,47 @@ async def connectors_create(inv: Invocation) -> None:
         return
     row = await run_setup(inv, row.id, first_stage=3)
     inv.out.record(row, fields=connector_summary(row))
+
+
+async def _preflight_verdict(
+    inv: Invocation, report: PreflightReport, org: str | None, project: str, name: str
+) -> ConnectorRow | None:
+    """None when the preflight passed; the connector an earlier run made when the source is
+    only "already connected" to this project under this name (the command is re-run: its
+    setup resumes); else a CliError saying what to fix."""
+    checks = check_results(report)
+    if report.preflight_pass:
+        inv.out.note(f"  PASS ({len(checks)} checks)")
+        return None
+    failing = [c for c in checks if c.failed]
+    if [c.name for c in failing] == [ALREADY_CONNECTED]:
+        earlier = await _connector_named(inv, org, project, name)
+        if earlier is not None:
+            inv.out.note(f"[2/{STAGES}] connector {name!r} already exists: {earlier.id} (reused)")
+            return earlier
+    for check in failing:
+        inv.out.note(f"  FAIL {check.name}: {check.hint or check.message or ''}")
+    hint = "Fix the source, then run this command again."
+    if report.grant_script:
+        hint = f"Run on the source, then this command again:\n{report.grant_script}"
+    elif [c.name for c in failing] == [ALREADY_CONNECTED]:
+        hint = "Another connector has this source: `ardent-async connectors list` shows it."
+    raise CliError(
+        "preflight_failed",
+        "the source is not ready: failing checks: "
+        + (", ".join(c.name for c in failing) or "see `ardent-async connectors preflight`"),
+        hint=hint,
+        data=report,
+    )
+
+
+async def _connector_named(
+    inv: Invocation, org: str | None, project: str, name: str
+) -> ConnectorRow | None:
+    if org is None:
+        org = (await inv.client.projects.get(project)).org_id
+    rows = await inv.client.connectors.list(org)
+    return next((r for r in rows if r.project_id == project and r.name == name), None)
 
 
 async def connectors_setup(inv: Invocation) -> None:

@@ -22,9 +22,10 @@ BUILD_TIMEOUT = 600.0
 class Builder:
     """Starts branch builds and hands out their results; records each for the manifest."""
 
-    def __init__(self, info: RunInfo, worker: str) -> None:
+    def __init__(self, info: RunInfo, worker: str, session_started_at: float) -> None:
         self.info = info
         self.worker = worker
+        self.session_started_at = session_started_at
         self.records: list[dict[str, Any]] = []
         self._pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="ardent-branch")
         self._builds: dict[str, concurrent.futures.Future[CIBranch]] = {}
@@ -54,6 +55,7 @@ class Builder:
             "kind": kind,
             "test": test,
             "created": branch.created,
+            "session_started_at": self.session_started_at,
             "build_started_at": started,
             "connectable_at": ready,
         }

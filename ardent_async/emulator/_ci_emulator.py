@@ -22,8 +22,11 @@ STOP_TIMEOUT = 60.0
 class SharedEmulator:
     """``start()`` (blocking: emulator, source, a connector set up) and ``stop()``."""
 
-    def __init__(self, *, seed: Path | None, connector_name: str) -> None:
+    def __init__(
+        self, *, seed: Path | None, connector_name: str, op_duration: float | None = None
+    ) -> None:
         self._seed = seed
+        self._op_duration = op_duration
         self._connector_name = connector_name
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, name="ardent-emulator", daemon=True)
@@ -42,7 +45,9 @@ class SharedEmulator:
         return self
 
     async def _start(self, sql: str | None) -> None:
-        emulator = Emulator(postgres="embedded", sample_source=sql is None)
+        emulator = Emulator(
+            postgres="embedded", sample_source=sql is None, op_duration=self._op_duration
+        )
         self.emulator = await emulator.start()
         if sql is None:
             assert emulator.sample_source_url is not None

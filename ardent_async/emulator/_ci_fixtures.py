@@ -51,6 +51,7 @@ class RunState:
     emulator: SharedEmulator | None = None
     builder: Builder | None = None
     worker_records: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    session_started_at: float = 0.0
 
 
 RUN_STATE = pytest.StashKey[RunState]()
@@ -75,11 +76,17 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     state = session.config.stash.get(RUN_STATE, None)
-    if state is None or state.settings is None:
+    if state is None:
+        return
+    state.session_started_at = time.time()
+    if state.settings is None:
         return
     settings = state.settings
     info = RunInfo(
-        settings.connector, settings.prefix, settings.run_id, session_started_at=time.time()
+        settings.connector,
+        settings.prefix,
+        settings.run_id,
+        session_started_at=state.session_started_at,
     )
     if settings.emulator:
         state.emulator = _start_emulator(settings)
@@ -251,7 +258,7 @@ def _builder(state: RunState, fixture: str) -> Builder:
     if state.builder is None:
         from ._ci_branches import Builder
 
-        state.builder = Builder(state.info, state.worker)
+        state.builder = Builder(state.info, state.worker, state.session_started_at)
     return state.builder
 
 

@@ -40,7 +40,9 @@ def start(serve_argv: Sequence[str], pid_file: Path) -> int:
         print(_banner_of(log) + _footer(running, log, pid_file, again=True), flush=True)
         return 0
     pid_file.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w", encoding="utf-8") as out:
+    log.unlink(missing_ok=True)
+    # The banner holds the emulator's tokens: readable by this user only.
+    with open(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
         child = subprocess.Popen(
             [sys.executable, "-m", "ardent_async.emulator", *serve_argv],
             stdin=subprocess.DEVNULL,

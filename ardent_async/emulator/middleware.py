@@ -23,7 +23,7 @@ import time
 
 from aiohttp import web
 
-from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
+from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER, REPLAY_HEADER
 
 from . import context
 from .chaos import FAULT_429, FAULT_503, FAULT_DROP, FAULT_DROP_AFTER
@@ -40,7 +40,6 @@ from .state import IdempotencyRecord, Store, utcnow
 logger = logging.getLogger("ardent_async.emulator")
 
 ROUTE_TABLE: web.AppKey[dict[Handler, Route]] = web.AppKey("ardent_emulator_routes", dict)
-REPLAY_HEADER = "X-Idempotency-Replay"
 MAX_CLOCK_SKEW = 300
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from ardent_async._spec.constants import UPDATE_MEMBER_ROLE_REQUEST_ROLE_KEY_VALUES
+
 ORG_READ = "org.read"
 ORG_UPDATE = "org.update"
 ORG_DELETE = "org.delete"
@@ -79,7 +81,7 @@ ROLES: dict[str, Role] = {
     )
 }
 ROLES_BY_ID: dict[str, Role] = {role.id: role for role in ROLES.values()}
-ROLE_KEYS = tuple(ROLES)
+ROLE_KEYS = UPDATE_MEMBER_ROLE_REQUEST_ROLE_KEY_VALUES  # the spec's; ROLES defines each of them
 
 
 def role(key: str) -> Role:

@@ -7,28 +7,31 @@ from typing import Any
 
 from ardent_async._http import Pipeline, parse_json
 from ardent_async._options import RequestOptions
+from ardent_async._spec.endpoints import Endpoint
 from ardent_async.errors import ArdentAPIError, ArdentResponseError
 
 
 async def send(
     http: Pipeline,
-    method: str,
-    path: str,
+    endpoint: Endpoint[Any],
     body: Any,
     *,
-    retry_safe: bool | None = None,
+    path: str | None = None,
     options: RequestOptions | None = None,
     no_content: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Send ``body`` (None: no body) and return the reply object.
+    """Send ``body`` (None: no body) to ``endpoint`` (at ``path``: default, its template) and
+    return the reply object. The method and retry safety are the row's.
 
     ``no_content``: what a 204 (or an empty 2xx body) stands for, as the published client
     answers it (a delete's ``{"status": "success", ...}``); without it an empty reply is an
     error. The legacy contract (kept from the seed SDK) makes a reply that is not a JSON object
     an :class:`~ardent_async.errors.ArdentAPIError`, so callers catch one error class for it.
     """
+    method = endpoint.method
+    path = endpoint.path if path is None else path
     response = await http.request(
-        method, path, json_body=body, retry_safe=retry_safe, options=options
+        method, path, json_body=body, retry_safe=endpoint.retry_safe, options=options
     )
     if no_content is not None and (response.status_code == 204 or not response.content.strip()):
         return dict(no_content)

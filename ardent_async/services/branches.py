@@ -19,11 +19,18 @@ from ardent_async._bounded import run_bounded
 from ardent_async._clock import Clock
 from ardent_async._connectable import check_until, wait_connectable
 from ardent_async._converter import converter
-from ardent_async._http import REPLAY_HEADER, Pipeline
+from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
 from ardent_async._poller import OperationPoller, completed
-from ardent_async._spec.constants import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, MAX_CONCURRENCY
+from ardent_async._spec import endpoints
+from ardent_async._spec.constants import (
+    BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_WAIT_TIMEOUT,
+    MAX_CONCURRENCY,
+)
+from ardent_async._spec.endpoints import REPLAY_HEADER
 from ardent_async._telemetry import CallScope, current_call
 from ardent_async._waiter import Subscription
 from ardent_async.errors import (
@@ -42,6 +49,7 @@ from ardent_async.models import (
     BranchRow,
     OperationHandle,
 )
+from ardent_async.services._endpoint import request, send
 
 __all__ = [
     "BranchStream",
@@ -51,6 +59,10 @@ __all__ = [
     "derived_idempotency_key",
     "row_result",
 ]
+
+SERVICE_TYPE = BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT
+# The most rows the branch list carries (the API has no paging).
+MAX_LISTED = endpoints.LIST_BRANCHES.max_items
 
 # Pauses before retrying a derived-key create answered 409 (a race with the same key).
 _CONFLICT_PAUSES = (0.2, 0.5, 1.0, 2.0)
@@ -84,7 +96,7 @@ class BranchesService:
         connector_id: str,
         name: str,
         *,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         **options: Unpack[RequestOptions],
@@ -110,7 +122,7 @@ class BranchesService:
         name: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_key: str | None = None,
         idempotency_scope: str | None = None,
         if_exists: IfExists = "reuse",
@@ -191,14 +203,14 @@ class BranchesService:
     async def list(
         self, connector_id: str, *, tag: str | None = None, **options: Unpack[RequestOptions]
     ) -> builtins.list[BranchRow]:
-        """The connector's branches (the API returns at most 100).
+        """The connector's branches (the API returns at most 100: ``MAX_LISTED``).
 
         ``tag`` keeps rows whose ``tags`` column (an undocumented extra column, found in
         ``row.extra["tags"]``) contains it; the API has no tag filter, so this is done here.
         """
-        path = f"/v1/branches/{segment('connector_id', connector_id)}"
+        path = endpoints.LIST_BRANCHES.path_for(connector_id=segment("connector_id", connector_id))
         wanted = _validate.optional_text("tag", tag)
-        rows = await self._http.send("GET", path, builtins.list[BranchRow], options=options)
+        rows = await send(self._http, endpoints.LIST_BRANCHES, path, options=options)
         if wanted is None:
             return rows
         return [row for row in rows if _has_tag(row, wanted)]
@@ -215,11 +227,14 @@ class BranchesService:
         for row in rows:
             if row.name == wanted:
                 return row
-        capped = " (the list shows at most 100 branches)" if len(rows) >= 100 else ""
+        capped = ""
+        if MAX_LISTED is not None and len(rows) >= MAX_LISTED:
+            capped = f" (the list shows at most {MAX_LISTED} branches)"
+        listing = endpoints.LIST_BRANCHES
         raise NotFoundError(
             f"no branch with id or name {wanted!r} on connector {connector_id}{capped}",
-            method="GET",
-            path=f"/v1/branches/{segment('connector_id', connector_id)}",
+            method=listing.method,
+            path=listing.path_for(connector_id=segment("connector_id", connector_id)),
         )
 
     async def create_many(
@@ -231,7 +246,7 @@ class BranchesService:
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> builtins.list[BranchOutcome]:
@@ -295,7 +310,7 @@ class BranchesService:
         max_building: int | None = None,
         wait: bool = True,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        service_type: str = "postgres",
+        service_type: str = SERVICE_TYPE,
         idempotency_scope: str | None = None,
     ) -> BranchStream:
         """``create_many``, with each outcome yielded as soon as it is known::
@@ -384,8 +399,12 @@ class BranchesService:
         self, body: BranchCreateRequest, key: str, options: RequestOptions | None = None
     ) -> _Accepted:
         # POST is retried by the pipeline only because the key makes the retry a replay.
-        response = await self._http.request(
-            "POST", "/v1/branch/create", json_body=body, idempotency_key=key, options=options
+        response = await request(
+            self._http,
+            endpoints.CREATE_BRANCH,
+            json_body=body,
+            idempotency_key=key,
+            options=options,
         )
         replayed = response.headers.get(REPLAY_HEADER, "").strip().lower() == "true"
         return _Accepted(self._http.decode(response, OperationHandle), replayed)

@@ -11,6 +11,7 @@ from ardent_async._auth import LegacyAuth
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id
+from ardent_async._spec import endpoints
 from ardent_async.configs import BaseConfig, build_config
 from ardent_async.errors import ArdentAuthError, ArdentValidationError
 from ardent_async.models import LegacyIdRequest
@@ -48,9 +49,7 @@ class ConfigsService:
         self._require_key_pair()
         body = {"Config": {"type": config.config_type, "id": config_id, **config.params()}}
         # A set with a fixed id replaces the same configuration: safe to repeat.
-        reply = await _legacy.send(
-            self._http, "POST", "/v1/configs/setConfig", body, retry_safe=True
-        )
+        reply = await _legacy.send(self._http, endpoints.SET_CONFIG, body)
         reply.setdefault("id", config_id)
         return reply
 
@@ -58,9 +57,7 @@ class ConfigsService:
         """Delete the configuration ``config_id`` (as returned by :meth:`set`)."""
         body = LegacyIdRequest(id=check_id("config_id", config_id))
         self._require_key_pair()
-        return await _legacy.send(
-            self._http, "DELETE", "/v1/configs/deleteConfig", body, options=options
-        )
+        return await _legacy.send(self._http, endpoints.DELETE_CONFIG, body, options=options)
 
     def _require_key_pair(self) -> None:
         # The configs endpoints predate bearer keys (ardent-sdk 0.8 has no configs): a token

@@ -14,7 +14,13 @@ from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
-from ardent_async._spec import constants
+from ardent_async._spec import constants, endpoints
+from ardent_async._spec.constants import (
+    CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
+)
+from ardent_async._spec.constants import (
+    PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
+)
 from ardent_async.errors import (
     ArdentResponseError,
     ArdentValidationError,
@@ -23,21 +29,19 @@ from ardent_async.errors import (
 )
 from ardent_async.models import (
     ConnectorDeletionLockRequest,
-    ConnectorEnvelope,
-    ConnectorListResponse,
     ConnectorRow,
     CreateConnectorRequest,
     DiscoverAccepted,
     OperationHandle,
     PreflightConnectorRequest,
     PreflightReport,
-    QuarantineListResponse,
     QuarantineRow,
     ReplicaIdentityDecisionsRequest,
     SelectionRequest,
     UpdateConnectorRequest,
 )
 from ardent_async.preflight import failing_checks
+from ardent_async.services._endpoint import request, send
 
 __all__ = ["REPLICA_IDENTITY_DECISIONS", "ConnectorsService", "EngineSetupResult"]
 
@@ -72,14 +76,14 @@ class ConnectorsService:
         self,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.PREFLIGHT_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         selected_schemas: Sequence[str] | None = None,
         database: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.PREFLIGHT_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = PREFLIGHT_HIGH_RTT_DEFAULT,
         **options: Unpack[RequestOptions],
     ) -> PreflightReport:
         """Check a source before creating a connector; nothing is stored.
@@ -104,14 +108,8 @@ class ConnectorsService:
                 "allow_high_rtt_placement", allow_high_rtt_placement
             ),
         )
-        # Preflight only reads the source, so repeating it is harmless.
-        return await self._http.send(
-            "POST",
-            "/v1/connectors/preflight",
-            PreflightReport,
-            json_body=body,
-            retry_safe=True,
-            options=options,
+        return await send(
+            self._http, endpoints.PREFLIGHT_CONNECTOR, json_body=body, options=options
         )
 
     async def create(
@@ -120,12 +118,12 @@ class ConnectorsService:
         name: str,
         connection_details: Mapping[str, Any],
         *,
-        service_name: str = "postgresql",
+        service_name: str = constants.CREATE_CONNECTOR_REQUEST_SERVICE_NAME_DEFAULT,
         org_id: str | None = None,
         environment_id: str | None = None,
         private_link_id: str | None = None,
-        use_environment: bool = False,
-        allow_high_rtt_placement: bool = False,
+        use_environment: bool = constants.CREATE_CONNECTOR_REQUEST_USE_ENVIRONMENT_DEFAULT,
+        allow_high_rtt_placement: bool = CREATE_HIGH_RTT_DEFAULT,
         drop_extensions: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
@@ -153,8 +151,8 @@ class ConnectorsService:
             ),
         )
         try:
-            return await self._http.send(
-                "POST", "/v1/connectors", ConnectorRow, json_body=body, options=options
+            return await send(
+                self._http, endpoints.CREATE_CONNECTOR, json_body=body, options=options
             )
         except UnprocessableEntityError as exc:
             failure = _as_preflight_failure(exc)
@@ -176,15 +174,13 @@ class ConnectorsService:
             "connector_category": _validate.optional_text("connector_category", connector_category),
             "service_name": _validate.optional_text("service_name", service_name),
         }
-        reply = await self._http.send(
-            "GET", "/v1/connectors", ConnectorListResponse, params=params, options=options
-        )
+        reply = await send(self._http, endpoints.LIST_CONNECTORS, params=params, options=options)
         return reply.connectors
 
     async def get(self, connector_id: str, **options: Unpack[RequestOptions]) -> ConnectorRow:
         """The connector's row. NotFoundError if there is none."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}"
-        return await self._http.send("GET", path, ConnectorRow, options=options)
+        path = endpoints.GET_CONNECTOR.path_for(connector_id=segment("connector_id", connector_id))
+        return await send(self._http, endpoints.GET_CONNECTOR, path, options=options)
 
     async def update(
         self,
@@ -197,7 +193,9 @@ class ConnectorsService:
         **options: Unpack[RequestOptions],
     ) -> ConnectorRow:
         """Change the given fields; the others stay as they are. ``drop_extensions=[]`` clears."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}"
+        path = endpoints.UPDATE_CONNECTOR.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
         if all(v is None for v in (name, project_id, connection_details, drop_extensions)):
             raise ArdentValidationError(
                 "update: pass at least one of name, project_id, connection_details, "
@@ -218,33 +216,44 @@ class ConnectorsService:
                 else _validate.string_list("drop_extensions", drop_extensions)
             ),
         )
-        return await self._http.send("PUT", path, ConnectorRow, json_body=body, options=options)
+        return await send(
+            self._http, endpoints.UPDATE_CONNECTOR, path, json_body=body, options=options
+        )
 
     async def delete(
-        self, connector_id: str, *, force: bool = False, **options: Unpack[RequestOptions]
+        self,
+        connector_id: str,
+        *,
+        force: bool = constants.DELETE_CONNECTOR_FORCE_DEFAULT,
+        **options: Unpack[RequestOptions],
     ) -> OperationHandle:
         """Start deleting the connector; poll the returned operation."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}"
-        params = {"force": True} if _validate.flag("force", force) else None
-        return await self._http.send(
-            "DELETE", path, OperationHandle, params=params, options=options
+        path = endpoints.DELETE_CONNECTOR.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
+        # The server's default needs no parameter.
+        forced = _validate.flag("force", force) != constants.DELETE_CONNECTOR_FORCE_DEFAULT
+        params = {"force": force} if forced else None
+        return await send(
+            self._http, endpoints.DELETE_CONNECTOR, path, params=params, options=options
         )
 
     async def discover(
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> DiscoverAccepted:
         """Start (or join) discovery of the source's schemas; poll the returned operation."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/discover"
-        # The server joins a discovery already running, so a repeat cannot start a second one.
-        return await self._http.send(
-            "POST", path, DiscoverAccepted, retry_safe=True, options=options
+        path = endpoints.DISCOVER_CONNECTOR.path_for(
+            connector_id=segment("connector_id", connector_id)
         )
+        return await send(self._http, endpoints.DISCOVER_CONNECTOR, path, options=options)
 
     async def set_selection(
         self, connector_id: str, selected_paths: Sequence[str], **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Choose the discovered paths to replicate (``["*"]``: everything)."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/selection"
+        path = endpoints.SET_CONNECTOR_SELECTION.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
         paths = _validate.string_list("selected_paths", selected_paths)
         if not paths:
             raise ArdentValidationError(
@@ -252,9 +261,8 @@ class ConnectorsService:
                 field="selected_paths",
             )
         body = SelectionRequest(selected_paths=paths)
-        # Setting a selection is a replace: repeating it is harmless.
-        return await self._http.send(
-            "POST", path, ConnectorRow, json_body=body, retry_safe=True, options=options
+        return await send(
+            self._http, endpoints.SET_CONNECTOR_SELECTION, path, json_body=body, options=options
         )
 
     async def set_replica_identity_decisions(
@@ -264,26 +272,36 @@ class ConnectorsService:
 
         Values: ``exclude``, ``add_pk`` or ``replica_identity_full``.
         """
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/replica-identity-decisions"
+        path = endpoints.SET_REPLICA_IDENTITY_DECISIONS.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
         checked = _validate.mapping("decisions", decisions)
         for table, decision in checked.items():
             _validate.choice(f"decisions[{table!r}]", decision, REPLICA_IDENTITY_DECISIONS)
         body = ReplicaIdentityDecisionsRequest(decisions=checked)
-        return await self._http.send("PUT", path, ConnectorRow, json_body=body, options=options)
+        return await send(
+            self._http,
+            endpoints.SET_REPLICA_IDENTITY_DECISIONS,
+            path,
+            json_body=body,
+            options=options,
+        )
 
     async def engine_setup(
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> EngineSetupResult:
         """Start (or join) the engine setup; or learn that it is already done."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/engine-setup"
-        # Setup is started or joined, never duplicated: safe to retry.
-        response = await self._http.request("POST", path, retry_safe=True, options=options)
-        if response.status_code == 202:
+        setup = endpoints.START_ENGINE_SETUP
+        path = setup.path_for(connector_id=segment("connector_id", connector_id))
+        response = await request(self._http, setup, path, options=options)
+        reply = setup.replies.get(response.status_code)
+        if reply is OperationHandle:
             return EngineSetupResult(operation=self._http.decode(response, OperationHandle))
-        if response.status_code == 200:
+        if reply is ConnectorRow:
             return EngineSetupResult(connector=self._http.decode(response, ConnectorRow))
+        expected = " or ".join(str(status) for status in sorted(setup.success_statuses))
         raise ArdentResponseError(
-            f"unexpected status {response.status_code} from POST {path} (expected 200 or 202)",
+            f"unexpected status {response.status_code} from POST {path} (expected {expected})",
             status_code=response.status_code,
         )
 
@@ -291,12 +309,14 @@ class ConnectorsService:
         self, connector_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Refuse deletes of this connector until unlocked."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/deletion-lock"
+        path = endpoints.LOCK_CONNECTOR_DELETION.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
         body = ConnectorDeletionLockRequest(
             reason=_validate.optional_text("reason", reason, max_length=MAX_LOCK_REASON)
         )
-        reply = await self._http.send(
-            "POST", path, ConnectorEnvelope, json_body=body, retry_safe=True, options=options
+        reply = await send(
+            self._http, endpoints.LOCK_CONNECTOR_DELETION, path, json_body=body, options=options
         )
         return reply.connector
 
@@ -304,8 +324,10 @@ class ConnectorsService:
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> ConnectorRow:
         """Allow the connector to be deleted again (see :meth:`lock_deletion`)."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/deletion-lock"
-        reply = await self._http.send("DELETE", path, ConnectorEnvelope, options=options)
+        path = endpoints.UNLOCK_CONNECTOR_DELETION.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
+        reply = await send(self._http, endpoints.UNLOCK_CONNECTOR_DELETION, path, options=options)
         return reply.connector
 
     # `builtins.list`: inside this class body, `list` names the method above.
@@ -313,18 +335,22 @@ class ConnectorsService:
         self, connector_id: str, **options: Unpack[RequestOptions]
     ) -> builtins.list[QuarantineRow]:
         """The connector's paused (quarantined) replication deployments."""
-        path = f"/v1/connectors/{segment('connector_id', connector_id)}/quarantine"
-        reply = await self._http.send("GET", path, QuarantineListResponse, options=options)
+        path = endpoints.LIST_CONNECTOR_QUARANTINES.path_for(
+            connector_id=segment("connector_id", connector_id)
+        )
+        reply = await send(self._http, endpoints.LIST_CONNECTOR_QUARANTINES, path, options=options)
         return reply.quarantines
 
     async def release_quarantine(
         self, connector_id: str, quarantine_id: str, **options: Unpack[RequestOptions]
     ) -> QuarantineRow:
         """Resume a paused replication deployment."""
-        connector = segment("connector_id", connector_id)
-        quarantine = segment("quarantine_id", quarantine_id)
-        path = f"/v1/connectors/{connector}/quarantine/{quarantine}/release"
-        return await self._http.send("POST", path, QuarantineRow, options=options)
+        release = endpoints.RELEASE_CONNECTOR_QUARANTINE
+        path = release.path_for(
+            connector_id=segment("connector_id", connector_id),
+            quarantine_id=segment("quarantine_id", quarantine_id),
+        )
+        return await send(self._http, release, path, options=options)
 
 
 def _optional_id(name: str, value: object) -> str | None:

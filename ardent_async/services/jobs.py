@@ -12,6 +12,7 @@ from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
+from ardent_async._spec import endpoints
 from ardent_async.errors import validation_error
 from ardent_async.models import LegacyCreateJobRequest, LegacyDeleteJobRequest, LegacyJob
 from ardent_async.services import _legacy
@@ -29,7 +30,7 @@ class JobsService:
     async def create(self, message: str, **options: Unpack[RequestOptions]) -> LegacyJob:
         """Create a job that will do what ``message`` asks (run it with :meth:`execute`)."""
         body = LegacyCreateJobRequest(userMessage=_validate.text("message", message))
-        reply = await _legacy.send(self._http, "POST", "/v1/jobs/createJob", body, options=options)
+        reply = await _legacy.send(self._http, endpoints.CREATE_JOB, body, options=options)
         job: LegacyJob = converter.structure(reply, LegacyJob)
         return job
 
@@ -53,7 +54,7 @@ class JobsService:
             "userID": _optional_str("job.userID", fields.get("userID")),
             "safeMode": _validate.flag("safe_mode", safe_mode),
         }
-        return await _legacy.send(self._http, "POST", "/v1/jobs/APIChat", body, options=options)
+        return await _legacy.send(self._http, endpoints.EXECUTE_JOB, body, options=options)
 
     async def create_and_execute(
         self, message: str, *, safe_mode: bool = False, **options: Unpack[RequestOptions]
@@ -70,25 +71,22 @@ class JobsService:
             "files_share_name": job.files_share_name,
             "safeMode": safe_mode,
         }
-        result = await _legacy.send(self._http, "POST", "/v1/jobs/APIChat", body, options=options)
+        result = await _legacy.send(self._http, endpoints.EXECUTE_JOB, body, options=options)
         return {**result, **converter.body(job)}
 
     async def delete(self, job_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
         """Delete a job: the server's reply, or ``JOB_DELETED`` for a 204 without a body."""
         body = LegacyDeleteJobRequest(jobID=check_id("job_id", job_id))
         return await _legacy.send(
-            self._http,
-            "DELETE",
-            "/v1/jobs/deleteJob",
-            body,
-            no_content=JOB_DELETED,
-            options=options,
+            self._http, endpoints.DELETE_JOB, body, no_content=JOB_DELETED, options=options
         )
 
     async def files(self, job_id: str, **options: Unpack[RequestOptions]) -> dict[str, Any]:
         """The job's file system, as the server describes it."""
-        path = f"/v1/jobs/{segment('job_id', job_id)}/files"
-        return await _legacy.send(self._http, "GET", path, None, options=options)
+        path = endpoints.GET_JOB_FILES.path_for(jobID=segment("job_id", job_id))
+        return await _legacy.send(
+            self._http, endpoints.GET_JOB_FILES, None, path=path, options=options
+        )
 
 
 def _job_fields(job: object) -> Mapping[str, Any]:

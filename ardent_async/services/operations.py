@@ -11,9 +11,11 @@ from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import segment
 from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
+from ardent_async._spec import constants, endpoints
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
 from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse
+from ardent_async.services._endpoint import held_timeout, send
 
 __all__ = ["MAX_SERVER_WAIT", "OperationsService"]
 
@@ -30,17 +32,22 @@ class OperationsService:
     ) -> AsyncOperationResponse:
         """The operation's state. ``wait`` (0-10 s) asks the server to hold the request until
         the operation is terminal or the time passes."""
-        path = f"/v1/operations/{segment('operation_id', operation_id)}"
+        endpoint = endpoints.GET_OPERATION
+        path = endpoint.path_for(operation_id=segment("operation_id", operation_id))
         params = None
         timeout = None
         if wait is not None:
-            seconds = _validate.number("wait", wait, minimum=0, maximum=MAX_SERVER_WAIT)
+            seconds = _validate.number(
+                "wait",
+                wait,
+                minimum=constants.GET_OPERATION_WAIT_MINIMUM,
+                maximum=endpoint.long_poll_max,
+            )
             params = {"wait": f"{seconds:g}"}
-            if self._http.timeout is not None:
-                # The server holds the request for up to `wait`: the timeout must outlast it.
-                timeout = self._http.timeout + seconds
-        return await self._http.send(
-            "GET", path, AsyncOperationResponse, params=params, timeout=timeout, options=options
+            # The server holds the request for up to `wait`: the timeout must outlast it.
+            timeout = held_timeout(self._http, seconds)
+        return await send(
+            self._http, endpoint, path, params=params, timeout=timeout, options=options
         )
 
     async def wait(

@@ -8,14 +8,14 @@ from ardent_async import _validate
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
-from ardent_async._spec import constants
+from ardent_async._spec import constants, endpoints
 from ardent_async.models import (
     CreateProjectRequest,
     MessageResponse,
-    ProjectListResponse,
     ProjectRow,
     UpdateProjectRequest,
 )
+from ardent_async.services._endpoint import send
 
 
 class ProjectsService:
@@ -26,13 +26,8 @@ class ProjectsService:
 
     async def list(self, org_id: str, **options: Unpack[RequestOptions]) -> list[ProjectRow]:
         """Projects of ``org_id`` visible to the caller."""
-        reply = await self._http.send(
-            "GET",
-            "/v1/projects",
-            ProjectListResponse,
-            params={"org_id": check_id("org_id", org_id)},
-            options=options,
-        )
+        params = {"org_id": check_id("org_id", org_id)}
+        reply = await send(self._http, endpoints.LIST_PROJECTS, params=params, options=options)
         return reply.projects
 
     async def create(
@@ -45,35 +40,28 @@ class ProjectsService:
             ),
             org_id=None if org_id is None else check_id("org_id", org_id),
         )
-        return await self._http.send(
-            "POST", "/v1/projects", ProjectRow, json_body=body, options=options
-        )
+        return await send(self._http, endpoints.CREATE_PROJECT, json_body=body, options=options)
 
     async def get(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectRow:
         """The project. NotFoundError if there is none."""
-        return await self._http.send(
-            "GET",
-            f"/v1/projects/{segment('project_id', project_id)}",
-            ProjectRow,
-            options=options,
-        )
+        path = endpoints.GET_PROJECT.path_for(project_id=segment("project_id", project_id))
+        return await send(self._http, endpoints.GET_PROJECT, path, options=options)
 
     async def update(
         self, project_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> ProjectRow:
         """Rename a project."""
-        path = f"/v1/projects/{segment('project_id', project_id)}"
+        path = endpoints.UPDATE_PROJECT.path_for(project_id=segment("project_id", project_id))
         body = UpdateProjectRequest(
             name=_validate.text(
                 "name", name, max_length=constants.UPDATE_PROJECT_REQUEST_NAME_MAX_LENGTH
             )
         )
-        # A rename is a set: repeating it is harmless, so it may be retried.
-        return await self._http.send(
-            "PATCH", path, ProjectRow, json_body=body, retry_safe=True, options=options
+        return await send(
+            self._http, endpoints.UPDATE_PROJECT, path, json_body=body, options=options
         )
 
     async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> MessageResponse:
         """Delete the project; the reply's ``message`` says what was done."""
-        path = f"/v1/projects/{segment('project_id', project_id)}"
-        return await self._http.send("DELETE", path, MessageResponse, options=options)
+        path = endpoints.DELETE_PROJECT.path_for(project_id=segment("project_id", project_id))
+        return await send(self._http, endpoints.DELETE_PROJECT, path, options=options)

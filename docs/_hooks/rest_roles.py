@@ -26,10 +26,11 @@ def markdown(text: str) -> str:
 
     def role(match: re.Match[str]) -> str:
         short, target, call = match.group(1) == "~", match.group(2), match.group(3) or ""
-        if "." not in target or any(part.startswith("_") for part in target.split(".")):
-            # A bare name, or a private one (not in the reference): code, not a link.
-            return f"`{target}{call}`"
-        shown = target.rsplit(".", 1)[-1] if short else target
+        shown = target.rsplit(".", 1)[-1] if short else target.lstrip(".")
+        relative = target.startswith(".")
+        if relative or "." not in target or any(p.startswith("_") for p in target.split(".")):
+            # A bare or relative name, or a private one (not in the reference): code, not a link.
+            return f"`{shown if relative else target}{call}`"
         return f"[`{shown}{call}`][{target}]"
 
     return _literal_blocks(_ROLE.sub(role, text))

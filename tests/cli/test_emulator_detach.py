@@ -48,6 +48,7 @@ def test_detach_start_twice_then_stop_twice(tmp_path: Path) -> None:
         assert "stop it with: ardent-emulator stop" in started.stdout
         pid = int((tmp_path / "emulator.pid").read_text())
         assert _alive(pid)
+        assert (tmp_path / "emulator.log").stat().st_mode & 0o077 == 0  # it holds the token
 
         again = _emulator("--detach", "--token", TOKEN, env=env)
         assert again.returncode == 0, again.stderr

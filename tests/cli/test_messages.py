@@ -5,6 +5,7 @@ against an emulator serving from its own thread."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ardent_async.cli._progress import progress
 from ardent_async.emulator import Emulator
 from ardent_async.emulator.api_only_backend import ApiOnlyBackend
 from ardent_async.emulator.postgres.source import preflight as inspect_source
+from ardent_async.emulator.request_log import LoggedRequest
 from tests.threaded_emulator import EmulatorThread
 
 # Nothing listens on port 1: the source is unreachable, as a typo'd host would be.
@@ -23,9 +25,8 @@ UNREACHABLE = "postgresql://replicator:Unreach4ble@127.0.0.1:1/app"
 
 
 class RealSourceChecks(ApiOnlyBackend):
-    """API-only branches, but preflight inspects the source for real (as the Postgres backend
-    does), so an unreachable source gets the report a real server gives it; emulated failures
-    (``emulate_failed_checks``) stay API-only."""
+    """API-only, but preflight inspects UNREACHABLE for real (as the Postgres backend does), so
+    it gets the report a real server gives an unreachable source."""
 
     async def preflight(
         self,
@@ -36,7 +37,7 @@ class RealSourceChecks(ApiOnlyBackend):
         already_connected: bool,
         database: str | None,
     ) -> dict[str, Any]:
-        if "emulate_failed_checks" in details:
+        if source_url != UNREACHABLE:
             return await super().preflight(
                 source_url,
                 details=details,
@@ -76,8 +77,12 @@ def emulator(served: EmulatorThread, monkeypatch: pytest.MonkeyPatch, tmp_path: 
     return emulator
 
 
+def _requests(served: EmulatorThread, emulator: Emulator) -> list[LoggedRequest]:
+    return served.call(emulator.admin.requests)
+
+
 def _sent(served: EmulatorThread, emulator: Emulator) -> list[str]:
-    return [f"{r.method} {r.path}" for r in served.call(emulator.admin.requests)]
+    return [f"{r.method} {r.path}" for r in _requests(served, emulator)]
 
 
 def test_plain_http_refusal_reads_as_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,3 +187,29 @@ def test_the_progress_bar_shows_the_real_total_from_its_first_frame() -> None:
         pass  # the frame drawn before any branch finishes
     assert "0/3" in screen.getvalue()
     assert "/100" not in screen.getvalue()
+
+
+def test_the_documented_creates_are_safe_to_repeat(
+    served: EmulatorThread, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = "postgresql://replicator:pw@db.internal:5432/twice"
+    steps = [
+        ["projects", "create", "twice"],
+        ["connectors", "create", "postgresql", source, "--name", "app", "--decide-all", "exclude"],
+        ["connectors", "preflight", source],
+    ]
+    runs = []
+    for _ in range(2):
+        outputs = []
+        for step in steps:
+            assert main([*step, "--format", "json"]) == 0, capsys.readouterr()
+            outputs.append(json.loads(capsys.readouterr().out)["data"])
+        runs.append(outputs)
+    (project, connector, report), (project_again, connector_again, report_again) = runs
+    assert project_again["id"] == project["id"]
+    assert connector_again["id"] == connector["id"]
+    assert report["preflight_pass"] is False  # the source is connected from the first run on
+    assert report_again == report
+    posted = [r.path for r in _requests(served, emulator) if r.method == "POST"]
+    assert posted.count("/v1/projects") == 1  # one create each, however often it runs
+    assert posted.count("/v1/connectors") == 1

@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from ardent_async import ArdentClient
 from ardent_async._converter import converter
@@ -29,6 +28,7 @@ from tests.contract.replies import (
     validator,
     with_sdk_names,
 )
+from tests.spine.scripted import AiohttpBackend, Reply
 
 # Per operation and status; the whole module stays well under a minute.
 EXAMPLES = int(os.environ.get("ARDENT_CONTRACT_EXAMPLES", "20"))
@@ -129,51 +129,24 @@ def _drawn_from(method: str, path: str, status: int, schema: dict[str, Any]) -> 
 RESPONSES = _responses()
 
 
-class ReplyServer:
-    """A real aiohttp server answering every request with the reply set for the next call."""
+@pytest.fixture
+async def server() -> AsyncIterator[AiohttpBackend]:
+    """A real aiohttp server answering every request with the reply set by ``serve``."""
+    async with AiohttpBackend() as backend:
+        yield backend
 
-    def __init__(self) -> None:
-        self.status = 200
-        self.body: bytes = b""
-        self.requests: list[tuple[str, str]] = []
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+def serve(server: AiohttpBackend, status: int, reply: Any = None, *, empty: bool = False) -> None:
+    """Answer every request from now on with ``status`` and ``reply`` (JSON; or no body)."""
+    server.script.default = Reply(status, raw=b"" if empty else json.dumps(reply).encode())
 
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
-    def serve(self, status: int, reply: Any = None, *, empty: bool = False) -> None:
-        self.status = status
-        self.body = b"" if empty else json.dumps(reply).encode()
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        await request.read()
-        self.requests.append((request.method, request.path))
-        if not self.body:
-            return web.Response(status=self.status)
-        return web.Response(status=self.status, body=self.body, content_type="application/json")
+def requests_seen(server: AiohttpBackend) -> list[tuple[str, str]]:
+    return [(seen.method, seen.path) for seen in server.script.seen]
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplyServer]:
-    reply_server = ReplyServer()
-    await reply_server.start()
-    yield reply_server
-    await reply_server.stop()
-
-
-@pytest.fixture
-async def client(server: ReplyServer) -> AsyncIterator[ArdentClient]:
+async def client(server: AiohttpBackend) -> AsyncIterator[ArdentClient]:
     async with ArdentClient("sk-ard_test_contract", base_url=server.base_url, max_retries=0) as c:
         yield c
 
@@ -207,7 +180,7 @@ def fast_decoder_checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     ids=[f"{m} {p} {s}" for m, p, s in sorted(RESPONSES)],
 )
 async def test_allowed_replies_decode_and_broken_ones_raise(
-    server: ReplyServer,
+    server: AiohttpBackend,
     client: ArdentClient,
     fast_decoder_checked: list[int],
     method: str,
@@ -219,17 +192,17 @@ async def test_allowed_replies_decode_and_broken_ones_raise(
     expected_path = path.format(**IDS)
     tried = TRIED.setdefault(f"{method} {path} ({status})", [0, 0])
     if schema is None:  # documented without a body
-        server.serve(status, empty=True)
+        serve(server, status, empty=True)
         assert await call(client) is None
         tried[0] += 1
-        assert server.requests == [(method, expected_path)]
+        assert requests_seen(server) == [(method, expected_path)]
         return
     check = validator(schema)
     replies = allowed_replies(_drawn_from(method, path, status, schema), EXAMPLES)
     assert len(replies) >= min(EXAMPLES, 3)
     for reply in replies:
         assert check.is_valid(reply)
-        server.serve(status, reply)
+        serve(server, status, reply)
         try:
             await call(client)
         except ArdentResponseError as exc:
@@ -237,11 +210,11 @@ async def test_allowed_replies_decode_and_broken_ones_raise(
         tried[0] += 1
     assert fast_decoder_checked[0] >= len(replies)
     for where, reply in broken_replies(schema):
-        server.serve(status, reply)
+        serve(server, status, reply)
         try:
             await call(client)
         except ArdentResponseError:
             tried[1] += 1
         else:
             pytest.fail(f"a broken reply ({where}) was accepted: {json.dumps(reply)[:2000]}")
-    assert set(server.requests) == {(method, expected_path)}
+    assert set(requests_seen(server)) == {(method, expected_path)}

@@ -103,5 +103,7 @@ def test_rest_roles_become_markdown_references() -> None:
     assert roles.markdown(module) == (
         "Usage:\n\n```python\nasync with X() as x:\n    await x.go()\n```\n\nThen more.\n"
     )
+    relative = "Raises :class:`~.router.Missing` or :class:`.router.Other`."
+    assert roles.markdown(relative) == "Raises `Missing` or `router.Other`."
     shell = "Run::\n\n    $ ardent-emulator --port 8080\n"
     assert roles.markdown(shell) == "Run:\n\n```text\n$ ardent-emulator --port 8080\n```\n"

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import copy
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import attrs
 import pytest
 from aiohttp import web
 
+from ardent_async._spec import load_spec
 from ardent_async._spec.endpoints import ENDPOINTS, Endpoint
 from ardent_async.emulator import Emulator
 from ardent_async.emulator import router as router_module
 from ardent_async.emulator.router import MissingHandlersError, auth_scheme, spec_routes
 from ardent_async.emulator.routes import HANDLERS, LEGACY, LEGACY_OR_BEARER, OperationHandler
+from codegen import endpoints as endpoints_codegen
 
 
 def synthetic_endpoint(operation_id: str, path: str) -> Endpoint[Any]:
@@ -73,3 +79,48 @@ def test_auth_comes_from_the_operations_security() -> None:
     assert auth_scheme("DELETE", "/v1/jobs/deleteJob") == LEGACY_OR_BEARER
     assert auth_scheme("GET", "/v1/projects") == "bearer"
     assert auth_scheme("GET", "/v1/not-in-the-spec") == "bearer"  # the spec's default
+
+
+def table_from_spec_with(tmp_path: Path, path: str, operations: dict[str, Any]) -> ModuleType:
+    """The endpoint module codegen writes for a copy of the spec with ``operations`` at
+    ``path``, imported from ``tmp_path``."""
+    spec = copy.deepcopy(load_spec())
+    spec["paths"][path] = operations
+    source = tmp_path / "synthetic_endpoints.py"
+    source.write_text(endpoints_codegen.generate(spec), encoding="utf-8")
+    found = importlib.util.spec_from_file_location("synthetic_endpoints", source)
+    assert found is not None
+    assert found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
+
+
+async def test_an_operation_added_to_the_spec_is_reported_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generated = table_from_spec_with(
+        tmp_path,
+        "/v1/widgets/{widget_id}",
+        {
+            "get": {
+                "operationId": "get_widget",
+                "tags": ["widgets"],
+                "summary": "Get a widget",
+                "parameters": [
+                    {
+                        "name": "widget_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {"204": {"description": "It exists."}},
+            }
+        },
+    )
+    assert generated.ENDPOINTS["get_widget"].path == "/v1/widgets/{widget_id}"
+    monkeypatch.setattr(router_module, "ENDPOINTS", generated.ENDPOINTS)
+    with pytest.raises(MissingHandlersError) as caught:
+        await Emulator().start()
+    assert caught.value.missing == ["get_widget"]

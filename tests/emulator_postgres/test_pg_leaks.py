@@ -49,17 +49,22 @@ async def emulator_process(env: dict[str, str]) -> AsyncIterator[RunningEmulator
     )
     try:
         url = token = None
+        printed: list[str] = []
         assert process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT
         while url is None or token is None:
             line = (
                 await asyncio.wait_for(process.stdout.readline(), deadline - time.monotonic())
             ).decode()
-            assert line, "the emulator exited before it was ready"
-            if "listening on " in line:
-                url = line.rsplit("listening on ", 1)[1].strip()
-            elif line.strip().startswith("ARDENT_TOKEN="):
-                token = line.strip().split("=", 1)[1]
+            if not line:
+                status = await process.wait()
+                raise AssertionError(
+                    f"the emulator exited ({status}) before it was ready: {printed}"
+                )
+            printed.append(line)
+            if line.startswith("export ARDENT_API_URL="):  # the banner's pasteable first line
+                settings = dict(word.split("=", 1) for word in line.split()[1:])
+                url, token = settings["ARDENT_API_URL"], settings["ARDENT_TOKEN"]
         yield RunningEmulator(process, url, token)
     finally:
         if process.returncode is None:

@@ -49,6 +49,7 @@ def test_rows_carry_the_spec_facts() -> None:
     )
     assert create.success_statuses == {202}
     assert create.idempotency_header == endpoints.IDEMPOTENCY_HEADER == "X-Idempotency-Key"
+    assert endpoints.REPLAY_HEADER == "X-Idempotency-Replay"
     assert create.retry_safe is False  # safe only with its idempotency key
     listing = endpoints.LIST_BRANCHES
     assert listing.reply == list[BranchRow]

@@ -22,7 +22,7 @@ PLUGIN_MODULES = {
     "ardent_async.emulator._fixtures",
     "ardent_async.emulator.pytest_plugin",
     # The branch fixtures' options, hooks and values: stdlib only (re, dataclasses, urllib).
-    "ardent_async._redact",
+    "ardent_async.emulator.redaction",
     "ardent_async.emulator._ci_fixtures",
     "ardent_async.emulator._ci_settings",
     "ardent_async.emulator.ci_values",

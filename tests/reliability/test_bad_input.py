@@ -25,12 +25,12 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 import respx
-from aiohttp import web
 
 from ardent_async import ArdentClient, ArdentError, ArdentValidationError
 from ardent_async._transport._httpx import HttpxTransport
 from tests.fakes import FakeClock
 from tests.reports import report
+from tests.spine.scripted import AiohttpBackend, Reply
 
 BASE_URL = "https://api.test"
 # A valid id is a unique plain token, so it can be found in the request the valid call sends.
@@ -628,19 +628,13 @@ async def test_bad_input_is_refused_before_any_request(dotted: str, api: respx.M
 
 async def test_escaped_ids_reach_exactly_their_path_over_aiohttp() -> None:
     """The default transport sends the escaped path as is (no re-quoting, no normalising)."""
-    seen: list[str] = []
+    server = AiohttpBackend()
+    server.script.default = Reply(404, json={"detail": "Not Found"})
+    await server.start()
 
-    async def record(request: web.Request) -> web.Response:
-        seen.append(request.raw_path)
-        return web.json_response({"detail": "Not Found"}, status=404)
+    def seen() -> list[str]:
+        return [s.path + (f"?{s.query}" if s.query else "") for s in server.script.seen]
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", record)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
     calls: dict[str, Callable[[ArdentClient, str], Any]] = {
         "/v1/connectors/{}": lambda c, v: c.connectors.get(v),
         "/v1/orgs/o1/members/{}": lambda c, v: c.orgs.remove_member("o1", v),
@@ -650,14 +644,12 @@ async def test_escaped_ids_reach_exactly_their_path_over_aiohttp() -> None:
         "/v1/operations/{}?wait=1": lambda c, v: c.operations.get(v, wait=1),
     }
     try:
-        async with ArdentClient(
-            "sk-ard_test_token", base_url=f"http://127.0.0.1:{port}", max_retries=0
-        ) as client:
+        async with ArdentClient("sk-ard_test_token", base_url=server.base_url, max_retries=0) as c:
             for value in ESCAPED_IDS:
                 for template, call in calls.items():
-                    seen.clear()
+                    server.script.seen.clear()
                     with pytest.raises(ArdentError):
-                        await call(client, value)
-                    assert seen == [template.format(quote(value, safe=""))]
+                        await call(c, value)
+                    assert seen() == [template.format(quote(value, safe=""))]
     finally:
-        await runner.cleanup()
+        await server.stop()

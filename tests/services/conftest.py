@@ -1,6 +1,9 @@
-"""Fixtures of the fake branching API (a real aiohttp server on a fake clock), shared by the
-branches, operations, poller and fan-out tests. Modules that mock with respx define their own
-``api`` and ``client``, which take precedence over these."""
+"""The vocabulary of tests/services. ``api`` is the fake branching API
+(``fake_branch_api.FakeBranchApi``: respx-mocked, on a virtual clock; its state and the requests
+it saw), ``client`` an ArdentClient talking to it and ``clock`` their VirtualClock, shared by the
+branches, operations, poller, waiter and fan-out tests. Modules that check one request at a
+time mock with respx directly: their ``router`` is the ``respx.MockRouter``, and they define
+their own ``client`` (an ArdentClient on it)."""
 
 from __future__ import annotations
 

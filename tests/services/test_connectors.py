@@ -62,7 +62,7 @@ REPORT = {
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
+def router() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE, assert_all_called=False) as router:
         yield router
 
@@ -76,9 +76,9 @@ async def client() -> AsyncIterator[ArdentClient]:
     await made.close()
 
 
-def only_request(api: respx.MockRouter) -> httpx.Request:
-    assert api.calls.call_count == 1
-    request: httpx.Request = api.calls.last.request
+def only_request(router: respx.MockRouter) -> httpx.Request:
+    assert router.calls.call_count == 1
+    request: httpx.Request = router.calls.last.request
     return request
 
 
@@ -99,9 +99,9 @@ def assert_plain_call(request: httpx.Request, method: str, path: str, query: str
 
 
 async def test_preflight_sends_every_option_and_returns_a_failing_report(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors/preflight").respond(200, json=REPORT)
+    router.post("/v1/connectors/preflight").respond(200, json=REPORT)
     report = await client.connectors.preflight(
         DETAILS,
         org_id="o1",
@@ -112,7 +112,7 @@ async def test_preflight_sends_every_option_and_returns_a_failing_report(
         use_environment=True,
         allow_high_rtt_placement=True,
     )
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "POST", "/v1/connectors/preflight")
     assert json_body(request) == {
         "connection_details": DETAILS,
@@ -133,11 +133,13 @@ async def test_preflight_sends_every_option_and_returns_a_failing_report(
 
 
 async def test_preflight_defaults_send_only_the_required_fields(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors/preflight").respond(200, json={"preflight_pass": True, "checks": {}})
+    router.post("/v1/connectors/preflight").respond(
+        200, json={"preflight_pass": True, "checks": {}}
+    )
     report = await client.connectors.preflight(DETAILS)
-    assert json_body(only_request(api)) == {
+    assert json_body(only_request(router)) == {
         "connection_details": DETAILS,
         "service_name": "postgresql",
         "use_environment": False,
@@ -148,9 +150,9 @@ async def test_preflight_defaults_send_only_the_required_fields(
 
 
 async def test_preflight_is_retried_because_it_stores_nothing(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    route = api.post("/v1/connectors/preflight")
+    route = router.post("/v1/connectors/preflight")
     route.side_effect = [
         httpx.Response(503, json={"detail": "busy"}),
         httpx.Response(200, json={"preflight_pass": True}),
@@ -193,9 +195,9 @@ def test_check_results_read_every_documented_shape() -> None:
 
 
 async def test_create_sends_the_body_and_decodes_the_row(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors").respond(200, json={**CONNECTOR, "replication_slot": "ardent_1"})
+    router.post("/v1/connectors").respond(200, json={**CONNECTOR, "replication_slot": "ardent_1"})
     row = await client.connectors.create(
         "p1",
         "prod",
@@ -206,7 +208,7 @@ async def test_create_sends_the_body_and_decodes_the_row(
         use_environment=True,
         drop_extensions=["pg_cron"],
     )
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "POST", "/v1/connectors")
     assert json_body(request) == {
         "project_id": "p1",
@@ -225,17 +227,17 @@ async def test_create_sends_the_body_and_decodes_the_row(
     assert row.extra == {"replication_slot": "ardent_1"}
 
 
-async def test_create_is_not_retried(api: respx.MockRouter, client: ArdentClient) -> None:
-    route = api.post("/v1/connectors").respond(503, json={"detail": "unavailable"})
+async def test_create_is_not_retried(router: respx.MockRouter, client: ArdentClient) -> None:
+    route = router.post("/v1/connectors").respond(503, json={"detail": "unavailable"})
     with pytest.raises(ServerError):
         await client.connectors.create("p1", "prod", DETAILS)
     assert route.call_count == 1
 
 
 async def test_create_with_failed_preflight_raises_with_the_report(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors").respond(422, json=REPORT)
+    router.post("/v1/connectors").respond(422, json=REPORT)
     with pytest.raises(PreflightFailedError) as info:
         await client.connectors.create("p1", "prod", DETAILS)
     error = info.value
@@ -250,10 +252,10 @@ async def test_create_with_failed_preflight_raises_with_the_report(
 
 
 async def test_create_with_a_malformed_body_422_stays_a_validation_error(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
     detail = [{"loc": ["body", "name"], "msg": "field required", "type": "missing"}]
-    api.post("/v1/connectors").respond(422, json={"detail": detail})
+    router.post("/v1/connectors").respond(422, json={"detail": detail})
     with pytest.raises(ArdentValidationError) as info:
         await client.connectors.create("p1", "prod", DETAILS)
     assert not isinstance(info.value, PreflightFailedError)
@@ -264,11 +266,11 @@ async def test_create_with_a_malformed_body_422_stays_a_validation_error(
 
 
 async def test_list_sends_org_and_filters_and_unwraps(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.get("/v1/connectors").respond(200, json={"connectors": [CONNECTOR], "total": 1})
+    router.get("/v1/connectors").respond(200, json={"connectors": [CONNECTOR], "total": 1})
     rows = await client.connectors.list("o1", connector_category="database", service_name="pg")
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(
         request, "GET", "/v1/connectors", "org_id=o1&connector_category=database&service_name=pg"
     )
@@ -278,56 +280,60 @@ async def test_list_sends_org_and_filters_and_unwraps(
 
 
 async def test_list_without_filters_sends_only_the_org(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.get("/v1/connectors").respond(200, json={"connectors": []})
+    router.get("/v1/connectors").respond(200, json={"connectors": []})
     assert await client.connectors.list("o1") == []
-    assert only_request(api).url.query == b"org_id=o1"
+    assert only_request(router).url.query == b"org_id=o1"
 
 
 async def test_get_quotes_the_id_and_keeps_unknown_fields(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.get("/v1/connectors/c%201").respond(200, json={**CONNECTOR, "engine": {"v": 2}})
+    router.get("/v1/connectors/c%201").respond(200, json={**CONNECTOR, "engine": {"v": 2}})
     row = await client.connectors.get("c 1")
-    assert only_request(api).url.raw_path == b"/v1/connectors/c%201"
+    assert only_request(router).url.raw_path == b"/v1/connectors/c%201"
     assert row.extra == {"engine": {"v": 2}}
 
 
-async def test_update_sends_only_given_fields(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.put("/v1/connectors/c1").respond(200, json={**CONNECTOR, "name": "renamed"})
+async def test_update_sends_only_given_fields(
+    router: respx.MockRouter, client: ArdentClient
+) -> None:
+    router.put("/v1/connectors/c1").respond(200, json={**CONNECTOR, "name": "renamed"})
     row = await client.connectors.update("c1", name="renamed", drop_extensions=[])
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "PUT", "/v1/connectors/c1")
     assert json_body(request) == {"name": "renamed", "drop_extensions": []}
     assert row.name == "renamed"
 
 
-async def test_update_of_details_and_project(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.put("/v1/connectors/c1").respond(200, json=CONNECTOR)
+async def test_update_of_details_and_project(
+    router: respx.MockRouter, client: ArdentClient
+) -> None:
+    router.put("/v1/connectors/c1").respond(200, json=CONNECTOR)
     await client.connectors.update("c1", project_id="p2", connection_details=DETAILS)
-    assert json_body(only_request(api)) == {"project_id": "p2", "connection_details": DETAILS}
+    assert json_body(only_request(router)) == {"project_id": "p2", "connection_details": DETAILS}
 
 
 async def test_delete_returns_the_operation_and_sends_force_only_when_asked(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.delete("/v1/connectors/c1").respond(202, json={**HANDLE, "type": "connector_delete"})
+    router.delete("/v1/connectors/c1").respond(202, json={**HANDLE, "type": "connector_delete"})
     handle = await client.connectors.delete("c1")
-    assert_plain_call(only_request(api), "DELETE", "/v1/connectors/c1")
+    assert_plain_call(only_request(router), "DELETE", "/v1/connectors/c1")
     assert handle.operation_id == "op1"
     assert handle.type is OperationType.CONNECTOR_DELETE
     assert handle.status is OperationStatus.PENDING
 
-    api.reset()
+    router.reset()
     await client.connectors.delete("c1", force=True)
-    assert_plain_call(only_request(api), "DELETE", "/v1/connectors/c1", "force=true")
+    assert_plain_call(only_request(router), "DELETE", "/v1/connectors/c1", "force=true")
 
 
 async def test_delete_of_a_locked_connector_is_a_conflict(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.delete("/v1/connectors/c1").respond(409, json={"detail": "deletion is locked"})
+    router.delete("/v1/connectors/c1").respond(409, json={"detail": "deletion is locked"})
     with pytest.raises(ConflictError, match="deletion is locked"):
         await client.connectors.delete("c1")
 
@@ -336,7 +342,7 @@ async def test_delete_of_a_locked_connector_is_a_conflict(
 
 
 async def test_discover_posts_without_body_and_is_retried(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
     accepted = {
         **HANDLE,
@@ -344,45 +350,47 @@ async def test_discover_posts_without_body_and_is_retried(
         "prerequisites": {"ok": True},
         "source_metadata": {"tables": 3},
     }
-    route = api.post("/v1/connectors/c1/discover")
+    route = router.post("/v1/connectors/c1/discover")
     route.side_effect = [
         httpx.Response(503, json={"detail": "try again"}),
         httpx.Response(202, json=accepted),
     ]
     reply = await client.connectors.discover("c1")
     assert route.call_count == 2
-    request: httpx.Request = api.calls.last.request
+    request: httpx.Request = router.calls.last.request
     assert_plain_call(request, "POST", "/v1/connectors/c1/discover")
     assert request.content == b""
     assert reply.type is OperationType.CONNECTOR_DISCOVERY
     assert reply.source_metadata == {"tables": 3}
 
 
-async def test_set_selection(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.post("/v1/connectors/c1/selection").respond(200, json=CONNECTOR)
+async def test_set_selection(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.post("/v1/connectors/c1/selection").respond(200, json=CONNECTOR)
     row = await client.connectors.set_selection("c1", ["public.users", "public.orders"])
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "POST", "/v1/connectors/c1/selection")
     assert json_body(request) == {"selected_paths": ["public.users", "public.orders"]}
     assert row.id == "c1"
 
 
-async def test_set_replica_identity_decisions(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.put("/v1/connectors/c1/replica-identity-decisions").respond(
+async def test_set_replica_identity_decisions(
+    router: respx.MockRouter, client: ArdentClient
+) -> None:
+    router.put("/v1/connectors/c1/replica-identity-decisions").respond(
         200, json={**CONNECTOR, "replica_identity_preflight": {"pending": []}}
     )
     decisions = {"public.a": "exclude", "public.b": "add_pk", "public.c": "replica_identity_full"}
     row = await client.connectors.set_replica_identity_decisions("c1", decisions)
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "PUT", "/v1/connectors/c1/replica-identity-decisions")
     assert json_body(request) == {"decisions": decisions}
     assert row.extra == {"replica_identity_preflight": {"pending": []}}
 
 
 async def test_engine_setup_started_returns_the_operation(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    route = api.post("/v1/connectors/c1/engine-setup")
+    route = router.post("/v1/connectors/c1/engine-setup")
     route.side_effect = [
         httpx.Response(503, json={"detail": "could not start"}),
         httpx.Response(202, json={**HANDLE, "type": "connector_engine_setup"}),
@@ -397,13 +405,13 @@ async def test_engine_setup_started_returns_the_operation(
 
 
 async def test_engine_setup_already_done_returns_the_connector(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors/c1/engine-setup").respond(
+    router.post("/v1/connectors/c1/engine-setup").respond(
         200, json={**CONNECTOR, "message": "already set up"}
     )
     result = await client.connectors.engine_setup("c1")
-    assert_plain_call(only_request(api), "POST", "/v1/connectors/c1/engine-setup")
+    assert_plain_call(only_request(router), "POST", "/v1/connectors/c1/engine-setup")
     assert result.already_set_up is True
     assert result.operation is None
     assert result.connector is not None
@@ -414,46 +422,46 @@ async def test_engine_setup_already_done_returns_the_connector(
 
 
 async def test_lock_deletion_unwraps_the_envelope(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors/c1/deletion-lock").respond(
+    router.post("/v1/connectors/c1/deletion-lock").respond(
         200, json={"connector": {**CONNECTOR, "deletion_locked": True}}
     )
     row = await client.connectors.lock_deletion("c1", reason="prod: do not delete")
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "POST", "/v1/connectors/c1/deletion-lock")
     assert json_body(request) == {"reason": "prod: do not delete"}
     assert row.extra == {"deletion_locked": True}
 
-    api.reset()
+    router.reset()
     await client.connectors.lock_deletion("c1")
-    assert json_body(only_request(api)) == {}
+    assert json_body(only_request(router)) == {}
 
 
-async def test_unlock_deletion(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.delete("/v1/connectors/c1/deletion-lock").respond(200, json={"connector": CONNECTOR})
+async def test_unlock_deletion(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.delete("/v1/connectors/c1/deletion-lock").respond(200, json={"connector": CONNECTOR})
     row = await client.connectors.unlock_deletion("c1")
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "DELETE", "/v1/connectors/c1/deletion-lock")
     assert request.content == b""
     assert row.name == "prod"
 
 
-async def test_quarantines_list_and_release(api: respx.MockRouter, client: ArdentClient) -> None:
+async def test_quarantines_list_and_release(router: respx.MockRouter, client: ArdentClient) -> None:
     row = {"id": "q1", "connector_id": "c1", "status": "quarantined", "deployment_name": "d1"}
-    api.get("/v1/connectors/c1/quarantine").respond(
+    router.get("/v1/connectors/c1/quarantine").respond(
         200, json={"quarantines": [{**row, "paused_at": "x"}]}
     )
-    api.post("/v1/connectors/c1/quarantine/q1/release").respond(
+    router.post("/v1/connectors/c1/quarantine/q1/release").respond(
         200, json={**row, "status": "released", "released_at": "2026-01-03T00:00:00Z"}
     )
     listed = await client.connectors.list_quarantines("c1")
-    assert_plain_call(only_request(api), "GET", "/v1/connectors/c1/quarantine")
+    assert_plain_call(only_request(router), "GET", "/v1/connectors/c1/quarantine")
     assert [(q.id, q.extra) for q in listed] == [("q1", {"paused_at": "x"})]
 
-    api.reset()
+    router.reset()
     released = await client.connectors.release_quarantine("c1", "q1")
-    request = only_request(api)
+    request = only_request(router)
     assert_plain_call(request, "POST", "/v1/connectors/c1/quarantine/q1/release")
     assert request.content == b""
     assert released.status == "released"
@@ -533,13 +541,13 @@ BAD_CALLS: list[tuple[str, Call, str]] = [
     ids=[b[0] for b in BAD_CALLS],
 )
 async def test_bad_input_is_refused_before_sending(
-    api: respx.MockRouter, client: ArdentClient, call: Call, field: str
+    router: respx.MockRouter, client: ArdentClient, call: Call, field: str
 ) -> None:
     with pytest.raises(ArdentValidationError) as info:
         await call(client.connectors)
     assert info.value.field == field
     assert info.value.status_code is None
-    assert not api.calls
+    assert not router.calls
 
 
 async def test_validation_errors_never_echo_connection_details(client: ArdentClient) -> None:
@@ -551,8 +559,8 @@ async def test_validation_errors_never_echo_connection_details(client: ArdentCli
 
 
 async def test_lock_reason_of_exactly_500_characters_is_sent(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/connectors/c1/deletion-lock").respond(200, json={"connector": CONNECTOR})
+    router.post("/v1/connectors/c1/deletion-lock").respond(200, json={"connector": CONNECTOR})
     await client.connectors.lock_deletion("c1", reason="x" * 500)
-    assert json_body(only_request(api)) == {"reason": "x" * 500}
+    assert json_body(only_request(router)) == {"reason": "x" * 500}

@@ -47,7 +47,7 @@ def _no_key_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
+def router() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE, assert_all_called=False) as router:
         yield router
 
@@ -96,9 +96,9 @@ def assert_signed(request: httpx.Request, method: str, path: str, body: Any) -> 
     assert "authorization" not in request.headers
 
 
-def only_request(api: respx.MockRouter) -> httpx.Request:
-    assert api.calls.call_count == 1
-    request: httpx.Request = api.calls.last.request
+def only_request(router: respx.MockRouter) -> httpx.Request:
+    assert router.calls.call_count == 1
+    request: httpx.Request = router.calls.last.request
     return request
 
 
@@ -106,11 +106,11 @@ def only_request(api: respx.MockRouter) -> httpx.Request:
 
 
 async def test_create_job_is_signed_over_the_exact_bytes_sent(
-    api: respx.MockRouter, client: ArdentClient, clock: FakeClock
+    router: respx.MockRouter, client: ArdentClient, clock: FakeClock
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json={**JOB, "status": "created"})
+    router.post("/v1/jobs/createJob").respond(201, json={**JOB, "status": "created"})
     job = await client.jobs.create("Fix the failing airflow pipeline")
-    request = only_request(api)
+    request = only_request(router)
     assert_signed(
         request, "POST", "/v1/jobs/createJob", {"userMessage": "Fix the failing airflow pipeline"}
     )
@@ -121,13 +121,13 @@ async def test_create_job_is_signed_over_the_exact_bytes_sent(
 
 
 async def test_non_ascii_bodies_are_sent_exactly_as_signed_with_ascii_escapes(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
     """The published client signs ``json.dumps(body, separators=(",", ":"))``: sending those
     very bytes satisfies a server that checks the raw body and one that re-serializes it."""
-    api.post("/v1/jobs/createJob").respond(201, json=JOB)
+    router.post("/v1/jobs/createJob").respond(201, json=JOB)
     await client.jobs.create("Répare le pipeline — vite ✓")
-    request = only_request(api)
+    request = only_request(router)
     assert request.content == b'{"userMessage":"R\\u00e9pare le pipeline \\u2014 vite \\u2713"}'
     assert request.content.isascii()
     assert request.headers["x-signature"] == independent_signature(request)
@@ -136,14 +136,14 @@ async def test_non_ascii_bodies_are_sent_exactly_as_signed_with_ascii_escapes(
 
 
 async def test_session_id_is_stable_per_client_and_differs_between_clients(
-    api: respx.MockRouter, client: ArdentClient, clock: FakeClock
+    router: respx.MockRouter, client: ArdentClient, clock: FakeClock
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json=JOB)
-    api.delete("/v1/jobs/deleteJob").respond(204)
+    router.post("/v1/jobs/createJob").respond(201, json=JOB)
+    router.delete("/v1/jobs/deleteJob").respond(204)
     await client.jobs.create("one")
     clock.now += 90
     await client.jobs.delete("job-1")
-    first, second = (call.request for call in api.calls)
+    first, second = (call.request for call in router.calls)
     assert first.headers["x-session-id"] == second.headers["x-session-id"]
     assert int(second.headers["x-timestamp"]) == int(first.headers["x-timestamp"]) + 90
     assert second.headers["x-signature"] == independent_signature(second)
@@ -155,21 +155,21 @@ async def test_session_id_is_stable_per_client_and_differs_between_clients(
         await other.jobs.create("two")
     finally:
         await other.close()
-    third = api.calls.last.request
+    third = router.calls.last.request
     assert third.headers["x-session-id"] != first.headers["x-session-id"]
 
 
 async def test_retries_are_signed_again(
-    api: respx.MockRouter, client: ArdentClient, clock: FakeClock
+    router: respx.MockRouter, client: ArdentClient, clock: FakeClock
 ) -> None:
-    route = api.post("/v1/configs/setConfig")
+    route = router.post("/v1/configs/setConfig")
     route.side_effect = [
         httpx.Response(503, json={"detail": "busy"}, headers={"retry-after": "7"}),
         httpx.Response(200, json={"stored": True}),
     ]
     await client.configs.set("tigerbeetle", id="cfg-1", cluster_id="0", replica_addresses=["a:1"])
     assert route.call_count == 2
-    first, second = (call.request for call in api.calls)
+    first, second = (call.request for call in router.calls)
     assert clock.sleeps == [7.0]
     assert int(second.headers["x-timestamp"]) == int(first.headers["x-timestamp"]) + 7
     for request in (first, second):
@@ -181,7 +181,7 @@ async def test_retries_are_signed_again(
     ("public_key", "secret_key"), [(None, None), (PUBLIC, None), (None, SECRET), ("", SECRET)]
 )
 async def test_missing_keys_fail_before_sending(
-    api: respx.MockRouter, public_key: str | None, secret_key: str | None
+    router: respx.MockRouter, public_key: str | None, secret_key: str | None
 ) -> None:
     client = ArdentClient(
         base_url=BASE,
@@ -197,28 +197,28 @@ async def test_missing_keys_fail_before_sending(
             await client.delete_config(config_id="cfg-1")
     finally:
         await client.close()
-    assert not api.calls
+    assert not router.calls
 
 
 async def test_keys_come_from_the_environment(
-    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+    router: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ARDENT_PUBLIC_KEY", PUBLIC)
     monkeypatch.setenv("ARDENT_SECRET_KEY", SECRET)
-    api.delete("/v1/configs/deleteConfig").respond(200, json={"deleted": True})
+    router.delete("/v1/configs/deleteConfig").respond(200, json={"deleted": True})
     client = ArdentClient(base_url=BASE, transport=HttpxTransport(), clock=FakeClock())
     try:
         await client.configs.delete("cfg-1")
     finally:
         await client.close()
-    assert_signed(only_request(api), "DELETE", "/v1/configs/deleteConfig", {"id": "cfg-1"})
+    assert_signed(only_request(router), "DELETE", "/v1/configs/deleteConfig", {"id": "cfg-1"})
 
 
 # --- jobs ----------------------------------------------------------------------------------
 
 
-async def test_create_job_is_not_retried(api: respx.MockRouter, client: ArdentClient) -> None:
-    route = api.post("/v1/jobs/createJob").respond(503, json={"detail": "busy"})
+async def test_create_job_is_not_retried(router: respx.MockRouter, client: ArdentClient) -> None:
+    route = router.post("/v1/jobs/createJob").respond(503, json={"detail": "busy"})
     with pytest.raises(ArdentAPIError) as info:
         await client.jobs.create("hello")
     assert info.value.status_code == 503
@@ -226,13 +226,13 @@ async def test_create_job_is_not_retried(api: respx.MockRouter, client: ArdentCl
 
 
 async def test_execute_sends_the_job_fields_and_safe_mode(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/APIChat").respond(200, json={"response": "done", "steps": 3})
+    router.post("/v1/jobs/APIChat").respond(200, json={"response": "done", "steps": 3})
     job = LegacyJob(id="job-1", files_share_name="share-1", userID="user-1")
     result = await client.jobs.execute(job, "Query the database", safe_mode=True)
     assert_signed(
-        only_request(api),
+        only_request(router),
         "POST",
         "/v1/jobs/APIChat",
         {
@@ -247,11 +247,11 @@ async def test_execute_sends_the_job_fields_and_safe_mode(
 
 
 async def test_execute_accepts_the_seed_dict_and_sends_nulls(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/APIChat").respond(200, json={"response": "ok"})
+    router.post("/v1/jobs/APIChat").respond(200, json={"response": "ok"})
     await client.jobs.execute({"id": "job-2"}, "go")
-    assert json.loads(only_request(api).content) == {
+    assert json.loads(only_request(router).content) == {
         "jobID": "job-2",
         "userMessage": "go",
         "files_share_name": None,
@@ -261,12 +261,12 @@ async def test_execute_accepts_the_seed_dict_and_sends_nulls(
 
 
 async def test_create_and_execute_runs_both_and_merges_the_replies(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json={**JOB, "status": "created"})
-    api.post("/v1/jobs/APIChat").respond(200, json={"status": "finished", "response": "fixed"})
+    router.post("/v1/jobs/createJob").respond(201, json={**JOB, "status": "created"})
+    router.post("/v1/jobs/APIChat").respond(200, json={"status": "finished", "response": "fixed"})
     result = await client.create_and_execute_job(message="Fix the failing airflow pipeline")
-    create, execute = (call.request for call in api.calls)
+    create, execute = (call.request for call in router.calls)
     assert create.url.path == "/v1/jobs/createJob"
     # As the published client: no userID in the run request (the server knows the caller).
     assert_signed(
@@ -286,45 +286,45 @@ async def test_create_and_execute_runs_both_and_merges_the_replies(
 
 
 async def test_create_job_alias_returns_the_job_as_a_dict(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json={**JOB, "queue": "q1"})
+    router.post("/v1/jobs/createJob").respond(201, json={**JOB, "queue": "q1"})
     job = await client.create_job(message="hello")
     assert job == {**JOB, "queue": "q1"}
 
 
-async def test_delete_job_sends_job_id(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.delete("/v1/jobs/deleteJob").respond(200, json={"message": "deleted"})
+async def test_delete_job_sends_job_id(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.delete("/v1/jobs/deleteJob").respond(200, json={"message": "deleted"})
     assert await client.jobs.delete("job-1") == {"message": "deleted"}
-    assert_signed(only_request(api), "DELETE", "/v1/jobs/deleteJob", {"jobID": "job-1"})
+    assert_signed(only_request(router), "DELETE", "/v1/jobs/deleteJob", {"jobID": "job-1"})
 
 
 @pytest.mark.parametrize("reply", [httpx.Response(204), httpx.Response(200, content=b"")])
 async def test_delete_job_without_a_body_is_the_published_success_dict(
-    api: respx.MockRouter, client: ArdentClient, reply: httpx.Response
+    router: respx.MockRouter, client: ArdentClient, reply: httpx.Response
 ) -> None:
-    api.delete("/v1/jobs/deleteJob").mock(return_value=reply)
+    router.delete("/v1/jobs/deleteJob").mock(return_value=reply)
     deleted = await client.jobs.delete("job-1")
     assert deleted == {"status": "success", "message": "Job deleted successfully"}
 
 
 async def test_delete_config_answered_204_is_an_error_as_in_the_published_client(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
     """0.3.5's delete_config reads the reply as JSON: only the job delete treats 204 as done."""
-    api.delete("/v1/configs/deleteConfig").respond(204)
+    router.delete("/v1/configs/deleteConfig").respond(204)
     with pytest.raises(ArdentAPIError, match="empty reply body") as info:
         await client.configs.delete("cfg-1")
     assert info.value.status_code == 204
 
 
 async def test_job_files_are_read_with_a_signed_get_without_body(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
     tree = {"files": [{"path": "/dags/etl.py", "type": "file"}], "root": "share-1"}
-    api.get("/v1/jobs/job%201/files").respond(200, json=tree)
+    router.get("/v1/jobs/job%201/files").respond(200, json=tree)
     assert await client.jobs.files("job 1") == tree
-    request = only_request(api)
+    request = only_request(router)
     assert request.content == b""
     assert "content-type" not in request.headers
     assert request.url.raw_path == b"/v1/jobs/job%201/files"
@@ -333,9 +333,9 @@ async def test_job_files_are_read_with_a_signed_get_without_body(
 
 
 async def test_job_files_of_an_unknown_job_is_not_found(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.get("/v1/jobs/job-9/files").respond(404, json={"detail": "Job not found"})
+    router.get("/v1/jobs/job-9/files").respond(404, json={"detail": "Job not found"})
     with pytest.raises(NotFoundError) as info:
         await client.jobs.files("job-9")
     assert info.value.status_code == 404
@@ -343,11 +343,11 @@ async def test_job_files_of_an_unknown_job_is_not_found(
 
 @pytest.mark.parametrize("bad", ["", "a/b", 7, None])
 async def test_job_files_refuses_a_bad_id_before_sending(
-    api: respx.MockRouter, client: ArdentClient, bad: Any
+    router: respx.MockRouter, client: ArdentClient, bad: Any
 ) -> None:
     with pytest.raises(ArdentValidationError, match="job_id"):
         await client.jobs.files(bad)
-    assert not api.calls
+    assert not router.calls
 
 
 # --- bearer scheme (ardent-sdk 0.8) ---------------------------------------------------------
@@ -363,15 +363,15 @@ async def bearer_client(clock: FakeClock) -> AsyncIterator[ArdentClient]:
 
 
 async def test_without_a_key_pair_the_jobs_api_gets_the_bearer_key(
-    api: respx.MockRouter, bearer_client: ArdentClient
+    router: respx.MockRouter, bearer_client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json=JOB)
-    api.get("/v1/jobs/job-1/files").respond(200, json={"files": []})
-    api.delete("/v1/jobs/deleteJob").respond(204)
+    router.post("/v1/jobs/createJob").respond(201, json=JOB)
+    router.get("/v1/jobs/job-1/files").respond(200, json={"files": []})
+    router.delete("/v1/jobs/deleteJob").respond(204)
     await bearer_client.jobs.create("héllo")
     await bearer_client.jobs.files("job-1")
     await bearer_client.jobs.delete("job-1")
-    requests = [call.request for call in api.calls]
+    requests = [call.request for call in router.calls]
     for request in requests:
         assert request.headers["authorization"] == f"Bearer {TOKEN}"
         assert uuid.UUID(request.headers["x-session-id"]).version == 4
@@ -381,8 +381,8 @@ async def test_without_a_key_pair_the_jobs_api_gets_the_bearer_key(
     assert requests[2].content == compact({"jobID": "job-1"})
 
 
-async def test_a_key_pair_wins_over_the_token(api: respx.MockRouter, clock: FakeClock) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json=JOB)
+async def test_a_key_pair_wins_over_the_token(router: respx.MockRouter, clock: FakeClock) -> None:
+    router.post("/v1/jobs/createJob").respond(201, json=JOB)
     client = ArdentClient(
         TOKEN,
         base_url=BASE,
@@ -395,13 +395,13 @@ async def test_a_key_pair_wins_over_the_token(api: respx.MockRouter, clock: Fake
         await client.jobs.create("x")
     finally:
         await client.close()
-    assert_signed(only_request(api), "POST", "/v1/jobs/createJob", {"userMessage": "x"})
+    assert_signed(only_request(router), "POST", "/v1/jobs/createJob", {"userMessage": "x"})
 
 
 async def test_a_bearer_key_never_shows_in_errors_or_reprs(
-    api: respx.MockRouter, bearer_client: ArdentClient
+    router: respx.MockRouter, bearer_client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(401, json={"detail": f"bad key {TOKEN}"})
+    router.post("/v1/jobs/createJob").respond(401, json={"detail": f"bad key {TOKEN}"})
     with pytest.raises(ArdentAuthError) as info:
         await bearer_client.jobs.create("x")
     shown = f"{info.value} {info.value!r} {info.value.detail} {info.value.body}"
@@ -411,9 +411,9 @@ async def test_a_bearer_key_never_shows_in_errors_or_reprs(
 
 
 async def test_a_created_job_without_id_is_a_hard_failure(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/jobs/createJob").respond(201, json={"files_share_name": "s"})
+    router.post("/v1/jobs/createJob").respond(201, json={"files_share_name": "s"})
     with pytest.raises(ArdentResponseError, match=r"LegacyJob\.id"):
         await client.jobs.create("hello")
 
@@ -440,12 +440,12 @@ async def test_a_created_job_without_id_is_a_hard_failure(
     ],
 )
 async def test_bad_job_input_is_refused_before_sending(
-    api: respx.MockRouter, client: ArdentClient, call: Any, field: str
+    router: respx.MockRouter, client: ArdentClient, call: Any, field: str
 ) -> None:
     with pytest.raises(ArdentValidationError) as info:
         await call(client)
     assert info.value.field == field
-    assert not api.calls
+    assert not router.calls
 
 
 # --- configs -------------------------------------------------------------------------------
@@ -554,23 +554,23 @@ def test_every_config_type_has_a_seed_example() -> None:
 
 @pytest.mark.parametrize("config_type", sorted(SEED_CONFIGS))
 async def test_each_config_type_builds_the_documented_body(
-    api: respx.MockRouter, client: ArdentClient, config_type: str
+    router: respx.MockRouter, client: ArdentClient, config_type: str
 ) -> None:
     params, normalised = SEED_CONFIGS[config_type]
-    api.post("/v1/configs/setConfig").respond(200, json={"id": "cfg-1", "type": config_type})
+    router.post("/v1/configs/setConfig").respond(200, json={"id": "cfg-1", "type": config_type})
     reply = await client.set_config(config_type=config_type, id="cfg-1", **params)
     expected = {"Config": {"type": config_type, "id": "cfg-1", **params, **normalised}}
-    assert_signed(only_request(api), "POST", "/v1/configs/setConfig", expected)
+    assert_signed(only_request(router), "POST", "/v1/configs/setConfig", expected)
     assert reply == {"id": "cfg-1", "type": config_type}
 
 
 async def test_config_id_defaults_to_a_new_uuid4_returned_in_the_reply(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/configs/setConfig").respond(200, json={"stored": True})
+    router.post("/v1/configs/setConfig").respond(200, json={"stored": True})
     first = await client.configs.set("supabase", project_url="https://p.supabase.co", api_key="k")
     second = await client.configs.set("supabase", project_url="https://p.supabase.co", api_key="k")
-    sent = [json.loads(call.request.content)["Config"] for call in api.calls]
+    sent = [json.loads(call.request.content)["Config"] for call in router.calls]
     assert sent[0]["databases"] == []
     assert uuid.UUID(sent[0]["id"]).version == 4
     assert sent[0]["id"] != sent[1]["id"]
@@ -579,9 +579,9 @@ async def test_config_id_defaults_to_a_new_uuid4_returned_in_the_reply(
 
 
 async def test_set_accepts_a_typed_config_object(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/configs/setConfig").respond(200, json={"ok": True})
+    router.post("/v1/configs/setConfig").respond(200, json={"ok": True})
     config = PostgreSQLConfig(
         hostname="pg.example.com",
         port="5432",
@@ -590,7 +590,7 @@ async def test_set_accepts_a_typed_config_object(
         databases=[Database(name="shop")],
     )
     await client.configs.set(config, id="cfg-9")
-    assert json.loads(only_request(api).content) == {
+    assert json.loads(only_request(router).content) == {
         "Config": {
             "type": "postgreSQL",
             "id": "cfg-9",
@@ -604,7 +604,7 @@ async def test_set_accepts_a_typed_config_object(
 
 
 async def test_a_typed_config_object_is_checked_too(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
     bad = MySQLConfig(host="h", port="99999", username="u", password="p", databases=[])
     with pytest.raises(ArdentValidationError) as info:
@@ -615,7 +615,7 @@ async def test_a_typed_config_object_is_checked_too(
             MySQLConfig(host="h", port="1", username="u", password="p", databases=[]), host="x"
         )
     assert info.value.field == "host"
-    assert not api.calls
+    assert not router.calls
 
 
 def test_config_reprs_mask_secrets() -> None:
@@ -698,7 +698,7 @@ BAD_CONFIGS: list[tuple[Any, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("config_type", "params", "field"), BAD_CONFIGS)
 async def test_bad_configs_name_the_parameter_path_before_sending(
-    api: respx.MockRouter,
+    router: respx.MockRouter,
     client: ArdentClient,
     config_type: Any,
     params: dict[str, Any],
@@ -711,7 +711,7 @@ async def test_bad_configs_name_the_parameter_path_before_sending(
     # Values are never echoed: they may be secrets.
     for value in ("1234", DB_PASSWORD, "ghp_1a2b3c4d5e6f7g8h9i0j", "dapi1234567890abcdef"):
         assert value not in str(info.value)
-    assert not api.calls
+    assert not router.calls
 
 
 def test_bad_config_errors_suggest_the_right_spelling() -> None:
@@ -734,10 +734,12 @@ async def test_a_client_side_refusal_is_a_validation_error_not_an_api_error(
         await client.set_config(config_type="invalid_type")
 
 
-async def test_delete_config(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.delete("/v1/configs/deleteConfig").respond(200, json={"deleted": "5245432a2123"})
+async def test_delete_config(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.delete("/v1/configs/deleteConfig").respond(200, json={"deleted": "5245432a2123"})
     assert await client.delete_config(config_id="5245432a2123") == {"deleted": "5245432a2123"}
-    assert_signed(only_request(api), "DELETE", "/v1/configs/deleteConfig", {"id": "5245432a2123"})
+    assert_signed(
+        only_request(router), "DELETE", "/v1/configs/deleteConfig", {"id": "5245432a2123"}
+    )
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -754,13 +756,13 @@ async def test_delete_config(api: respx.MockRouter, client: ArdentClient) -> Non
     ],
 )
 async def test_error_statuses_map_to_the_seed_error_classes(
-    api: respx.MockRouter,
+    router: respx.MockRouter,
     client: ArdentClient,
     status: int,
     error_class: type[ArdentAPIError],
     words: str,
 ) -> None:
-    api.delete("/v1/jobs/deleteJob").respond(status, json={"detail": words})
+    router.delete("/v1/jobs/deleteJob").respond(status, json={"detail": words})
     with pytest.raises(error_class) as info:
         await client.jobs.delete("job-1")
     error = info.value
@@ -783,9 +785,9 @@ async def test_error_statuses_map_to_the_seed_error_classes(
     ],
 )
 async def test_a_reply_that_is_not_a_json_object_is_an_api_error(
-    api: respx.MockRouter, client: ArdentClient, reply: httpx.Response
+    router: respx.MockRouter, client: ArdentClient, reply: httpx.Response
 ) -> None:
-    api.delete("/v1/configs/deleteConfig").mock(return_value=reply)
+    router.delete("/v1/configs/deleteConfig").mock(return_value=reply)
     with pytest.raises(ArdentAPIError) as info:
         await client.configs.delete("cfg-1")
     assert info.value.status_code == 200
@@ -793,14 +795,14 @@ async def test_a_reply_that_is_not_a_json_object_is_an_api_error(
 
 
 async def test_secrets_never_reach_logs_reprs_or_errors(
-    api: respx.MockRouter, client: ArdentClient, caplog: pytest.LogCaptureFixture
+    router: respx.MockRouter, client: ArdentClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="ardent_async")
     echo = {
         "detail": "rejected",
         "Config": {"type": "postgreSQL", "password": DB_PASSWORD, "secret_key": SECRET},
     }
-    route = api.post("/v1/configs/setConfig")
+    route = router.post("/v1/configs/setConfig")
     route.side_effect = [
         httpx.Response(500, json={"detail": "boom"}),
         httpx.Response(400, json=echo),
@@ -821,13 +823,13 @@ async def test_secrets_never_reach_logs_reprs_or_errors(
 
 
 async def test_configs_refuse_a_token_alone_before_sending(
-    api: respx.MockRouter, bearer_client: ArdentClient
+    router: respx.MockRouter, bearer_client: ArdentClient
 ) -> None:
     with pytest.raises(ArdentAuthError, match="needs the key pair"):
         await bearer_client.configs.set("tigerbeetle", cluster_id="0", replica_addresses=["a:1"])
     with pytest.raises(ArdentAuthError, match="needs the key pair"):
         await bearer_client.configs.delete("cfg-1")
-    assert not api.calls
+    assert not router.calls
 
 
 def test_the_legacy_default_host_is_the_published_sdks_unless_a_base_url_is_chosen(

@@ -51,7 +51,7 @@ CREATED_KEY = {
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
+def router() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE, assert_all_called=False) as router:
         yield router
 
@@ -65,9 +65,9 @@ async def client() -> AsyncIterator[ArdentClient]:
     await made.close()
 
 
-def only_request(api: respx.MockRouter) -> httpx.Request:
-    assert api.calls.call_count == 1
-    request: httpx.Request = api.calls.last.request
+def only_request(router: respx.MockRouter) -> httpx.Request:
+    assert router.calls.call_count == 1
+    request: httpx.Request = router.calls.last.request
     return request
 
 
@@ -87,12 +87,12 @@ def assert_call(
         assert json.loads(request.content) == body
 
 
-async def test_get_keeps_unknown_fields(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.get("/v1/orgs/o1").respond(
+async def test_get_keeps_unknown_fields(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.get("/v1/orgs/o1").respond(
         200, json={"id": "o1", "name": "Acme", "created_at": "2026-01-02T03:04:05Z", "plan": "pro"}
     )
     org = await client.orgs.get("o1")
-    assert_call(only_request(api), "GET", "/v1/orgs/o1")
+    assert_call(only_request(router), "GET", "/v1/orgs/o1")
     assert isinstance(org, OrgDetails)
     assert org.name == "Acme"
     assert org.created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -100,50 +100,54 @@ async def test_get_keeps_unknown_fields(api: respx.MockRouter, client: ArdentCli
 
 
 async def test_update_renames_and_may_be_retried(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    route = api.patch("/v1/orgs/o1")
+    route = router.patch("/v1/orgs/o1")
     route.side_effect = [
         httpx.Response(502, json={"detail": "bad gateway"}),
         httpx.Response(200, json={"id": "o1", "name": "Acme 2"}),
     ]
     org = await client.orgs.update("o1", name="Acme 2")
     assert route.call_count == 2
-    assert_call(api.calls.last.request, "PATCH", "/v1/orgs/o1", {"name": "Acme 2"})
+    assert_call(router.calls.last.request, "PATCH", "/v1/orgs/o1", {"name": "Acme 2"})
     assert org.name == "Acme 2"
 
 
-async def test_delete_accepts_204_without_body(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.delete("/v1/orgs/o1").respond(204)
+async def test_delete_accepts_204_without_body(
+    router: respx.MockRouter, client: ArdentClient
+) -> None:
+    router.delete("/v1/orgs/o1").respond(204)
     assert await client.orgs.delete("o1") is None
-    assert_call(only_request(api), "DELETE", "/v1/orgs/o1")
+    assert_call(only_request(router), "DELETE", "/v1/orgs/o1")
 
 
-async def test_members_list_update_and_remove(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.get("/v1/orgs/o1/members").respond(200, json=[{**MEMBER, "avatar": "a.png"}])
+async def test_members_list_update_and_remove(
+    router: respx.MockRouter, client: ArdentClient
+) -> None:
+    router.get("/v1/orgs/o1/members").respond(200, json=[{**MEMBER, "avatar": "a.png"}])
     members = await client.orgs.list_members("o1")
-    assert_call(only_request(api), "GET", "/v1/orgs/o1/members")
+    assert_call(only_request(router), "GET", "/v1/orgs/o1/members")
     assert [(m.user_id, m.role_key, m.extra) for m in members] == [
         ("u1", "admin", {"avatar": "a.png"})
     ]
 
-    api.reset()
-    api.patch("/v1/orgs/o1/members/u1").respond(200, json={**MEMBER, "role_key": "viewer"})
+    router.reset()
+    router.patch("/v1/orgs/o1/members/u1").respond(200, json={**MEMBER, "role_key": "viewer"})
     member = await client.orgs.update_member_role("o1", "u1", role_key="viewer")
-    assert_call(only_request(api), "PATCH", "/v1/orgs/o1/members/u1", {"role_key": "viewer"})
+    assert_call(only_request(router), "PATCH", "/v1/orgs/o1/members/u1", {"role_key": "viewer"})
     assert member.role_key == "viewer"
 
-    api.reset()
-    api.delete("/v1/orgs/o1/members/u1").respond(204)
+    router.reset()
+    router.delete("/v1/orgs/o1/members/u1").respond(204)
     assert await client.orgs.remove_member("o1", "u1") is None
-    assert_call(only_request(api), "DELETE", "/v1/orgs/o1/members/u1")
+    assert_call(only_request(router), "DELETE", "/v1/orgs/o1/members/u1")
 
 
-async def test_invite_list_and_revoke(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.post("/v1/orgs/o1/invite").respond(200, json={**INVITE, "token_hint": "x"})
+async def test_invite_list_and_revoke(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.post("/v1/orgs/o1/invite").respond(200, json={**INVITE, "token_hint": "x"})
     invite = await client.orgs.invite("o1", "bob@example.com")
     assert_call(
-        only_request(api),
+        only_request(router),
         "POST",
         "/v1/orgs/o1/invite",
         {"email": "bob@example.com", "role_key": "member"},
@@ -151,33 +155,33 @@ async def test_invite_list_and_revoke(api: respx.MockRouter, client: ArdentClien
     assert invite.id == "i1"
     assert invite.extra == {"token_hint": "x"}
 
-    api.reset()
-    api.post("/v1/orgs/o1/invite").respond(200, json={**INVITE, "role_key": "admin"})
+    router.reset()
+    router.post("/v1/orgs/o1/invite").respond(200, json={**INVITE, "role_key": "admin"})
     await client.orgs.invite("o1", "bob@example.com", role_key="admin")
-    assert json.loads(only_request(api).content) == {
+    assert json.loads(only_request(router).content) == {
         "email": "bob@example.com",
         "role_key": "admin",
     }
 
-    api.reset()
-    api.get("/v1/orgs/o1/invites").respond(200, json=[INVITE])
+    router.reset()
+    router.get("/v1/orgs/o1/invites").respond(200, json=[INVITE])
     assert [i.email for i in await client.orgs.list_invites("o1")] == ["bob@example.com"]
-    assert_call(only_request(api), "GET", "/v1/orgs/o1/invites")
+    assert_call(only_request(router), "GET", "/v1/orgs/o1/invites")
 
-    api.reset()
-    api.delete("/v1/orgs/o1/invites/i1").respond(204)
+    router.reset()
+    router.delete("/v1/orgs/o1/invites/i1").respond(204)
     assert await client.orgs.revoke_invite("o1", "i1") is None
-    assert_call(only_request(api), "DELETE", "/v1/orgs/o1/invites/i1")
+    assert_call(only_request(router), "DELETE", "/v1/orgs/o1/invites/i1")
 
 
-async def test_invite_is_not_retried(api: respx.MockRouter, client: ArdentClient) -> None:
-    route = api.post("/v1/orgs/o1/invite").respond(503, json={"detail": "down"})
+async def test_invite_is_not_retried(router: respx.MockRouter, client: ArdentClient) -> None:
+    route = router.post("/v1/orgs/o1/invite").respond(503, json={"detail": "down"})
     with pytest.raises(ServerError, match="503"):
         await client.orgs.invite("o1", "bob@example.com")
     assert route.call_count == 1
 
 
-async def test_list_roles(api: respx.MockRouter, client: ArdentClient) -> None:
+async def test_list_roles(router: respx.MockRouter, client: ArdentClient) -> None:
     role = {
         "id": "role_org_member",
         "key": "member",
@@ -185,14 +189,14 @@ async def test_list_roles(api: respx.MockRouter, client: ArdentClient) -> None:
         "permissions": ["connectors.read", "branches.write"],
         "is_default": True,
     }
-    api.get("/v1/orgs/o1/roles").respond(200, json=[role])
+    router.get("/v1/orgs/o1/roles").respond(200, json=[role])
     roles = await client.orgs.list_roles("o1")
-    assert_call(only_request(api), "GET", "/v1/orgs/o1/roles")
+    assert_call(only_request(router), "GET", "/v1/orgs/o1/roles")
     assert roles[0].permissions == ["connectors.read", "branches.write"]
     assert roles[0].extra == {"is_default": True}
 
 
-async def test_list_api_keys(api: respx.MockRouter, client: ArdentClient) -> None:
+async def test_list_api_keys(router: respx.MockRouter, client: ArdentClient) -> None:
     item = {
         "id": "k1",
         "name": "ci",
@@ -203,22 +207,22 @@ async def test_list_api_keys(api: respx.MockRouter, client: ArdentClient) -> Non
         "users": {"email": "ada@example.com", "full_name": "Ada"},
         "role": "member",
     }
-    api.get("/v1/orgs/o1/api-keys").respond(200, json=[item])
+    router.get("/v1/orgs/o1/api-keys").respond(200, json=[item])
     keys = await client.orgs.list_api_keys("o1")
-    assert_call(only_request(api), "GET", "/v1/orgs/o1/api-keys")
+    assert_call(only_request(router), "GET", "/v1/orgs/o1/api-keys")
     assert [(k.id, k.last_used_at, k.extra) for k in keys] == [("k1", None, {"role": "member"})]
 
 
 async def test_create_api_key_returns_the_secret_masked_in_repr(
-    api: respx.MockRouter, client: ArdentClient, caplog: pytest.LogCaptureFixture
+    router: respx.MockRouter, client: ArdentClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="ardent_async")
-    api.post("/v1/orgs/o1/api-keys").respond(201, json=CREATED_KEY)
+    router.post("/v1/orgs/o1/api-keys").respond(201, json=CREATED_KEY)
     created = await client.orgs.create_api_key(
         "o1", "ci", role_id="role_org_member", scopes=["connectors.read"], expires_days=30
     )
     assert_call(
-        only_request(api),
+        only_request(router),
         "POST",
         "/v1/orgs/o1/api-keys",
         {
@@ -236,37 +240,39 @@ async def test_create_api_key_returns_the_secret_masked_in_repr(
 
 
 async def test_create_api_key_defaults_leave_scopes_to_the_server(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.post("/v1/orgs/o1/api-keys").respond(201, json=CREATED_KEY)
+    router.post("/v1/orgs/o1/api-keys").respond(201, json=CREATED_KEY)
     await client.orgs.create_api_key("o1", "ci", role_id="role_org_member")
     # Omitted scopes default to [] on the server: all of the role's permissions.
-    assert json.loads(only_request(api).content) == {"name": "ci", "role_id": "role_org_member"}
+    assert json.loads(only_request(router).content) == {"name": "ci", "role_id": "role_org_member"}
 
 
-async def test_create_api_key_is_not_retried(api: respx.MockRouter, client: ArdentClient) -> None:
-    route = api.post("/v1/orgs/o1/api-keys").respond(500, json={"detail": "boom"})
+async def test_create_api_key_is_not_retried(
+    router: respx.MockRouter, client: ArdentClient
+) -> None:
+    route = router.post("/v1/orgs/o1/api-keys").respond(500, json={"detail": "boom"})
     with pytest.raises(ServerError, match="500"):
         await client.orgs.create_api_key("o1", "ci", role_id="role_org_member")
     assert route.call_count == 1
 
 
-async def test_revoke_api_key(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.delete("/v1/orgs/o1/api-keys/k1").respond(204)
+async def test_revoke_api_key(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.delete("/v1/orgs/o1/api-keys/k1").respond(204)
     assert await client.orgs.revoke_api_key("o1", "k1") is None
-    assert_call(only_request(api), "DELETE", "/v1/orgs/o1/api-keys/k1")
+    assert_call(only_request(router), "DELETE", "/v1/orgs/o1/api-keys/k1")
 
 
 async def test_revoke_of_a_revoked_key_is_not_found(
-    api: respx.MockRouter, client: ArdentClient
+    router: respx.MockRouter, client: ArdentClient
 ) -> None:
-    api.delete("/v1/orgs/o1/api-keys/k1").respond(404, json={"detail": "already revoked"})
+    router.delete("/v1/orgs/o1/api-keys/k1").respond(404, json={"detail": "already revoked"})
     with pytest.raises(NotFoundError, match="already revoked"):
         await client.orgs.revoke_api_key("o1", "k1")
 
 
-async def test_forbidden_is_an_auth_error(api: respx.MockRouter, client: ArdentClient) -> None:
-    api.delete("/v1/orgs/o1").respond(403, json={"detail": "owners only"})
+async def test_forbidden_is_an_auth_error(router: respx.MockRouter, client: ArdentClient) -> None:
+    router.delete("/v1/orgs/o1").respond(403, json={"detail": "owners only"})
     with pytest.raises(ArdentAuthError) as info:
         await client.orgs.delete("o1")
     assert info.value.status_code == 403
@@ -335,10 +341,10 @@ BAD_CALLS: list[tuple[str, Call, str]] = [
     ids=[b[0] for b in BAD_CALLS],
 )
 async def test_bad_input_is_refused_before_sending(
-    api: respx.MockRouter, client: ArdentClient, call: Call, field: str
+    router: respx.MockRouter, client: ArdentClient, call: Call, field: str
 ) -> None:
     with pytest.raises(ArdentValidationError) as info:
         await call(client.orgs)
     assert info.value.field == field
     assert info.value.status_code is None
-    assert not api.calls
+    assert not router.calls

@@ -1,7 +1,9 @@
-"""A scripted HTTP server with two backends: a real aiohttp.web server, and respx for httpx.
+"""The fake HTTP server of the suites: a script played by a real aiohttp.web server, or by respx
+for httpx.
 
-The same script (method, path -> list of steps) drives both, so one behaviour suite runs
-against both transports. Steps: Reply(status, json/text, headers), Hang(), Drop().
+The same script (method, path -> list of steps; ``default`` for every other request) drives
+both, so one behaviour suite runs against both transports. Steps: Reply(status, json/text/raw,
+headers), Hang(), Drop(). Every request is recorded in ``script.seen``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ class Reply:
     json: Any = None
     text: str | None = None
     headers: dict[str, str] = attrs.field(factory=dict)
+    raw: bytes | None = None  # the body exactly (``b"null"`` is JSON null; ``b""`` no body)
 
     def body(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
         if self.text is not None:
             return self.text.encode()
         if self.json is not None:
@@ -58,6 +63,7 @@ class Script:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], deque[Any]] = defaultdict(deque)
         self.seen: list[Seen] = []
+        self.default: Any = None  # the step for a request no route scripts (None: a 599)
 
     def add(self, method: str, path: str, *steps: Any) -> None:
         self.routes[(method, path)].extend(steps)
@@ -65,6 +71,8 @@ class Script:
     def next_step(self, method: str, path: str) -> Any:
         queue = self.routes.get((method, path))
         if not queue:
+            if self.default is not None:
+                return self.default
             return Reply(599, json={"detail": f"unscripted {method} {path}"})
         return queue.popleft() if len(queue) > 1 else queue[0]
 

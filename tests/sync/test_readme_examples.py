@@ -3,16 +3,33 @@ as written."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from ardent_async.sync import ArdentClient
-from tests.agents.test_readme_example import _example
-from tests.sync.conftest import ServedEmulator
 from tests.sync.test_sync_client import _ready_connector
+from tests.threaded_emulator import EmulatorThread
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _example(marker: str) -> dict[str, Any]:
+    """The docs block containing ``marker``, run without its last line (the call of main)."""
+    text = "\n".join(page.read_text() for page in sorted(DOCS.glob("*.md")))
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    (block,) = [b for b in blocks if marker in b]
+    body, last = block.rstrip().rsplit("\n", 1)
+    assert "main(" in last
+    namespace: dict[str, Any] = {"__name__": "docs_example"}
+    exec(compile(body, "docs", "exec"), namespace)
+    return namespace
 
 
 def test_blocking_client_example(
-    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    served: EmulatorThread, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     emulator = served.emulator
     with ArdentClient(emulator.token, base_url=emulator.base_url) as client:
@@ -28,7 +45,7 @@ def test_blocking_client_example(
 
 
 def test_seed_migration_example(
-    served: ServedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    served: EmulatorThread, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key = served.emulator.legacy_key
     assert key is not None
@@ -41,7 +58,7 @@ def test_seed_migration_example(
     out = capsys.readouterr().out
     assert "API error" not in out
     assert out.strip()  # the job id
-    paths = [r.path for r in served.on_loop(served.emulator.admin.requests)]
+    paths = [r.path for r in served.call(served.emulator.admin.requests)]
     assert paths == [
         "/v1/jobs/createJob",
         "/v1/jobs/APIChat",

@@ -22,13 +22,13 @@ from ardent_async._transport import Request, Response
 from ardent_async.errors import ArdentValidationError, ClientClosedError, NotFoundError
 from ardent_async.models import BranchCreateResult, ConnectorRow
 from ardent_async.sync import ArdentClient, BlockingService
-from tests.sync.conftest import ServedEmulator
+from tests.threaded_emulator import EmulatorThread
 
 SOURCE = {"url": "postgresql://app:s3cret@db.example.com:5432/app"}
 DECISIONS = {"public.audit_events": "add_pk"}
 
 
-def _client(served: ServedEmulator) -> ArdentClient:
+def _client(served: EmulatorThread) -> ArdentClient:
     emulator = served.emulator
     return ArdentClient(emulator.token, base_url=emulator.base_url)
 
@@ -55,7 +55,7 @@ def _wait_until(condition: Any, what: str, seconds: float = 10.0) -> None:
         time.sleep(0.005)
 
 
-def test_services_are_blocking_calls(served: ServedEmulator) -> None:
+def test_services_are_blocking_calls(served: EmulatorThread) -> None:
     with _client(served) as client:
         connector = _ready_connector(client)
         branch = client.branches.create_and_wait(connector.id, "ci-1", timeout=30)
@@ -66,7 +66,7 @@ def test_services_are_blocking_calls(served: ServedEmulator) -> None:
         assert [c.id for c in client.connectors.list(served.emulator.org_id)] == [connector.id]
 
 
-def test_watch_is_a_plain_iterator(served: ServedEmulator) -> None:
+def test_watch_is_a_plain_iterator(served: EmulatorThread) -> None:
     with _client(served) as client:
         connector = _ready_connector(client)
         handle = client.branches.create(connector.id, "watched")
@@ -77,7 +77,7 @@ def test_watch_is_a_plain_iterator(served: ServedEmulator) -> None:
         assert next(updates, None) is None  # stays exhausted
 
 
-def test_leaving_a_watch_early_is_fine(served: ServedEmulator) -> None:
+def test_leaving_a_watch_early_is_fine(served: EmulatorThread) -> None:
     with _client(served) as client:
         connector = _ready_connector(client)
         handle = client.branches.create(connector.id, "left")
@@ -89,7 +89,7 @@ def test_leaving_a_watch_early_is_fine(served: ServedEmulator) -> None:
         next(client.operations.watch(handle.operation_id, timeout=30))
 
 
-def test_exceptions_propagate_unchanged(served: ServedEmulator) -> None:
+def test_exceptions_propagate_unchanged(served: EmulatorThread) -> None:
     with _client(served) as client:
         with pytest.raises(NotFoundError) as caught:
             client.connectors.get("conn_missing")
@@ -101,7 +101,7 @@ def test_exceptions_propagate_unchanged(served: ServedEmulator) -> None:
         assert len(served.emulator.admin.requests()) == before
 
 
-async def test_works_inside_a_running_event_loop(served: ServedEmulator) -> None:
+async def test_works_inside_a_running_event_loop(served: EmulatorThread) -> None:
     # As in Jupyter: this thread already runs a loop; the work runs on the client's own.
     asyncio.get_running_loop()
     with _client(served) as client:
@@ -109,7 +109,7 @@ async def test_works_inside_a_running_event_loop(served: ServedEmulator) -> None
         assert [p.id for p in client.projects.list(org_id=served.emulator.org_id)] == [project.id]
 
 
-def test_seed_shortcuts_of_the_async_client_block_too(served: ServedEmulator) -> None:
+def test_seed_shortcuts_of_the_async_client_block_too(served: EmulatorThread) -> None:
     emulator = served.emulator
     assert emulator.legacy_key is not None
     with ArdentClient(
@@ -122,7 +122,7 @@ def test_seed_shortcuts_of_the_async_client_block_too(served: ServedEmulator) ->
         assert client.jobs.delete(job["id"]) is not None
 
 
-def test_threads_may_share_a_client(served: ServedEmulator) -> None:
+def test_threads_may_share_a_client(served: EmulatorThread) -> None:
     with _client(served) as client:
         connector = _ready_connector(client)
         names = [f"t-{i}" for i in range(6)]
@@ -134,7 +134,7 @@ def test_threads_may_share_a_client(served: ServedEmulator) -> None:
         assert sorted(b.name for b in client.branches.list(connector.id)) == sorted(names)
 
 
-def test_a_blocking_call_from_the_loop_thread_is_refused(served: ServedEmulator) -> None:
+def test_a_blocking_call_from_the_loop_thread_is_refused(served: EmulatorThread) -> None:
     with _client(served) as client:
         connector = _ready_connector(client)
 
@@ -228,7 +228,7 @@ def test_keyboard_interrupt_cancels_the_call_and_keeps_the_loop() -> None:
     assert result.stdout.split() == ["interrupted", "cancelled", "still", "usable", "closed"]
 
 
-def test_closing_ends_calls_in_flight(served: ServedEmulator) -> None:
+def test_closing_ends_calls_in_flight(served: EmulatorThread) -> None:
     transport = _HangingTransport()
     client = ArdentClient("tok", base_url=served.emulator.base_url, transport=transport)
     errors: list[BaseException] = []
@@ -249,7 +249,7 @@ def test_closing_ends_calls_in_flight(served: ServedEmulator) -> None:
     assert transport.cancelled.is_set()
 
 
-def test_no_thread_until_first_call_and_close_joins_it(served: ServedEmulator) -> None:
+def test_no_thread_until_first_call_and_close_joins_it(served: EmulatorThread) -> None:
     client = _client(served)
     runner = client._runner
     assert not runner.started
@@ -266,7 +266,7 @@ def test_no_thread_until_first_call_and_close_joins_it(served: ServedEmulator) -
         client.projects.list(org_id=served.emulator.org_id)
 
 
-def test_close_without_any_call(served: ServedEmulator) -> None:
+def test_close_without_any_call(served: EmulatorThread) -> None:
     client = _client(served)
     client.close()
     assert client.closed
@@ -278,7 +278,7 @@ def test_bad_arguments_fail_at_construction() -> None:
     assert caught.value.field == "base_url"
 
 
-def test_a_dropped_client_is_closed(served: ServedEmulator) -> None:
+def test_a_dropped_client_is_closed(served: EmulatorThread) -> None:
     client = _client(served)
     client.projects.list(org_id=served.emulator.org_id)
     thread = client._runner._thread
@@ -340,7 +340,7 @@ def test_module_exports() -> None:
 
 
 def test_fan_out_through_the_blocking_client_uses_the_shared_waiter(
-    served: ServedEmulator,
+    served: EmulatorThread,
 ) -> None:
     with _client(served) as client:
         connector = _ready_connector(client)

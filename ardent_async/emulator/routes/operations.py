@@ -6,7 +6,7 @@ import math
 
 from aiohttp import web
 
-from ardent_async._spec.constants import GET_OPERATION_WAIT_MAXIMUM
+from ardent_async._spec.constants import GET_OPERATION_WAIT_MAXIMUM, GET_OPERATION_WAIT_MINIMUM
 from ardent_async.models import AsyncOperationResponse
 
 from .. import roles
@@ -17,7 +17,7 @@ from ..runtime import runtime
 from ..state import Operation
 from ._base import OperationHandler, operation_of
 
-MAX_WAIT = GET_OPERATION_WAIT_MAXIMUM
+MIN_WAIT, MAX_WAIT = GET_OPERATION_WAIT_MINIMUM, GET_OPERATION_WAIT_MAXIMUM
 
 
 def operation_reply(op: Operation) -> AsyncOperationResponse:
@@ -51,13 +51,17 @@ def _wait_seconds(request: web.Request) -> float:
         raise invalid(
             ["query", "wait"], "Input should be a valid number", "float_parsing"
         ) from None
-    if math.isnan(seconds) or seconds < 0:
+    if math.isnan(seconds) or seconds < MIN_WAIT:
         raise invalid(
-            ["query", "wait"], "Input should be greater than or equal to 0", "greater_than_equal"
+            ["query", "wait"],
+            f"Input should be greater than or equal to {MIN_WAIT:g}",
+            "greater_than_equal",
         )
     if seconds > MAX_WAIT:
         raise invalid(
-            ["query", "wait"], "Input should be less than or equal to 10", "less_than_equal"
+            ["query", "wait"],
+            f"Input should be less than or equal to {MAX_WAIT:g}",
+            "less_than_equal",
         )
     return seconds
 
