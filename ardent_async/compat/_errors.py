@@ -48,12 +48,32 @@ class ArdentAPIError(ArdentError, errors.ArdentAPIError):
         self.response = response
 
 
+class _Absent:
+    """An attribute the main class has and the published one does not: reading it raises
+    ``AttributeError`` (so ``hasattr``/``getattr(e, name, default)`` see what the published
+    class shows); setting it is refused too."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> int | None:
+        raise AttributeError(f"{owner.__name__ if owner else 'error'} has no {self.name!r}")
+
+    def __set__(self, instance: object, value: int | None) -> None:
+        raise AttributeError(f"{type(instance).__name__} has no {self.name!r}")
+
+
 class ArdentAuthError(ArdentError, errors.ArdentAuthError):
     """Raised when authentication fails"""
+
+    # The published auth error has no status_code (the main class's is None when not sent).
+    status_code = _Absent()
 
 
 class ArdentValidationError(ArdentError, errors.ArdentValidationError):
     """Raised when input validation fails"""
+
+    status_code = _Absent()
 
 
 @attrs.frozen(repr=False)

@@ -192,6 +192,9 @@ def test_the_published_error_hierarchy() -> None:
     assert issubclass(ArdentValidationError, ardent_async.errors.ArdentValidationError)
     error = ArdentAPIError("boom", 503, None)
     assert (error.status_code, error.response, str(error)) == (503, None, "boom")
+    # ... with the published attributes only: no status_code on auth and validation errors.
+    for other in (ArdentAuthError("no"), ArdentValidationError("bad")):
+        assert not hasattr(other, "status_code")
 
 
 def _caught_by(error: BaseException) -> str:
@@ -260,14 +263,14 @@ def test_a_compat_api_error_carries_the_reply_as_the_sdks_api_error_does(
 @pytest.mark.parametrize(
     ("call", "status", "cls", "message", "status_code"),
     [
-        (lambda c: c.create_job("m"), 401, ArdentAuthError, "Invalid API key or signature", None),
+        (lambda c: c.create_job("m"), 401, ArdentAuthError, "Invalid API key or signature", "-"),
         (lambda c: c.execute_job("j", "m", "s", "u"), 402, ArdentAPIError, "Out of credits", None),
         (lambda c: c.create_and_execute_job("m"), 403, ArdentAuthError,
-         "Missing required scope: job:execute", None),
+         "Missing required scope: job:execute", "-"),
         (lambda c: c.delete_job("j"), 404, ArdentAPIError, "Job not found", None),
         (lambda c: c.get_job_files("j"), 404, ArdentAPIError, "Job not found", None),
         (lambda c: c.delete_config("c"), 403, ArdentAuthError,
-         "Missing required scope: config:write", None),
+         "Missing required scope: config:write", "-"),
         (lambda c: c.delete_config("c"), 404, ArdentAPIError, "Configuration not found", None),
         (lambda c: c.get_job_files("j"), 403, ArdentAPIError, None, 403),
     ],
