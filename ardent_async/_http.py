@@ -5,12 +5,12 @@ small enough to read on its own (the layering httpx uses: each layer does one th
 hands a plain object to the next):
 
 1. **build** (:meth:`Pipeline.build`): the caller's arguments and options become a
-   :class:`Call`, everything its attempts share: URL, headers, encoded body, timeout, how many
-   attempts are allowed and whether a retry is safe. Bad options are refused here, before
-   anything is sent.
-2. **attempt** (:meth:`Pipeline.attempt`): one HTTP exchange. It signs the call's
-   :class:`~ardent_async._transport.Request` (a bearer client's headers are fixed and shared;
-   HMAC-signed legacy calls are signed again each attempt) and sends it over the transport.
+   :class:`Call`: the :class:`~ardent_async._transport.Request` (URL, headers, encoded body,
+   timeout) with what its attempts share (how many are allowed, whether a retry is safe).
+   Bad options are refused here, before anything is sent.
+2. **attempt** (:meth:`Pipeline.attempt`): one HTTP exchange. It sends the call over the
+   transport (a bearer client's headers are fixed and shared; HMAC-signed legacy calls are
+   sent as a copy signed again each attempt).
    It returns the :class:`~ardent_async._transport.Response`, whatever its status, or raises
    :class:`~ardent_async.errors.ArdentConnectionError` /
    :class:`~ardent_async.errors.ArdentTimeoutError`. Seam: one span or hook per attempt
@@ -106,23 +106,26 @@ def encode_json(body: Any, *, ascii_only: bool = False) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=ascii_only).encode()
 
 
-# Not frozen: a frozen attrs __init__ costs three times as much, and every call builds one.
+# One object per call, not a Request plus a record beside it: every call builds one (not
+# frozen either: a frozen attrs __init__ costs three times as much).
 @attrs.define(slots=True)
-class Call:
-    """One call as built by :meth:`Pipeline.build`: what every attempt of it shares.
+class Call(Request):
+    """One call as built by :meth:`Pipeline.build`: the request its attempts send, and what
+    they share.
 
-    ``request`` is sent as is when ``signed`` (fixed headers: a bearer token's); otherwise
-    each attempt signs a copy of it (the legacy API's HMAC covers a timestamp).
-    ``json_body`` (as encoded: plain JSON data) is kept to mask its secrets in an error
-    message.
+    It is sent as is when ``signed`` (fixed headers: a bearer token's); otherwise each attempt
+    sends a signed copy (the legacy API's HMAC covers a timestamp). ``path`` is the request's
+    path without the base URL or query (what logs and errors name), ``attempts`` how many
+    the call may make, ``retry_safe`` whether a failed attempt that reached the server may be
+    repeated. ``json_body`` (as encoded: plain JSON data) is kept to mask its secrets in an
+    error message.
     """
 
-    request: Request
-    path: str
-    attempts: int
-    retry_safe: bool
-    signed: bool
-    json_body: Any = None
+    path: str = ""
+    attempts: int = 1
+    retry_safe: bool = False
+    signed: bool = False
+    json_body: Any = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -353,10 +356,8 @@ class Pipeline:
         signed = self._signed
         if json_body is None and idempotency_key is None and chosen is None and signed:
             # The hot path: a plain request of a bearer client, every header fixed.
-            request = Request(
-                method, url, signed, None, self.timeout if timeout is None else timeout
-            )
-            return Call(request, path, self._attempts, retry_safe, True)
+            timeout = self.timeout if timeout is None else timeout
+            return Call(method, url, signed, None, timeout, path, self._attempts, retry_safe, True)
         return self._build_with_headers(
             method, url, path, json_body, idempotency_key, retry_safe, timeout, chosen
         )
@@ -389,8 +390,18 @@ class Pipeline:
             headers, timeout, attempts = self._apply(
                 chosen, headers, own_timeout, timeout, attempts
             )
-        request = Request(method, url, headers, body or None, timeout)
-        return Call(request, path, attempts, retry_safe, False, json_body)
+        return Call(
+            method,
+            url,
+            headers,
+            body or None,
+            timeout,
+            path,
+            attempts,
+            retry_safe,
+            False,
+            json_body,
+        )
 
     def attempt(self, call: Call, attempt: int) -> Awaitable[Response]:
         """Step 2: one HTTP exchange of ``call`` (``attempt`` counts from 1), to be awaited.
@@ -401,7 +412,7 @@ class Pipeline:
         coroutine of this step's sits in between (every call runs this); code that runs around
         the exchange (a span, a hook) wraps it here, as the debug log does.
         """
-        request = call.request if call.signed else self._sign(call.request, call.path)
+        request: Request = call if call.signed else self._sign(call)
         scope = current_call()  # a call that records (telemetry, hooks): None when off
         if scope is not None:
             return self._recorded_exchange(scope, request, call.path, attempt)
@@ -453,13 +464,10 @@ class Pipeline:
         await recording.ended(response, None)
         return response
 
-    def _sign(self, unsigned: Request, path: str) -> Request:
-        """A copy of ``unsigned`` with the auth's headers for this attempt."""
-        headers = {
-            **unsigned.headers,
-            **self.auth.headers(unsigned.method, path, unsigned.content or b""),
-        }
-        return Request(unsigned.method, unsigned.url, headers, unsigned.content, unsigned.timeout)
+    def _sign(self, call: Call) -> Request:
+        """The request of ``call`` with the auth's headers for this attempt."""
+        headers = {**call.headers, **self.auth.headers(call.method, call.path, call.content or b"")}
+        return Request(call.method, call.url, headers, call.content, call.timeout)
 
     def classify(self, call: Call, attempt: int, outcome: Response | ArdentError) -> Retry:
         """Step 3: a :class:`Retry` for a failed attempt that may be tried again; otherwise the
@@ -474,7 +482,7 @@ class Pipeline:
             raise self._error_of(call, outcome)
         if self._life.closed:
             raise ClientClosedError(
-                f"the client was closed while {call.request.method} {call.path} was in flight"
+                f"the client was closed while {call.method} {call.path} was in flight"
             ) from None
         # Connection errors before the request left this process are safe to retry for any
         # method: the server never saw it.
@@ -482,7 +490,7 @@ class Pipeline:
             isinstance(outcome, ArdentConnectionError) and not outcome.request_sent
         )
         if not safe or attempt >= call.attempts:
-            raise _with_context(outcome, call.request.method, call.path, attempt) from None
+            raise _with_context(outcome, call.method, call.path, attempt) from None
         return Retry(attempt, call.attempts, type(outcome).__name__, self.retry_delay(attempt))
 
     def retry_delay(self, attempt: int, response: Response | None = None) -> float:
@@ -496,7 +504,7 @@ class Pipeline:
 
     async def pause(self, call: Call, retry: Retry) -> None:
         """Log the retry, wait its delay; ClientClosedError if the client closed meanwhile."""
-        method = call.request.method
+        method = call.method
         logger.warning(
             "%s %s failed (%s); retry %d/%d in %.2f s",
             method,
@@ -517,7 +525,7 @@ class Pipeline:
         if scope is not None:
             await scope.retry(
                 method,
-                call.request.url,
+                call.url,
                 retry.attempt,
                 retry_reason(retry.reason),
                 retry.delay,
@@ -526,7 +534,7 @@ class Pipeline:
         await self.clock.sleep(retry.delay)
         if self._life.closed:
             raise ClientClosedError(
-                f"the client was closed while retrying {call.request.method} {call.path}"
+                f"the client was closed while retrying {call.method} {call.path}"
             )
 
     def accept(self, call: Call, attempt: int, response: Response, reply_type: Any) -> Any:
@@ -536,7 +544,7 @@ class Pipeline:
         if sink is not None:
             sink.append(
                 ResponseInfo(
-                    call.request.method, call.path, response.status_code, response.headers, attempt
+                    call.method, call.path, response.status_code, response.headers, attempt
                 )
             )
         if reply_type is None:
@@ -551,7 +559,7 @@ class Pipeline:
             response.status_code,
             response.headers,
             _error_body(response),
-            method=call.request.method,
+            method=call.method,
             path=call.path,
             secrets=(*self.auth.secrets(), *collect_secrets(call.json_body)),
         )

@@ -57,6 +57,7 @@ from collections.abc import Coroutine, Iterable
 from ardent_async._http import Pipeline
 from ardent_async._paths import segment
 from ardent_async._retry import parse_retry_after
+from ardent_async._spec.endpoints import GET_OPERATION
 from ardent_async._telemetry import current_call, retry_reason
 from ardent_async.errors import (
     ArdentAPIError,
@@ -140,7 +141,7 @@ class Subscription:
         every_answer: bool,
     ) -> None:
         self.operation_id = operation_id
-        self.path = f"/v1/operations/{segment('operation_id', operation_id)}"
+        self.path = GET_OPERATION.path_for(operation_id=segment("operation_id", operation_id))
         self.seq = seq
         self.rank = seq
         self.started = now
@@ -521,7 +522,7 @@ class OperationWaiter:
         bound = limit if base is None else min(base + hold, limit)
         timeout = None if math.isinf(bound) else float(math.ceil(bound))
         return await self._http.send(
-            "GET",
+            GET_OPERATION.method,
             path,
             AsyncOperationResponse,
             params={"wait": f"{round(hold, 3):g}"},

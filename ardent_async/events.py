@@ -101,9 +101,6 @@ class OperationEvent:
     call: str | None
 
 
-Hook = Callable[[object], "Awaitable[object] | object"]
-
-
 class EventHooks(TypedDict, total=False):
     """``event_hooks=``: a list of hooks per kind of event (each may be a coroutine function)."""
 

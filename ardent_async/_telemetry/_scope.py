@@ -9,8 +9,8 @@ context variable per attempt: a call that records runs in a :class:`CallScope`.
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from contextvars import ContextVar, copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ardent_async._clock import Clock
@@ -116,6 +116,37 @@ class CallScope:
                 otel.deactivate(token)
                 otel.end(self.span, error)
 
+    def iterate(
+        self,
+        method: Callable[..., AsyncIterator[T]],
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+    ) -> AsyncIterator[T]:
+        """``method(*args, **kwargs)``'s iteration as this call, until the iteration ends.
+
+        The method runs in a copy of the caller's context where this call is current, so the
+        waits it subscribes carry it; the caller's own context is left as it was (the call
+        spans the caller's steps of the iteration, not the code in between).
+        """
+        context = copy_context()
+        iterator = context.run(self._open, method, args, kwargs)
+        return _ScopedIteration(self, iterator)
+
+    def _open(
+        self,
+        method: Callable[..., AsyncIterator[T]],
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+    ) -> AsyncIterator[T]:
+        otel = self.telemetry.otel
+        self.started = self.telemetry.clock.monotonic()
+        if otel is not None and otel.tracer is not None:
+            self.span = otel.start_child(f"ardent.{self.name}")
+            self.span.set_attributes(self.attributes)
+            otel.activate(self.span)  # in the copied context only
+        _CALL.set(self)
+        return method(*args, **kwargs)
+
     def set(self, key: str, value: str | int | bool) -> None:
         if self.span is not None:
             self.span.set_attribute(key, value)
@@ -173,7 +204,8 @@ class CallScope:
     async def attempt(self, method: str, url: str, attempt: int) -> AttemptScope:
         """An HTTP attempt about to be sent (its span started, its request hooks run)."""
         telemetry = self.telemetry
-        shown = mask_url(url)
+        # Only a URL with user info or a query can hold a password (the regexes cost µs).
+        shown = mask_url(url) if "@" in url or "=" in url else url
         scope = AttemptScope(self, method, shown, attempt, telemetry.clock.monotonic())
         otel = telemetry.otel
         if otel is not None and otel.tracer is not None:
@@ -229,6 +261,33 @@ class CallScope:
             error = None if operation.error is None else redact_text(operation.error)
             event = OperationEvent(operation.id, kind, status, waited, polls, error, self.call_name)
             await emit(hooks.operation, "operation", event)
+
+
+class _ScopedIteration(AsyncIterator[T]):
+    """An iteration that ends its call's span when it ends (or fails)."""
+
+    def __init__(self, scope: CallScope, iterator: AsyncIterator[T]) -> None:
+        self._scope = scope
+        self._iterator = iterator
+        self._open = True
+
+    def __aiter__(self) -> _ScopedIteration[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        try:
+            return await self._iterator.__anext__()
+        except StopAsyncIteration:
+            self._end(None)
+            raise
+        except BaseException as exc:
+            self._end(exc)
+            raise
+
+    def _end(self, error: BaseException | None) -> None:
+        if self._open:
+            self._open = False
+            self._scope.finish(None, error)
 
 
 class AttemptScope:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from ardent_async._telemetry._attributes import ARGUMENT_ATTRIBUTES
@@ -19,14 +19,21 @@ __all__ = ["instrument_service"]
 
 # Calls whose ``name`` argument names a branch (recorded as ``ardent.branch.name``).
 _BRANCH_NAMED = frozenset({"branches.create", "branches.create_and_wait"})
+# Plain methods that hand back an async iterator whose polls belong to the call: the call
+# lasts until the iteration ends.
+_ITERATIONS = frozenset({"operations.watch"})
 
 
 def instrument_service(service: object, resource: str, telemetry: Telemetry) -> None:
     """Wrap every public coroutine method of ``service`` (``client.<resource>``) in a scope."""
-    for name, _ in inspect.getmembers(type(service), inspect.iscoroutinefunction):
-        if not name.startswith("_"):
-            method = getattr(service, name)
-            setattr(service, name, _scoped(method, f"{resource}.{name}", telemetry))
+    for name, member in inspect.getmembers(type(service), inspect.isfunction):
+        call = f"{resource}.{name}"
+        if name.startswith("_"):
+            continue
+        if inspect.iscoroutinefunction(member):
+            setattr(service, name, _scoped(getattr(service, name), call, telemetry))
+        elif call in _ITERATIONS:
+            setattr(service, name, _scoped_iteration(getattr(service, name), call, telemetry))
 
 
 def _scoped(
@@ -38,14 +45,36 @@ def _scoped(
     def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
         if current_call() is not None or not telemetry.live():
             return method(*args, **kwargs)
-        attributes: dict[str, str | int] = {}
-        for index, name, key in recorded:
-            value = kwargs.get(name) if index >= len(args) else args[index]
-            if isinstance(value, str):
-                attributes[key] = value
+        attributes = _attributes(recorded, args, kwargs)
         return telemetry.call(call, attributes).run(method(*args, **kwargs))
 
     return scoped
+
+
+def _scoped_iteration(
+    method: Callable[..., AsyncIterator[Any]], call: str, telemetry: Telemetry
+) -> Callable[..., AsyncIterator[Any]]:
+    recorded = _recorded_parameters(method, call)
+
+    @functools.wraps(method)
+    def scoped(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        if current_call() is not None or not telemetry.live():
+            return method(*args, **kwargs)
+        scope = telemetry.call(call, _attributes(recorded, args, kwargs))
+        return scope.iterate(method, args, kwargs)
+
+    return scoped
+
+
+def _attributes(
+    recorded: list[tuple[int, str, str]], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> dict[str, str | int]:
+    attributes: dict[str, str | int] = {}
+    for index, name, key in recorded:
+        value = kwargs.get(name) if index >= len(args) else args[index]
+        if isinstance(value, str):
+            attributes[key] = value
+    return attributes
 
 
 def _recorded_parameters(method: Callable[..., Any], call: str) -> list[tuple[int, str, str]]:

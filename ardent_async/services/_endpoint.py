@@ -9,7 +9,7 @@ path: every call of the SDK goes through here).
 from __future__ import annotations
 
 from collections.abc import Coroutine, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from ardent_async._http import Pipeline
 from ardent_async._spec.endpoints import Endpoint
@@ -32,21 +32,20 @@ def send(
 ) -> Coroutine[Any, Any, R]:
     """Send ``endpoint`` at ``path`` (default: its template, for a path without parameters) and
     decode the reply into the row's reply type."""
+    # Not typing.cast: a call it would add to every request (the row's type says what R is).
     reply: Any = endpoint.reply
-    return cast(
-        "Coroutine[Any, Any, R]",
-        http.send(
-            endpoint.method,
-            endpoint.path if path is None else path,
-            reply,
-            params=params,
-            json_body=json_body,
-            idempotency_key=idempotency_key,
-            retry_safe=endpoint.retry_safe or idempotency_key is not None,
-            timeout=timeout,
-            options=options,
-        ),
+    sent: Coroutine[Any, Any, R] = http.send(
+        endpoint.method,
+        endpoint.path if path is None else path,
+        reply,
+        params=params,
+        json_body=json_body,
+        idempotency_key=idempotency_key,
+        retry_safe=endpoint.retry_safe or idempotency_key is not None,
+        timeout=timeout,
+        options=options,
     )
+    return sent
 
 
 def request(

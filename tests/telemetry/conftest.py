@@ -20,6 +20,7 @@ from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport
 from tests.fakes import FakeClock
 from tests.spine.scripted import AiohttpBackend
+from tests.threaded_emulator import EmulatorThread
 
 TOKEN = "sk-ard_test_TelemetryS3cretToken"
 BRANCH_PASSWORD = "Br4nchPassw0rdXYZ"
@@ -60,6 +61,17 @@ def otel() -> Iterator[Otel]:
     recorder = Otel()
     yield recorder
     recorder.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[EmulatorThread]:
+    """The emulator, serving from its own thread (for the CLI and the blocking client)."""
+    server = EmulatorThread()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

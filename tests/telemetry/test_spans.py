@@ -8,7 +8,9 @@ import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
 from ardent_async import ArdentClient, NotFoundError
-from tests.spine.scripted import AiohttpBackend, Reply
+from ardent_async._retry import RetryPolicy
+from ardent_async.events import ResponseEvent, RetryEvent
+from tests.spine.scripted import AiohttpBackend, Drop, Reply
 from tests.telemetry.conftest import Otel, handle, operation, secrets_in
 
 CREATE = "/v1/branch/create"
@@ -142,3 +144,72 @@ async def test_telemetry_false_records_nothing(
     await client.projects.list("org_1")
     assert otel.spans() == []
     assert "traceparent" not in {key.lower() for key in server.script.seen[0].headers}
+
+
+async def test_watch_is_one_call_span_until_the_iteration_ends(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    server.script.add(
+        "GET",
+        "/v1/operations/op_1",
+        Reply(200, operation("op_1", "pending")),
+        Reply(200, operation("op_1", "completed")),
+    )
+    client = make_client()
+    statuses = [str(op.status) async for op in client.operations.watch("op_1")]
+
+    assert statuses == ["pending", "completed"]
+    spans = otel.spans()
+    (watch,) = [s for s in spans if s.name == "ardent.operations.watch"]
+    polls = [s for s in spans if s.kind is SpanKind.CLIENT]
+    assert len(polls) == 2
+    assert {p.parent.span_id for p in polls if p.parent} == {watch.context.span_id}
+    assert watch.attributes["ardent.operation.id"] == "op_1"
+    assert watch.attributes["ardent.operation.status"] == "completed"
+    assert watch.end_time >= polls[-1].end_time
+
+
+async def test_replays_retry_after_and_dropped_connections_are_recorded(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    server.script.add(
+        "POST",
+        CREATE,
+        Drop(),
+        Reply(503, {"detail": "busy"}, headers={"Retry-After": "3"}),
+        Reply(202, handle("op_1"), headers={"X-Idempotency-Replay": "true"}),
+    )
+    retries: list[RetryEvent] = []
+    replies: list[ResponseEvent] = []
+    client = make_client(
+        retry_policy=RetryPolicy(max_retries=3),
+        event_hooks={"retry": [retries.append], "response": [replies.append]},
+    )
+
+    await client.branches.create("conn_1", "feature-x")
+
+    spans = otel.spans()
+    (call,) = [s for s in spans if s.name == "ardent.branches.create"]
+    dropped, busy, replayed = sorted(
+        (s for s in spans if s.kind is SpanKind.CLIENT), key=lambda s: s.start_time
+    )
+    assert dropped.attributes["error.type"] == "ArdentConnectionError"
+    assert "http.response.status_code" not in dropped.attributes
+    assert busy.attributes["http.request.resend_count"] == 1
+    assert replayed.attributes["http.request.resend_count"] == 2
+    assert replayed.attributes["ardent.idempotency.replayed"] is True
+    assert call.attributes["ardent.idempotency.replayed"] is True
+    assert call.attributes["ardent.retry_after_honoured"] is True
+    assert call.attributes["ardent.operation.id"] == "op_1"
+    assert [(r.reason, r.retry_after) for r in retries] == [("connection", False), ("503", True)]
+    assert retries[1].delay == 3
+    assert [(r.status_code, r.error_type, r.replayed) for r in replies] == [
+        (None, "ArdentConnectionError", False),
+        (503, "503", False),
+        (202, None, True),
+    ]
+    points = otel.metrics()["ardent.retries"]
+    assert sorted((p.attributes["ardent.retry.reason"], p.value) for p in points) == [
+        ("503", 1),
+        ("connection", 1),
+    ]
