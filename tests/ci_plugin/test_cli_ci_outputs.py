@@ -58,6 +58,11 @@ async def test_github_output_masks_then_writes_and_a_rerun_reuses(
     assert rerun["created"] == ["true", "false"]
     assert rerun["branch_id"][1] == rerun["branch_id"][0]
 
+    waited = await run(*args, "--wait-connectable", "--format", "json", env=env)
+    assert waited.code == 0, waited.err
+    assert waited.data["branch_id"] == rerun["branch_id"][0]
+    assert password not in waited.out + waited.err  # no mask line: nothing printed it
+
 
 async def test_without_github_output_set_the_flag_is_refused_before_any_request(
     tmp_path: Path,
