@@ -26,9 +26,6 @@ ALLOWED: dict[str, int] = {
     "ardent_async/cli/commands.py:_create_several": 18,
     "ardent_async/cli/commands.py:connectors_preflight": 19,  # grew from 17 on 7 Dec
     "ardent_async/cli/setup.py:_decisions": 18,
-    # emulator (issue 25, part 3)
-    "ardent_async/emulator/postgres/dump.py:plan_copy": 37,
-    "ardent_async/emulator/postgres/source.py:_schema_check": 24,
 }
 
 

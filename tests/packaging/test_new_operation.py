@@ -1,7 +1,7 @@
 """An operation added to the spec shows up without hand edits: codegen and the sync twin run on
 a copy of the package with a synthetic operation in the spec, and a separate interpreter finds
 it in the endpoint table, in ``client.endpoints`` (called over real HTTP), in the blocking twin
-and in the agents' spec catalogue."""
+and in the agents' spec catalogue, and the emulator refuses to start naming it as missing."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ PROBE = textwrap.dedent(
     from ardent_async._spec.endpoints import ENDPOINTS
     from ardent_async._sync_twin import SyncEndpointsService
     from ardent_async.agents._spec_schemas import spec_catalogue
+    from ardent_async.emulator import Emulator
+    from ardent_async.emulator.router import MissingHandlersError
 
     seen = []
 
@@ -78,6 +80,15 @@ PROBE = textwrap.dedent(
         return row
 
     row = asyncio.run(main())
+
+    async def emulator_refusal():
+        try:
+            await Emulator().start()
+        except MissingHandlersError as exc:
+            return exc.missing
+        return "started"
+
+    refused = asyncio.run(emulator_refusal())
     endpoint = ENDPOINTS["pin_branch"]
     entry = next(op for op in spec_catalogue() if op.operation_id == "pin_branch")
     print(json.dumps({
@@ -89,6 +100,7 @@ PROBE = textwrap.dedent(
         "twin": str(inspect.signature(SyncEndpointsService.pin_branch)),
         "catalogue": [entry.method, entry.path, entry.summary,
                       [(a.name, a.location, a.required) for a in entry.arguments]],
+        "emulator_missing": refused,
     }))
     """
 )
@@ -138,6 +150,7 @@ def test_an_operation_added_to_the_spec_shows_up_without_hand_edits(tmp_path: Pa
         "Pin Branch",
         [["connector_id", "path", True], ["branch_id", "path", True], ["days", "query", False]],
     ]
+    assert found["emulator_missing"] == ["pin_branch"]  # refuses to start without a handler
 
 
 def test_the_checkout_has_no_pin_branch() -> None:

@@ -18,14 +18,14 @@ import asyncio
 import dataclasses
 import re
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from . import catalog
 from .binaries import libpq_env, run_tool
 from .dsn import PostgresUrl
 from .idents import quote_ident, quote_qualified
-from .pgconn import Connection
+from .pgconn import Connection, Record
 
 _TOC_LINE = re.compile(r"^(\d+); (\d+) (\d+) ")
 
@@ -58,11 +58,38 @@ async def plan_copy(
     schema_names = [schema.name for schema in await catalog.user_schemas(conn)]
     all_tables = await catalog.tables(conn)
     by_oid = {table.oid: table for table in all_tables}
-    by_path = {table.path: table for table in all_tables}
+    whole, picked = _resolve_selection(
+        schema_names if selected_paths is None else selected_paths,
+        excluded,
+        schema_names,
+        all_tables,
+    )
+    roots = {_partition_root(oid, by_oid) for oid in picked}
+    schemas = tuple(dict.fromkeys([*whole, *(by_oid[oid].schema for oid in sorted(picked))]))
+    kept = {
+        t.oid for t in all_tables if _partition_root(t.oid, by_oid) in roots and t.schema in schemas
+    }
+    relations = await _relations(conn, schemas)
+    kept |= _kept_sequences(relations, kept)
+    kept |= _kept_views(relations, await _view_references(conn), kept)
+    exclude = tuple((row["schema"], row["name"]) for row in relations if row["oid"] not in kept)
+    skip = await _dangling_foreign_keys(conn, kept) | await _public_schema_entry(conn, schemas)
+    tables = tuple(sorted((by_oid[oid].schema, by_oid[oid].name) for oid in kept if oid in by_oid))
+    return CopyPlan(schemas=schemas, tables=tables, exclude=exclude, skip_toc=frozenset(skip))
 
+
+def _resolve_selection(
+    paths: Sequence[str],
+    excluded: Collection[str],
+    schema_names: list[str],
+    all_tables: Sequence[catalog.TableRow],
+) -> tuple[list[str], set[int]]:
+    """The schemas selected whole, and the oids of the tables picked (a whole schema's
+    tables that are not partitions, plus the tables named), less the *excluded* ones."""
+    by_path = {table.path: table for table in all_tables}
     whole: list[str] = []
     picked: set[int] = set()
-    for path in schema_names if selected_paths is None else selected_paths:
+    for path in paths:
         if path in schema_names:
             whole.append(path)
             picked.update(t.oid for t in all_tables if t.schema == path and not t.is_partition)
@@ -71,17 +98,20 @@ async def plan_copy(
         else:
             raise CopyPlanError(f"the source has no schema or table {path!r}")
     picked -= {by_path[path].oid for path in excluded if path in by_path}
+    return whole, picked
 
-    def root(oid: int) -> int:
-        while (parent := by_oid[oid].parent_oid) is not None and parent in by_oid:
-            oid = parent
-        return oid
 
-    roots = {root(oid) for oid in picked}
-    schemas = tuple(dict.fromkeys([*whole, *(by_oid[oid].schema for oid in sorted(picked))]))
-    kept = {t.oid for t in all_tables if root(t.oid) in roots and t.schema in schemas}
+def _partition_root(oid: int, by_oid: Mapping[int, catalog.TableRow]) -> int:
+    """The topmost known parent of table *oid* (itself when it is not a partition)."""
+    while (parent := by_oid[oid].parent_oid) is not None and parent in by_oid:
+        oid = parent
+    return oid
 
-    relations = await conn.fetch(
+
+async def _relations(conn: Connection, schemas: Sequence[str]) -> list[Record]:
+    """Tables, views, sequences and foreign tables of *schemas*, each with the table that
+    owns it (a sequence's), if any."""
+    return await conn.fetch(
         "SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,"
         " c.relkind::text AS kind,"
         " (SELECT d.refobjid::int8 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
@@ -91,6 +121,10 @@ async def plan_copy(
         " WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')",
         list(schemas),
     )
+
+
+async def _view_references(conn: Connection) -> dict[int, set[int]]:
+    """For each view of the user schemas, the relations it reads."""
     view_refs: dict[int, set[int]] = {}
     for row in await conn.fetch(
         "SELECT DISTINCT r.ev_class::int8 AS view, d.refobjid::int8 AS ref"
@@ -100,38 +134,54 @@ async def plan_copy(
         f" WHERE d.refobjid <> r.ev_class AND {catalog.USER_SCHEMA_PREDICATE}"
     ):
         view_refs.setdefault(row["view"], set()).add(row["ref"])
+    return view_refs
 
-    for row in relations:  # sequences: kept unless owned by a table that is not copied
-        if row["kind"] == "S" and (row["owner_table"] is None or row["owner_table"] in kept):
-            kept.add(row["oid"])
+
+def _kept_sequences(relations: Sequence[Record], kept: Collection[int]) -> set[int]:
+    """Sequences to copy: those owned by no table, or by a table in *kept*."""
+    return {
+        row["oid"]
+        for row in relations
+        if row["kind"] == "S" and (row["owner_table"] is None or row["owner_table"] in kept)
+    }
+
+
+def _kept_views(
+    relations: Sequence[Record], view_refs: Mapping[int, set[int]], kept: Collection[int]
+) -> set[int]:
+    """Views to copy: those reading only what is copied, views included (a fixed point)."""
+    copied = set(kept)
     views = [row["oid"] for row in relations if row["kind"] in ("v", "m")]
     changed = True
-    while changed:  # views: kept when everything they read is kept (fixed point)
+    while changed:
         changed = False
         for oid in views:
-            if oid not in kept and view_refs.get(oid, set()) <= kept:
-                kept.add(oid)
+            if oid not in copied and view_refs.get(oid, set()) <= copied:
+                copied.add(oid)
                 changed = True
-    exclude = tuple((row["schema"], row["name"]) for row in relations if row["oid"] not in kept)
+    return copied - set(kept)
 
-    skip: set[tuple[int, int]] = set()
-    for row in await conn.fetch(
+
+async def _dangling_foreign_keys(conn: Connection, kept: Collection[int]) -> set[tuple[int, int]]:
+    """TOC entries of foreign keys of copied tables that point at tables not copied."""
+    rows = await conn.fetch(
         "SELECT 'pg_constraint'::regclass::int8 AS classid, k.oid::int8 AS oid,"
         " k.conrelid::int8 AS table_oid, k.confrelid::int8 AS ref_oid"
         " FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = ANY($1::oid[])",
         sorted(kept),
-    ):
-        if row["ref_oid"] not in kept:
-            skip.add((row["classid"], row["oid"]))
+    )
+    return {(row["classid"], row["oid"]) for row in rows if row["ref_oid"] not in kept}
+
+
+async def _public_schema_entry(conn: Connection, schemas: Sequence[str]) -> set[tuple[int, int]]:
+    """The ``public`` schema's TOC entry when it is copied (the target already has one)."""
+    if "public" not in schemas:
+        return set()
     public = await conn.fetchrow(
         "SELECT 'pg_namespace'::regclass::int8 AS classid, oid::int8 AS oid"
         " FROM pg_namespace WHERE nspname = 'public'"
     )
-    if public is not None and "public" in schemas:
-        skip.add((public["classid"], public["oid"]))
-
-    tables = tuple(sorted((by_oid[oid].schema, by_oid[oid].name) for oid in kept if oid in by_oid))
-    return CopyPlan(schemas=schemas, tables=tables, exclude=exclude, skip_toc=frozenset(skip))
+    return set() if public is None else {(public["classid"], public["oid"])}
 
 
 async def copy_into(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..checks import BRANCHING_PREREQUISITES, CHECK_NAMES, FAIL, PASS, WARN
@@ -341,12 +341,7 @@ async def _schema_check(
 ) -> list[str]:
     """Check the selected schemas exist and are readable; return the existing ones."""
     known = {schema.name: schema for schema in schemas}
-    if selected is None:
-        targets = list(known)
-        missing: list[str] = []
-    else:
-        targets = [name for name in dict.fromkeys(selected) if name in known]
-        missing = [name for name in dict.fromkeys(selected) if name not in known]
+    targets, missing = _split_selection(selected, known)
     unreadable = [name for name in targets if not known[name].has_usage]
     readable = [name for name in targets if name not in unreadable]
     no_select = [t.path for t in await catalog.tables(conn, readable) if not t.can_select]
@@ -361,13 +356,7 @@ async def _schema_check(
             FAIL, "No schema is selected.", "Select at least one schema.", **details
         )
         return targets
-    problems = []
-    if missing:
-        problems.append(f"schemas not found: {', '.join(missing)}")
-    if unreadable:
-        problems.append(f"no USAGE privilege on: {', '.join(unreadable)}")
-    if no_select:
-        problems.append(f"no SELECT privilege on {len(no_select)} table(s)")
+    problems = _selection_problems(missing, unreadable, no_select)
     if not problems:
         scope = "all user schemas" if selected is None else "the selected schemas"
         checks["selected_schemas"] = _check(
@@ -381,15 +370,47 @@ async def _schema_check(
         **details,
     )
     script.extend(f"-- schema {name} does not exist" for name in missing)
+    script.extend(_read_grants(role, unreadable + [path.split(".", 1)[0] for path in no_select]))
+    return targets
+
+
+def _split_selection(
+    selected: Sequence[str] | None, known: Mapping[str, catalog.SchemaRow]
+) -> tuple[list[str], list[str]]:
+    """The selected schemas the source has (all of its user schemas for ``None``), and the
+    selected ones it does not have; each once, in selection order."""
+    if selected is None:
+        return list(known), []
+    unique = list(dict.fromkeys(selected))
+    return [name for name in unique if name in known], [n for n in unique if n not in known]
+
+
+def _selection_problems(
+    missing: list[str], unreadable: list[str], no_select: list[str]
+) -> list[str]:
+    """One phrase per kind of problem with the selection (none: the role can read it all)."""
+    problems = []
+    if missing:
+        problems.append(f"schemas not found: {', '.join(missing)}")
+    if unreadable:
+        problems.append(f"no USAGE privilege on: {', '.join(unreadable)}")
+    if no_select:
+        problems.append(f"no SELECT privilege on {len(no_select)} table(s)")
+    return problems
+
+
+def _read_grants(role: str, schema_names: list[str]) -> list[str]:
+    """The statements that let *role* read every table, now and future, of each schema."""
     grantee = quote_ident(role)
-    for name in dict.fromkeys(unreadable + [path.split(".", 1)[0] for path in no_select]):
+    statements = []
+    for name in dict.fromkeys(schema_names):
         schema = quote_ident(name)
-        script.append(f"GRANT USAGE ON SCHEMA {schema} TO {grantee};")
-        script.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {grantee};")
-        script.append(
+        statements.append(f"GRANT USAGE ON SCHEMA {schema} TO {grantee};")
+        statements.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {grantee};")
+        statements.append(
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {grantee};"
         )
-    return targets
+    return statements
 
 
 async def _primary_key_check(
