@@ -48,7 +48,10 @@ def _scoped(
         attributes = _attributes(recorded, args, kwargs)
         return telemetry.call(call, attributes).run(method(*args, **kwargs))
 
-    return scoped
+    # It returns the coroutine it does not await itself; say so where Python can (3.12+), so
+    # inspect.iscoroutinefunction still holds for the method.
+    mark = getattr(inspect, "markcoroutinefunction", None)
+    return scoped if mark is None else mark(scoped)
 
 
 def _scoped_iteration(

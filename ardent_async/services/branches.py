@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import functools
 import inspect
 import json
 import random
@@ -22,7 +23,7 @@ from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
-from ardent_async._poller import OperationPoller, completed
+from ardent_async._poller import OperationPoller, completed, subscription
 from ardent_async._spec import endpoints
 from ardent_async._spec.constants import (
     BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT,
@@ -32,7 +33,7 @@ from ardent_async._spec.constants import (
 )
 from ardent_async._spec.endpoints import REPLAY_HEADER
 from ardent_async._telemetry import CallScope, current_call
-from ardent_async._waiter import Subscription
+from ardent_async._waiter import OperationWaiter, Subscription
 from ardent_async.errors import (
     ConflictError,
     EmptyBranchURLError,
@@ -339,7 +340,8 @@ class BranchesService:
             bodies,
             keys=[derived_idempotency_key(body, scope) for body in bodies],
             send_create=self._send_derived_create,
-            poller=self._poller,
+            subscribe=functools.partial(subscription, self._poller),
+            waiter=self._poller.waiter,
             clock=self._http.clock,
             concurrency=limit,
             max_building=building,
@@ -462,8 +464,9 @@ class BranchStream(AsyncIterator[BranchOutcome]):
     ``total`` its length. One stream is iterated once.
 
     What it works with is given to it: ``send_create(body, key, deadline)`` sends one create
-    (the service's, resolving a race on the same key), ``poller`` starts and withdraws the
-    waits, ``clock`` times the deadlines.
+    (the service's, resolving a race on the same key), ``subscribe(operation_id, timeout)``
+    makes the wait for it (at the poller's pace), ``waiter`` (the client's shared one) runs
+    and withdraws the waits, ``clock`` times the deadlines.
     """
 
     def __init__(
@@ -472,7 +475,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         *,
         keys: builtins.list[str],
         send_create: Callable[[BranchCreateRequest, str, float], Awaitable[OperationHandle]],
-        poller: OperationPoller,
+        subscribe: Callable[[str, float], Subscription],
+        waiter: OperationWaiter,
         clock: Clock,
         concurrency: int,
         max_building: int | None,
@@ -480,7 +484,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         timeout: float,
     ) -> None:
         self._send_create = send_create
-        self._poller = poller
+        self._subscribe = subscribe
+        self._waiter = waiter
         self._clock = clock
         self._bodies = bodies
         self._keys = keys
@@ -513,7 +518,7 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             raise outcome
         self._yielded += 1
         if self._yielded == self.total:
-            await self._poller.stop_if_idle()
+            await self._waiter.stop_if_idle()
         return outcome
 
     async def __aenter__(self) -> BranchStream:
@@ -532,7 +537,7 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             sender.cancel()
             await asyncio.wait([sender])
         waits, self._waits = self._waits, {}
-        await self._poller.withdraw(waits.values())
+        await self._waiter.withdraw(waits.values())
         scopes, self._scopes = self._scopes, {}
         for scope in scopes.values():
             scope.finish(None, asyncio.CancelledError())
@@ -586,8 +591,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         if not self._wait:
             self._done(BranchOutcome(body.name, handle=handle))
             return
-        sub = self._poller.subscribe(handle.operation_id, timeout=_time_left(self._clock, deadline))
-        future = self._poller.start(sub)
+        sub = self._subscribe(handle.operation_id, _time_left(self._clock, deadline))
+        future = self._waiter.start(sub)
         self._waits[future] = sub
         future.add_done_callback(lambda done: self._waited(body.name, handle, done))
 
