@@ -227,6 +227,11 @@ class BranchHost:
                 await conn.execute(f"ALTER DATABASE {quote_ident(name)} IS_TEMPLATE false")
             await conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)")
 
+    @property
+    def memory_location(self) -> Path | None:
+        """The directory in memory holding :data:`MEMORY_TABLESPACE` (embedded server only)."""
+        return self._memory
+
     def memory_tablespace_for(self, size_bytes: int) -> str | None:
         """The tablespace in memory if a database of about *size_bytes* belongs there: small
         enough (:data:`MEMORY_MAX_DATABASE_BYTES`), and room for it
