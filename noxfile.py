@@ -178,6 +178,17 @@ def compat(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def mcp1(session: nox.Session) -> None:
+    """The MCP server and its tests with the mcp 1.x package (the suite runs mcp 2.x), server
+    and client alike."""
+    session.install("-e", DEV, "mcp==1.30.0")
+    session.run(
+        "pytest", "-q", "-p", "no:cacheprovider",
+        "tests/agents/test_mcp_server.py", "tests/agents/test_mcp_pg.py", *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""
     session.install("-e", ".[emulator,cli,mcp,agents]", "pydantic>=2", "openai")

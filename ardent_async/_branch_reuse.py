@@ -11,6 +11,7 @@ import attrs
 from ardent_async._client import ArdentClient
 from ardent_async._connectable import wait_connectable
 from ardent_async.models import BranchCreateResult, BranchRow
+from ardent_async.services.branches import row_result
 
 __all__ = ["ReadyBranch", "reuse_or_create"]
 
@@ -44,7 +45,7 @@ async def reuse_or_create(
     started = clock.monotonic()
     found = _usable(await client.branches.list(connector_id), name)
     if found is not None:
-        ready = ReadyBranch(_as_result(found), created=False)
+        ready = ReadyBranch(row_result(found), created=False)
     else:
         [outcome] = await client.branches.create_many(connector_id, [name], timeout=timeout)
         if outcome.error is not None:
@@ -63,20 +64,3 @@ def _usable(rows: list[BranchRow], name: str) -> BranchRow | None:
         if row.name == name and row.branch_url and row.status.lower() not in _NOT_USABLE:
             return row
     return None
-
-
-def _as_result(row: BranchRow) -> BranchCreateResult:
-    return BranchCreateResult(
-        branch_id=row.id,
-        name=row.name,
-        connector_id=row.connector_id,
-        service_type=row.service_type,
-        status=row.status,
-        branch_url=row.branch_url,
-        pooled_branch_url=row.pooled_branch_url,
-        pooled_branch_prisma_url=row.pooled_branch_prisma_url,
-        created_at=row.created_at,
-        read_ready_at=row.read_ready_at,
-        write_ready_at=row.write_ready_at,
-        masked_ready_at=row.masked_ready_at,
-    )

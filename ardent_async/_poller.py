@@ -32,7 +32,7 @@ from ardent_async.errors import OperationFailedError, validation_error
 from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse, OperationStatus
 
-__all__ = ["MAX_SERVER_WAIT", "OperationPoller", "is_terminal"]
+__all__ = ["MAX_SERVER_WAIT", "OperationPoller", "is_terminal", "subscription"]
 
 MAX_SERVER_WAIT = GET_OPERATION_WAIT_MAXIMUM
 """The longest hold the server grants (``wait=`` on ``GET /v1/operations/{id}``)."""
@@ -86,48 +86,8 @@ class OperationPoller:
         OperationTimeoutError when ``timeout`` seconds pass first (``.operation`` is the last
         state seen, or None if no poll got an answer). At least one poll is always made.
         """
-        sub = self.subscribe(operation_id, timeout=timeout, poll_interval=poll_interval)
+        sub = subscription(self, operation_id, timeout=timeout, poll_interval=poll_interval)
         return completed(await self.waiter.next(sub))
-
-    def subscribe(
-        self,
-        operation_id: str,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float | None = None,
-    ) -> Subscription:
-        """A wait on ``operation_id``, its arguments checked now; :meth:`start` runs it."""
-        check_id("operation_id", operation_id)
-        seconds = _validate.seconds("timeout", timeout, 0.001, None)
-        first = (
-            self.poll_interval
-            if poll_interval is None
-            else _validate.seconds("poll_interval", poll_interval, 0.001, 3600)
-        )
-        return self.waiter.subscribe(
-            operation_id,
-            timeout=seconds,
-            hold=MAX_SERVER_WAIT,
-            first_pause=first,
-            max_pause=max(first, self.max_poll_interval),
-        )
-
-    # -- waits started one by one (a fan-out starts each as its create returns) -----------------
-
-    def start(self, sub: Subscription) -> asyncio.Future[AsyncOperationResponse]:
-        """Start ``sub`` on the shared waiter; the future gets the operation's terminal state
-        (as the server sent it: :func:`completed` raises for a failed one), or the error that
-        ended the wait. Cancelling the future withdraws the wait."""
-        return self.waiter.start(sub)
-
-    async def withdraw(self, subs: Iterable[Subscription]) -> None:
-        """Stop these waits; return once their polls in flight ended."""
-        await self.waiter.withdraw(subs)
-
-    async def stop_if_idle(self) -> None:
-        """End the waiter's task if nothing is pending: call once the last started wait is
-        done, so a finished fan-out leaves no task behind."""
-        await self.waiter.stop_if_idle()
 
     async def wait_many(
         self, operation_ids: Iterable[str], *, timeout: float = DEFAULT_WAIT_TIMEOUT
@@ -142,7 +102,7 @@ class OperationPoller:
         subs: dict[str, Subscription] = {}
         for operation_id in ids:
             if operation_id not in subs:
-                subs[operation_id] = self.subscribe(operation_id, timeout=timeout)
+                subs[operation_id] = subscription(self, operation_id, timeout=timeout)
         if not subs:
             return []
         futures = {op_id: self.waiter.start(sub) for op_id, sub in subs.items()}
@@ -182,6 +142,30 @@ class OperationPoller:
             every_answer=True,
         )
         return _Watch(self.waiter, sub)
+
+
+def subscription(
+    poller: OperationPoller,
+    operation_id: str,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
+    poll_interval: float | None = None,
+) -> Subscription:
+    """A wait on ``operation_id`` at ``poller``'s pace, its arguments checked now; the
+    poller's ``waiter`` runs it (``start``/``next``)."""
+    check_id("operation_id", operation_id)
+    seconds = _validate.seconds("timeout", timeout, 0.001, None)
+    first = (
+        poller.poll_interval
+        if poll_interval is None
+        else _validate.seconds("poll_interval", poll_interval, 0.001, 3600)
+    )
+    return poller.waiter.subscribe(
+        operation_id,
+        timeout=seconds,
+        hold=MAX_SERVER_WAIT,
+        first_pause=first,
+        max_pause=max(first, poller.max_poll_interval),
+    )
 
 
 class _Watch:

@@ -1,11 +1,11 @@
-"""``ardent_async.sync.ArdentClient``: the same services as blocking calls, for scripts and
+"""``ardent_async.sync.SyncArdentClient``: the same services as blocking calls, for scripts and
 notebooks.
 
 ::
 
-    from ardent_async.sync import ArdentClient
+    from ardent_async.sync import SyncArdentClient
 
-    with ArdentClient() as client:                      # token from ARDENT_TOKEN
+    with SyncArdentClient() as client:                  # token from ARDENT_TOKEN
         handle = client.branches.create("conn_123", "ci-42")
         operation = client.operations.wait(handle.operation_id)
         for op in client.operations.watch(handle.operation_id):   # a plain iterator
@@ -37,7 +37,13 @@ from ardent_async._sentinel import KEEP, Keep
 from ardent_async._sync_twin import SyncClientBase
 from ardent_async.events import EventHooks
 
-__all__ = ["ArdentClient", "BlockingIterator", "BlockingService", "with_response"]
+__all__ = [
+    "ArdentClient",
+    "BlockingIterator",
+    "BlockingService",
+    "SyncArdentClient",
+    "with_response",
+]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -51,7 +57,7 @@ class _Shared:
         self.finalizer = weakref.finalize(self, shut_down, client, runner)
 
 
-class ArdentClient(SyncClientBase):
+class SyncArdentClient(SyncClientBase):
     """Blocking client for the Ardent API: the async :class:`ardent_async.ArdentClient`'s
     services (``projects``, ``connectors``, ``branches``, ``operations``, ``orgs``, ``jobs``,
     ``configs``) and shortcuts, as plain calls. Same arguments, same environment fallbacks.
@@ -77,10 +83,10 @@ class ArdentClient(SyncClientBase):
         extra_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
         event_hooks: EventHooks | None = None,
-    ) -> ArdentClient:
+    ) -> SyncArdentClient:
         """A copy with other defaults sharing this client's session and loop; see the async
         :meth:`ardent_async.ArdentClient.with_options`."""
-        copy = object.__new__(ArdentClient)
+        copy = object.__new__(SyncArdentClient)
         copy._shared = self._shared
         copy._attach(
             self._client.with_options(
@@ -108,7 +114,7 @@ class ArdentClient(SyncClientBase):
         """Close the connections and stop the background loop. Idempotent."""
         self._shared.finalizer()
 
-    def __enter__(self) -> ArdentClient:
+    def __enter__(self) -> SyncArdentClient:
         return self
 
     def __exit__(
@@ -121,7 +127,7 @@ class ArdentClient(SyncClientBase):
 
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
-        return f"<ardent_async.sync.ArdentClient base_url={mask_url(self.base_url)!r}{state}>"
+        return f"<ardent_async.sync.SyncArdentClient base_url={mask_url(self.base_url)!r}{state}>"
 
 
 def with_response(call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> WithResponse[T]:
@@ -134,3 +140,9 @@ def with_response(call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) ->
     finally:
         response_sink.reset(token)
     return _result(call, data, sink)
+
+
+ArdentClient = SyncArdentClient
+"""The former name of :class:`SyncArdentClient` (the same class), kept so existing
+``from ardent_async.sync import ArdentClient`` imports work; new code should use
+``SyncArdentClient``, which cannot be mistaken for the async :class:`ardent_async.ArdentClient`."""

@@ -2,9 +2,12 @@
 
 In the published SDK ``ArdentAuthError`` and ``ArdentValidationError`` are *siblings* of
 ``ArdentAPIError`` (all three derive from ``ArdentError``), so ``except ArdentAPIError`` does not
-catch an auth failure. These classes keep that, unlike :mod:`ardent_async.errors` (where auth and
-validation errors are API errors). They still derive from :class:`ardent_async.errors.ArdentError`,
-so messages are scrubbed of secrets and one ``except`` catches both families.
+catch an auth failure. These classes keep that (their names, bases among themselves, constructor
+and attributes are the published ones), and each also derives from the
+:mod:`ardent_async.errors` class of the same name: ``except ardent_async.ArdentAPIError`` (or
+``ArdentAuthError``, ``ArdentValidationError``, ``ArdentError``) catches the compat error too,
+and messages are scrubbed of secrets. (The main family makes 401/403 and 400/422 API errors as
+well; compat's do not, as published.)
 """
 
 from __future__ import annotations
@@ -25,24 +28,52 @@ class ArdentError(errors.ArdentError):
     """Base exception for Ardent SDK"""
 
 
-class ArdentAPIError(ArdentError):
+class ArdentAPIError(ArdentError, errors.ArdentAPIError):
     """Raised when API returns an error response (``status_code``/``response`` where the
-    published client sets them: not for the messages it words itself, such as "Job not found")."""
+    published client sets them: not for the messages it words itself, such as "Job not found").
+
+    Positional ``(message, status_code, response)`` as published; as an
+    :class:`ardent_async.ArdentAPIError` it also has ``headers`` and ``body`` (the response's)."""
 
     def __init__(
         self, message: str, status_code: int | None = None, response: ErrorResponse | None = None
     ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
+        errors.ArdentAPIError.__init__(
+            self,
+            message,
+            status_code=status_code,
+            body=None if response is None else response.body,
+            headers=None if response is None else response.headers,
+        )
         self.response = response
 
 
-class ArdentAuthError(ArdentError):
+class _Absent:
+    """An attribute the main class has and the published one does not: reading it raises
+    ``AttributeError`` (so ``hasattr``/``getattr(e, name, default)`` see what the published
+    class shows); setting it is refused too."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> int | None:
+        raise AttributeError(f"{owner.__name__ if owner else 'error'} has no {self.name!r}")
+
+    def __set__(self, instance: object, value: int | None) -> None:
+        raise AttributeError(f"{type(instance).__name__} has no {self.name!r}")
+
+
+class ArdentAuthError(ArdentError, errors.ArdentAuthError):
     """Raised when authentication fails"""
 
+    # The published auth error has no status_code (the main class's is None when not sent).
+    status_code = _Absent()
 
-class ArdentValidationError(ArdentError):
+
+class ArdentValidationError(ArdentError, errors.ArdentValidationError):
     """Raised when input validation fails"""
+
+    status_code = _Absent()
 
 
 @attrs.frozen(repr=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextvars
+import functools
 import inspect
 import json
 import random
@@ -22,7 +24,7 @@ from ardent_async._converter import converter
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import check_id, segment
-from ardent_async._poller import OperationPoller, completed
+from ardent_async._poller import OperationPoller, completed, subscription
 from ardent_async._spec import endpoints
 from ardent_async._spec.constants import (
     BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT,
@@ -32,7 +34,7 @@ from ardent_async._spec.constants import (
 )
 from ardent_async._spec.endpoints import REPLAY_HEADER
 from ardent_async._telemetry import CallScope, current_call
-from ardent_async._waiter import Subscription
+from ardent_async._waiter import OperationWaiter, Subscription
 from ardent_async.errors import (
     ConflictError,
     EmptyBranchURLError,
@@ -339,7 +341,8 @@ class BranchesService:
             bodies,
             keys=[derived_idempotency_key(body, scope) for body in bodies],
             send_create=self._send_derived_create,
-            poller=self._poller,
+            subscribe=functools.partial(subscription, self._poller),
+            waiter=self._poller.waiter,
             clock=self._http.clock,
             concurrency=limit,
             max_building=building,
@@ -462,8 +465,9 @@ class BranchStream(AsyncIterator[BranchOutcome]):
     ``total`` its length. One stream is iterated once.
 
     What it works with is given to it: ``send_create(body, key, deadline)`` sends one create
-    (the service's, resolving a race on the same key), ``poller`` starts and withdraws the
-    waits, ``clock`` times the deadlines.
+    (the service's, resolving a race on the same key), ``subscribe(operation_id, timeout)``
+    makes the wait for it (at the poller's pace), ``waiter`` (the client's shared one) runs
+    and withdraws the waits, ``clock`` times the deadlines.
     """
 
     def __init__(
@@ -472,7 +476,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         *,
         keys: builtins.list[str],
         send_create: Callable[[BranchCreateRequest, str, float], Awaitable[OperationHandle]],
-        poller: OperationPoller,
+        subscribe: Callable[[str, float], Subscription],
+        waiter: OperationWaiter,
         clock: Clock,
         concurrency: int,
         max_building: int | None,
@@ -480,7 +485,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         timeout: float,
     ) -> None:
         self._send_create = send_create
-        self._poller = poller
+        self._subscribe = subscribe
+        self._waiter = waiter
         self._clock = clock
         self._bodies = bodies
         self._keys = keys
@@ -497,7 +503,21 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         self._waits: dict[asyncio.Future[AsyncOperationResponse], Subscription] = {}
         # A recorded fan-out: each branch's scope (a child span), until its outcome is known.
         self._scopes: dict[str, CallScope] = {}
+        # create_iter recorded as a call of its own: the call, and the context to send in.
+        self._recording: tuple[CallScope, contextvars.Context] | None = None
         self._closed = False
+
+    def record(self, scope: CallScope, context: contextvars.Context) -> None:
+        """Run as the recorded call ``scope`` (``create_iter`` on its own): the sending in
+        ``context``, where the call is current; the call ends when the stream does."""
+        self._recording = (scope, context)
+        scope.set("ardent.fanout.size", self.total)
+
+    def _end_recording(self, error: BaseException | None) -> None:
+        if self._recording is not None:
+            scope, _ = self._recording
+            self._recording = None
+            scope.finish(None, error)
 
     def __aiter__(self) -> BranchStream:
         return self
@@ -510,10 +530,12 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         assert self._finished is not None
         outcome = await self._finished.get()
         if isinstance(outcome, BaseException):
+            self._end_recording(outcome)
             raise outcome
         self._yielded += 1
         if self._yielded == self.total:
-            await self._poller.stop_if_idle()
+            self._end_recording(None)
+            await self._waiter.stop_if_idle()
         return outcome
 
     async def __aenter__(self) -> BranchStream:
@@ -532,10 +554,11 @@ class BranchStream(AsyncIterator[BranchOutcome]):
             sender.cancel()
             await asyncio.wait([sender])
         waits, self._waits = self._waits, {}
-        await self._poller.withdraw(waits.values())
+        await self._waiter.withdraw(waits.values())
         scopes, self._scopes = self._scopes, {}
         for scope in scopes.values():
             scope.finish(None, asyncio.CancelledError())
+        self._end_recording(None if self._yielded == self.total else asyncio.CancelledError())
 
     def __del__(self) -> None:
         # An abandoned iteration: stop what is left (best effort, without awaiting).
@@ -552,9 +575,12 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         self._building = (
             None if self._max_building is None else asyncio.Semaphore(self._max_building)
         )
-        self._sender = asyncio.get_running_loop().create_task(
-            run_bounded(self.total, self._send_one, self._concurrency)
-        )
+        sending = run_bounded(self.total, self._send_one, self._concurrency)
+        loop = asyncio.get_running_loop()
+        if self._recording is None:
+            self._sender = loop.create_task(sending)
+        else:  # in the recorded call's context: the branches' spans go under it
+            self._sender = self._recording[1].run(loop.create_task, sending)
         self._sender.add_done_callback(self._sender_done)
 
     def _sender_done(self, task: asyncio.Task[None]) -> None:
@@ -586,8 +612,8 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         if not self._wait:
             self._done(BranchOutcome(body.name, handle=handle))
             return
-        sub = self._poller.subscribe(handle.operation_id, timeout=_time_left(self._clock, deadline))
-        future = self._poller.start(sub)
+        sub = self._subscribe(handle.operation_id, _time_left(self._clock, deadline))
+        future = self._waiter.start(sub)
         self._waits[future] = sub
         future.add_done_callback(lambda done: self._waited(body.name, handle, done))
 

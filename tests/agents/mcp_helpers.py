@@ -107,6 +107,7 @@ async def _until_listening(port: int, process: asyncio.subprocess.Process) -> No
 
 @asynccontextmanager
 async def http_session(url: str, token: str | None = HTTP_TOKEN) -> AsyncIterator[ClientSession]:
+    """A client session over streamable HTTP (the same client API in mcp 1.30 and 2.x)."""
     from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
 
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}

@@ -71,3 +71,11 @@ def test_the_plugin_registers_the_documented_options(pytestconfig: pytest.Config
         assert pytestconfig.getoption(flag.lstrip("-").replace("-", "_")) is None
     with pytest.raises(ValueError, match="no option named"):
         pytestconfig.getoption("ardent_not_an_option")
+
+
+def test_the_page_shows_the_sample_file_the_suite_runs() -> None:
+    snippet = re.search(
+        r'^--8<-- "(tests/ci_plugin/sample/[^"]+)"$', PAGE.read_text(), re.MULTILINE
+    )
+    assert snippet is not None, "docs/ci.md no longer includes the sample's test file"
+    assert (PAGE.parents[1] / snippet.group(1)).is_file()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -47,3 +50,17 @@ async def new_source(pg_host: BranchHost) -> AsyncIterator[Callable[[str], Await
     for name in reversed(made):
         await pg_host.drop_database(name)
         await pg_host.drop_role(sample_role_name(name))
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory the embedded server can reach when it runs as another OS user (we are root).
+
+    Not under ``tmp_path``: every pytest session that starts takes group and other access off
+    ``/tmp/pytest-of-<user>``, so a session started meanwhile (a subprocess pytest, another
+    checkout) would cut the server off from its files in the middle of a test.
+    """
+    path = Path(tempfile.mkdtemp(prefix="ardent-test-"))
+    path.chmod(0o1777)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

@@ -93,16 +93,14 @@ async def test_from_url_requires_a_reachable_superuser(
     assert "Wr0ng-Secret-Value" not in str(info.value)
 
 
-async def test_a_start_reaps_the_server_of_a_dead_owner(tmp_path: Path) -> None:
+async def test_a_start_reaps_the_server_of_a_dead_owner(shared_dir: Path) -> None:
     from ardent_async.emulator.postgres.embedded import (
         OWNER_FILE,
         EmbeddedServer,
         reap_orphaned_servers,
     )
 
-    workdir = tmp_path / "servers"
-    workdir.mkdir()
-    workdir.chmod(0o1777)  # the server may run as another OS user
+    workdir = shared_dir  # the server may run as another OS user
     server = await EmbeddedServer.start(workdir)
     try:
         pid = int((server.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])

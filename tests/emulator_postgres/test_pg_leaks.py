@@ -117,13 +117,11 @@ async def _until(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 async def test_sigkill_leaves_no_server_and_the_next_start_reaps_the_slot(
-    pg_host: BranchHost, tmp_path: Path
+    pg_host: BranchHost, tmp_path: Path, shared_dir: Path
 ) -> None:
     source = await pg_host.create_sample_source("ardent_leak_source")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    scratch.chmod(0o1777)  # the embedded server may run as another OS user
-    memory = tmp_path / "memory"
+    scratch = shared_dir  # the embedded server may run as another OS user
+    memory = shared_dir / "memory"
     memory.mkdir()
     memory.chmod(0o1777)
     env = {

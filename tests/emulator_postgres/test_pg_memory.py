@@ -77,11 +77,12 @@ async def _oid(pg_host: BranchHost, database: str) -> int:
 
 @in_session_loop
 async def test_the_memory_directory_goes_with_the_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memory = tmp_path / "memory"
+    tmp_path = shared_dir  # the embedded server may run as another OS user
+    memory = shared_dir / "memory"
     memory.mkdir()
-    memory.chmod(0o1777)  # the embedded server may run as another OS user
+    memory.chmod(0o1777)
     monkeypatch.setenv(embedded.PG_MEMORY_DIR_ENV, str(memory))
     async with await BranchHost.start_embedded(tmp_path) as started:
         assert started.memory_location is not None

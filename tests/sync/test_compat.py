@@ -21,6 +21,7 @@ import httpx
 import pytest
 import respx
 
+import ardent_async
 import ardent_async.errors
 from ardent_async._transport._httpx import HttpxTransport
 from ardent_async.compat import (
@@ -183,10 +184,80 @@ def test_the_published_error_hierarchy() -> None:
         assert issubclass(cls, ArdentError)
     assert not issubclass(ArdentAuthError, ArdentAPIError)
     assert not issubclass(ArdentValidationError, ArdentAPIError)
-    # Still one family with the SDK's own errors (and their secret scrubbing).
+    # Still one family with the SDK's own errors (and their secret scrubbing): each compat class
+    # is also the main class of the same name.
     assert issubclass(ArdentError, ardent_async.errors.ArdentError)
+    assert issubclass(ArdentAPIError, ardent_async.errors.ArdentAPIError)
+    assert issubclass(ArdentAuthError, ardent_async.errors.ArdentAuthError)
+    assert issubclass(ArdentValidationError, ardent_async.errors.ArdentValidationError)
     error = ArdentAPIError("boom", 503, None)
     assert (error.status_code, error.response, str(error)) == (503, None, "boom")
+    # ... with the published attributes only: no status_code on auth and validation errors.
+    for other in (ArdentAuthError("no"), ArdentValidationError("bad")):
+        assert not hasattr(other, "status_code")
+
+
+def _caught_by(error: BaseException) -> str:
+    """Which clause of a published-SDK-shaped ``try`` catches ``error`` (most specific first,
+    ``ArdentAPIError`` before ``ArdentAuthError`` as the published hierarchy allows)."""
+    try:
+        raise error
+    except ArdentAPIError:
+        return "api"
+    except ArdentAuthError:
+        return "auth"
+    except ArdentValidationError:
+        return "validation"
+    except ArdentError:
+        return "base"
+
+
+def _caught_by_main(error: BaseException) -> str:
+    """The same ``try`` written against :mod:`ardent_async`'s own classes."""
+    try:
+        raise error
+    except ardent_async.ArdentAPIError:
+        return "api"
+    except ardent_async.ArdentAuthError:
+        return "auth"
+    except ardent_async.ArdentValidationError:
+        return "validation"
+    except ardent_async.ArdentError:
+        return "base"
+
+
+@pytest.mark.parametrize(
+    ("call", "status", "clause"),
+    [
+        (lambda c: c.create_job("m"), 401, "auth"),
+        (lambda c: c.delete_config("c"), 403, "auth"),
+        (lambda c: c.delete_job("j"), 404, "api"),
+        (lambda c: c.get_job_files("j"), 500, "api"),
+        (lambda c: c.set_config("nope"), None, "validation"),
+    ],
+)
+def test_published_except_clauses_and_the_sdks_own_both_catch_compat_errors(
+    api: respx.MockRouter, hmac_client: ArdentClient, call: Any, status: int | None, clause: str
+) -> None:
+    if status is not None:
+        api.route().respond(status, json={"detail": "no"})
+    with pytest.raises(ArdentError) as info:
+        call(hmac_client)
+    assert _caught_by(info.value) == clause
+    assert _caught_by_main(info.value) == clause
+
+
+def test_a_compat_api_error_carries_the_reply_as_the_sdks_api_error_does(
+    api: respx.MockRouter, hmac_client: ArdentClient
+) -> None:
+    api.route().respond(500, json={"detail": "down"}, headers={"X-Request-Id": "req-7"})
+    with pytest.raises(ardent_async.ArdentAPIError) as info:
+        hmac_client.get_job_files("j")
+    error = info.value
+    assert isinstance(error, ArdentAPIError)
+    assert (error.status_code, error.body, error.request_id) == (500, {"detail": "down"}, "req-7")
+    assert error.response is not None
+    assert error.response.json() == {"detail": "down"}
 
 
 @pytest.mark.parametrize(

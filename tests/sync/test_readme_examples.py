@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ardent_async.sync import ArdentClient
+from ardent_async.sync import SyncArdentClient
 from tests.sync.test_sync_client import _ready_connector
 from tests.threaded_emulator import EmulatorThread
 
@@ -32,12 +32,12 @@ def test_blocking_client_example(
     served: EmulatorThread, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     emulator = served.emulator
-    with ArdentClient(emulator.token, base_url=emulator.base_url) as client:
+    with SyncArdentClient(emulator.token, base_url=emulator.base_url) as client:
         connector = _ready_connector(client)
     monkeypatch.setenv("ARDENT_TOKEN", emulator.token)
     monkeypatch.setenv("ARDENT_API_URL", emulator.base_url)
 
-    _example("from ardent_async.sync import ArdentClient")["main"](connector.id)
+    _example("from ardent_async.sync import SyncArdentClient")["main"](connector.id)
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2].startswith("completed")

@@ -21,19 +21,19 @@ from ardent_async import sync
 from ardent_async._transport import Request, Response
 from ardent_async.errors import ArdentValidationError, ClientClosedError, NotFoundError
 from ardent_async.models import BranchCreateResult, ConnectorRow
-from ardent_async.sync import ArdentClient, BlockingService
+from ardent_async.sync import BlockingService, SyncArdentClient
 from tests.threaded_emulator import EmulatorThread
 
 SOURCE = {"url": "postgresql://app:s3cret@db.example.com:5432/app"}
 DECISIONS = {"public.audit_events": "add_pk"}
 
 
-def _client(served: EmulatorThread) -> ArdentClient:
+def _client(served: EmulatorThread) -> SyncArdentClient:
     emulator = served.emulator
-    return ArdentClient(emulator.token, base_url=emulator.base_url)
+    return SyncArdentClient(emulator.token, base_url=emulator.base_url)
 
 
-def _ready_connector(client: ArdentClient, name: str = "source") -> ConnectorRow:
+def _ready_connector(client: SyncArdentClient, name: str = "source") -> ConnectorRow:
     """A connector ready to branch, made with blocking calls only."""
     project = client.projects.create(f"{name}-project")
     connector = client.connectors.create(project.id, name, SOURCE)
@@ -112,7 +112,7 @@ async def test_works_inside_a_running_event_loop(served: EmulatorThread) -> None
 def test_seed_shortcuts_of_the_async_client_block_too(served: EmulatorThread) -> None:
     emulator = served.emulator
     assert emulator.legacy_key is not None
-    with ArdentClient(
+    with SyncArdentClient(
         base_url=emulator.base_url,
         public_key=emulator.legacy_key.public_key,
         secret_key=emulator.legacy_key.secret_key,
@@ -170,7 +170,7 @@ class _HangingTransport:
 _SIGINT_CHILD = """
 import asyncio, os, signal, threading, time
 from ardent_async.errors import ArdentValidationError
-from ardent_async.sync import ArdentClient
+from ardent_async.sync import SyncArdentClient
 
 # A process started in the background by a non-interactive shell inherits SIGINT ignored, and
 # Python then installs no KeyboardInterrupt handler: install it, as an interactive run has it.
@@ -191,7 +191,7 @@ class HangingTransport:
         pass
 
 transport = HangingTransport()
-client = ArdentClient("tok", base_url="http://127.0.0.1:9", transport=transport)
+client = SyncArdentClient("tok", base_url="http://127.0.0.1:9", transport=transport)
 def interrupt():
     if transport.started.wait(timeout=30):
         os.kill(os.getpid(), signal.SIGINT)
@@ -230,7 +230,7 @@ def test_keyboard_interrupt_cancels_the_call_and_keeps_the_loop() -> None:
 
 def test_closing_ends_calls_in_flight(served: EmulatorThread) -> None:
     transport = _HangingTransport()
-    client = ArdentClient("tok", base_url=served.emulator.base_url, transport=transport)
+    client = SyncArdentClient("tok", base_url=served.emulator.base_url, transport=transport)
     errors: list[BaseException] = []
 
     def call() -> None:
@@ -274,7 +274,7 @@ def test_close_without_any_call(served: EmulatorThread) -> None:
 
 def test_bad_arguments_fail_at_construction() -> None:
     with pytest.raises(ArdentValidationError) as caught:
-        ArdentClient("tok", base_url="ftp://example.com")
+        SyncArdentClient("tok", base_url="ftp://example.com")
     assert caught.value.field == "base_url"
 
 
@@ -292,7 +292,7 @@ def test_a_dropped_client_is_closed(served: EmulatorThread) -> None:
 
 
 def test_same_arguments_as_the_async_client() -> None:
-    sync_params = inspect.signature(ArdentClient.__init__).parameters
+    sync_params = inspect.signature(SyncArdentClient.__init__).parameters
     async_params = inspect.signature(AsyncArdentClient.__init__).parameters
     assert [(p.name, p.kind, p.default) for p in sync_params.values()] == [
         (p.name, p.kind, p.default) for p in async_params.values()
@@ -301,7 +301,7 @@ def test_same_arguments_as_the_async_client() -> None:
 
 def test_every_service_is_offered() -> None:
     async_client = AsyncArdentClient("tok", base_url="http://127.0.0.1:1")
-    client = ArdentClient("tok", base_url="http://127.0.0.1:1")
+    client = SyncArdentClient("tok", base_url="http://127.0.0.1:1")
     try:
         services = {
             name
@@ -335,6 +335,7 @@ def test_module_exports() -> None:
         "ArdentClient",
         "BlockingIterator",
         "BlockingService",
+        "SyncArdentClient",
         "with_response",
     }
 

@@ -63,3 +63,12 @@ def test_hooks_alone_instrument_the_client_even_without_opentelemetry(
     assert client._telemetry is not None
     assert client._telemetry.otel is None
     assert client.projects.get.__wrapped__.__func__ is ProjectsService.get  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="inspect.markcoroutinefunction is 3.12+")
+def test_recorded_methods_are_still_coroutine_functions(otel: Otel) -> None:
+    import inspect
+
+    client = ArdentClient(token=TOKEN, tracer_provider=otel.tracer_provider)
+    assert inspect.iscoroutinefunction(client.projects.get)
+    assert client.projects.get.__wrapped__.__func__ is ProjectsService.get  # type: ignore[attr-defined]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ardent_async.sync import ArdentClient
+from ardent_async.sync import SyncArdentClient
 
 
-def misuse(client: ArdentClient) -> None:
+def misuse(client: SyncArdentClient) -> None:
     client.projects.get(42)
     client.projects.get("p", timout=5)
     client.branches.no_such_method()

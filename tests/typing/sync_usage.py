@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ardent_async import with_response
-from ardent_async.sync import ArdentClient
+from ardent_async.sync import SyncArdentClient
 from ardent_async.sync import with_response as with_response_sync
 
 if TYPE_CHECKING:
     from typing_extensions import reveal_type
 
 
-def use(client: ArdentClient) -> None:
+def use(client: SyncArdentClient) -> None:
     reveal_type(client.projects.list("org_1"))
     reveal_type(client.branches.create("conn_1", "ci-1", idempotency_key="k", timeout=5))
     reveal_type(client.branches.create_and_wait("conn_1", "ci-1", timeout=300))
@@ -24,7 +24,7 @@ def use(client: ArdentClient) -> None:
     reveal_type(client.operations.wait_many(["op_1", "op_2"], timeout=60))
 
 
-async def use_async(client: ArdentClient) -> None:
+async def use_async(client: SyncArdentClient) -> None:
     from ardent_async import ArdentClient as AsyncClient
 
     async with AsyncClient() as a:
