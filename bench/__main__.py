@@ -62,6 +62,7 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("build 5 s, N=1,000: ratio gathered/create_many", lambda m: m <= 1.2, "≤ 1.2"),
     ("SDK create_many: requests per branch", lambda m: m <= 3, "≤ 3"),
     ("N=5,000: SDK create_many: peak RSS growth per branch", lambda m: m <= 50, "≤ 50 KiB"),
+    ("replicated 1 MB source: one branch create, idle", lambda m: m <= 0.06, "≤ 60 ms"),
     ("replicated 100 MB source: one branch create, idle", lambda m: m <= 0.4, "≤ 0.4 s"),
     ("client CPU per request sequential: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
     ("client CPU per request 64 in flight: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),

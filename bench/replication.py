@@ -12,7 +12,10 @@ Per source size (1, 10, 100 MB of rows; 1 GB too with ``ARDENT_BENCH_1GB=1``):
   status reports it, sampled while the writer runs.
 
 The embedded server keeps its data where ``ardent_async.emulator.postgres.embedded`` decides
-(the system temporary directory, a disk; ``ARDENT_EMULATOR_PG_DIR=/dev/shm`` measures in memory).
+(the system temporary directory, a disk; ``ARDENT_EMULATOR_PG_DIR=/dev/shm`` measures in memory),
+small replicas and their branches in its tablespace in memory. The idle creates are measured
+A/B, interleaved round by round, against a second emulator whose server has no memory
+tablespace (``ARDENT_EMULATOR_PG_MEMORY_DIR=off``: everything on disk, as before).
 """
 
 from __future__ import annotations
@@ -21,15 +24,17 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg
+import attrs
 
 from ardent_async import ArdentClient
 from ardent_async.emulator import Emulator
+from ardent_async.emulator.postgres.embedded import PG_MEMORY_DIR_ENV
 from bench._emulator import ready_connector
-from bench._stats import Figure
+from bench._stats import Figure, ratio
 
 SIZES_MB = (1, 10, 100, 1024) if os.environ.get("ARDENT_BENCH_1GB") == "1" else (1, 10, 100)
 ROW_BYTES = 1000
@@ -110,40 +115,103 @@ async def _connection(url: str) -> AsyncIterator[Any]:
         await conn.close()
 
 
+@attrs.define
+class _Side:
+    """One emulator's connector on a sized source, ready to branch."""
+
+    client: ArdentClient
+    emulator: Emulator
+    source: str
+    connector_id: str
+    setup_seconds: float
+
+    @property
+    def store(self) -> Any:
+        return self.emulator.backend.store(self.connector_id)  # type: ignore[attr-defined]
+
+    @classmethod
+    async def ready(cls, emulator: Emulator, client: ArdentClient, megabytes: int) -> _Side:
+        source = await sized_source(emulator, megabytes)
+        ready = await ready_connector(
+            client, emulator.org_id, source_url=source, name=f"repl-{megabytes}"
+        )
+        return cls(client, emulator, source, ready.id, ready.setup_seconds)
+
+    async def timed_create(self, name: str) -> float:
+        return await _timed_create(self.client, self.store, self.source, self.connector_id, name)
+
+    async def delete(self, megabytes: int) -> None:
+        handle = await self.client.connectors.delete(self.connector_id, force=True)
+        await self.client.operations.wait(handle.operation_id, timeout=600)
+        host: Any = self.emulator.backend.host  # type: ignore[attr-defined]
+        await host.drop_database(f"bench_source_{megabytes}mb")
+
+
+@contextlib.asynccontextmanager
+async def _emulators() -> AsyncIterator[tuple[tuple[Emulator, ArdentClient], ...]]:
+    """The emulator as configured (its embedded server may keep small replicas in memory)
+    and, for the A/B rows, one whose server has no memory tablespace (all data on disk)."""
+    async with contextlib.AsyncExitStack() as stack:
+        sides = []
+        for memory in (None, "off"):
+            with _environment(PG_MEMORY_DIR_ENV, memory):
+                emulator = Emulator(postgres="embedded")
+                await stack.enter_async_context(emulator)
+            client = await stack.enter_async_context(emulator.client(timeout=3600))
+            sides.append((emulator, client))
+        yield tuple(sides)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str | None) -> Iterator[None]:
+    before = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 async def run(rounds: int = 7) -> dict[str, Figure]:
     results: dict[str, Figure] = {}
-    emulator = Emulator(postgres="embedded")
-    async with emulator, emulator.client(timeout=3600) as client:
-        backend: Any = emulator.backend
+    async with _emulators() as ((emulator, client), (disk_emulator, disk_client)):
         for megabytes in SIZES_MB:
             label = f"replicated {megabytes} MB source"
-            source = await sized_source(emulator, megabytes)
-            ready = await ready_connector(
-                client, emulator.org_id, source_url=source, name=f"repl-{megabytes}"
-            )
-            results[f"{label}: engine setup (initial copy)"] = Figure((ready.setup_seconds,))
-            store = backend.store(ready.id)
-            idle, copies, rest = [], [], []
-            for round_ in range(rounds):
-                idle.append(await _timed_create(client, store, source, ready.id, f"idle{round_}"))
-                copies.append(store.last_round["clone"])
+            main = await _Side.ready(emulator, client, megabytes)
+            disk = await _Side.ready(disk_emulator, disk_client, megabytes)
+            results[f"{label}: engine setup (initial copy)"] = Figure((main.setup_seconds,))
+            idle, copies, rest, on_disk = [], [], [], []
+            for round_ in range(rounds):  # A/B interleaved: both sides share the conditions
+                idle.append(await main.timed_create(f"idle{round_}"))
+                copies.append(main.store.last_round["clone"])
                 rest.append(idle[-1] - copies[-1])
+                on_disk.append(await disk.timed_create(f"idle{round_}"))
+            await disk.delete(megabytes)
             results[f"{label}: one branch create, idle source"] = Figure(tuple(idle))
             results[f"{label}: of which CREATE DATABASE (file copy)"] = Figure(tuple(copies))
             results[f"{label}: of which the rest (API, catch-up, pause, roles)"] = Figure(
                 tuple(rest)
             )
+            results[f"{label}: A/B: one branch create (idle) without memory tablespace"] = Figure(
+                tuple(on_disk)
+            )
+            results[f"{label}: A/B: ratio create / create without memory tablespace"] = ratio(
+                Figure(tuple(idle)), Figure(tuple(on_disk))
+            )
 
             stop = asyncio.Event()
-            writer = asyncio.ensure_future(_write_steadily(source, stop))
+            writer = asyncio.ensure_future(_write_steadily(main.source, stop))
             try:
                 busy = []
                 for round_ in range(rounds):
-                    seconds = await _timed_create(client, store, source, ready.id, f"busy{round_}")
-                    busy.append(seconds)
+                    busy.append(await main.timed_create(f"busy{round_}"))
                 lags = []
                 for _ in range(LAG_SAMPLES):
-                    row = await client.connectors.get(ready.id)
+                    row = await client.connectors.get(main.connector_id)
                     lags.append(float(row.extra["replication"]["slot_lag_bytes"]))
                     await asyncio.sleep(0.2)
             finally:
@@ -156,9 +224,7 @@ async def run(rounds: int = 7) -> dict[str, Figure]:
             results[f"{label}: rows written during the busy rounds"] = Figure(
                 (float(rows_written),), unit="rows"
             )
-            handle = await client.connectors.delete(ready.id, force=True)
-            await client.operations.wait(handle.operation_id, timeout=600)
-            await backend.host.drop_database(f"bench_source_{megabytes}mb")
+            await main.delete(megabytes)
     return results
 
 

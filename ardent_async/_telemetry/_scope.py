@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ardent_async._clock import Clock
 from ardent_async._redact import mask_url, redact_headers, redact_text
+from ardent_async._spec.endpoints import REPLAY_HEADER
 from ardent_async._telemetry._attributes import error_name, result_attributes, server_of
 from ardent_async._telemetry._hooks import Hooks, emit
 from ardent_async.events import OperationEvent, RequestEvent, ResponseEvent, RetryEvent
@@ -31,7 +32,6 @@ __all__ = ["AttemptScope", "CallScope", "Telemetry", "current_call"]
 T = TypeVar("T")
 
 _CALL: ContextVar[CallScope | None] = ContextVar("ardent_async_call", default=None)
-REPLAY_HEADER = "x-idempotency-replay"
 
 
 def current_call() -> CallScope | None:
@@ -129,15 +129,17 @@ class CallScope:
         spans the caller's steps of the iteration, not the code in between).
         """
         context = copy_context()
-        iterator = context.run(self._open, method, args, kwargs)
+        iterator = context.run(self.open, method, args, kwargs)
         return _ScopedIteration(self, iterator)
 
-    def _open(
+    def open(
         self,
-        method: Callable[..., AsyncIterator[T]],
+        method: Callable[..., T],
         args: tuple[Any, ...],
         kwargs: Mapping[str, Any],
-    ) -> AsyncIterator[T]:
+    ) -> T:
+        """Start this call and run ``method`` as it, in the current context (a copy, made by
+        the caller: this call stays current in it)."""
         otel = self.telemetry.otel
         self.started = self.telemetry.clock.monotonic()
         if otel is not None and otel.tracer is not None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from contextvars import Context, copy_context
+from typing import Any, Protocol, TypeVar
 
 from ardent_async._telemetry._attributes import ARGUMENT_ATTRIBUTES
-from ardent_async._telemetry._scope import Telemetry, current_call
+from ardent_async._telemetry._scope import CallScope, Telemetry, current_call
 
 __all__ = ["instrument_service"]
 
@@ -22,6 +23,18 @@ _BRANCH_NAMED = frozenset({"branches.create", "branches.create_and_wait"})
 # Plain methods that hand back an async iterator whose polls belong to the call: the call
 # lasts until the iteration ends.
 _ITERATIONS = frozenset({"operations.watch"})
+# Plain methods that hand back a stream doing its work in tasks of its own (a fan-out): the
+# stream is told the call it belongs to, and ends it when it ends.
+_STREAMS = frozenset({"branches.create_iter"})
+
+
+class Recordable(Protocol):
+    """A stream that runs as a recorded call (``BranchStream``)."""
+
+    def record(self, scope: CallScope, context: Context) -> None: ...
+
+
+R = TypeVar("R", bound=Recordable)
 
 
 def instrument_service(service: object, resource: str, telemetry: Telemetry) -> None:
@@ -34,6 +47,8 @@ def instrument_service(service: object, resource: str, telemetry: Telemetry) -> 
             setattr(service, name, _scoped(getattr(service, name), call, telemetry))
         elif call in _ITERATIONS:
             setattr(service, name, _scoped_iteration(getattr(service, name), call, telemetry))
+        elif call in _STREAMS:
+            setattr(service, name, _scoped_stream(getattr(service, name), call, telemetry))
 
 
 def _scoped(
@@ -65,6 +80,22 @@ def _scoped_iteration(
             return method(*args, **kwargs)
         scope = telemetry.call(call, _attributes(recorded, args, kwargs))
         return scope.iterate(method, args, kwargs)
+
+    return scoped
+
+
+def _scoped_stream(method: Callable[..., R], call: str, telemetry: Telemetry) -> Callable[..., R]:
+    recorded = _recorded_parameters(method, call)
+
+    @functools.wraps(method)
+    def scoped(*args: Any, **kwargs: Any) -> R:
+        if current_call() is not None or not telemetry.live():
+            return method(*args, **kwargs)
+        scope = telemetry.call(call, _attributes(recorded, args, kwargs))
+        context = copy_context()
+        stream = context.run(scope.open, method, args, kwargs)
+        stream.record(scope, context)
+        return stream
 
     return scoped
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextvars
 import functools
 import inspect
 import json
@@ -502,7 +503,21 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         self._waits: dict[asyncio.Future[AsyncOperationResponse], Subscription] = {}
         # A recorded fan-out: each branch's scope (a child span), until its outcome is known.
         self._scopes: dict[str, CallScope] = {}
+        # create_iter recorded as a call of its own: the call, and the context to send in.
+        self._recording: tuple[CallScope, contextvars.Context] | None = None
         self._closed = False
+
+    def record(self, scope: CallScope, context: contextvars.Context) -> None:
+        """Run as the recorded call ``scope`` (``create_iter`` on its own): the sending in
+        ``context``, where the call is current; the call ends when the stream does."""
+        self._recording = (scope, context)
+        scope.set("ardent.fanout.size", self.total)
+
+    def _end_recording(self, error: BaseException | None) -> None:
+        if self._recording is not None:
+            scope, _ = self._recording
+            self._recording = None
+            scope.finish(None, error)
 
     def __aiter__(self) -> BranchStream:
         return self
@@ -515,9 +530,11 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         assert self._finished is not None
         outcome = await self._finished.get()
         if isinstance(outcome, BaseException):
+            self._end_recording(outcome)
             raise outcome
         self._yielded += 1
         if self._yielded == self.total:
+            self._end_recording(None)
             await self._waiter.stop_if_idle()
         return outcome
 
@@ -541,6 +558,7 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         scopes, self._scopes = self._scopes, {}
         for scope in scopes.values():
             scope.finish(None, asyncio.CancelledError())
+        self._end_recording(None if self._yielded == self.total else asyncio.CancelledError())
 
     def __del__(self) -> None:
         # An abandoned iteration: stop what is left (best effort, without awaiting).
@@ -557,9 +575,12 @@ class BranchStream(AsyncIterator[BranchOutcome]):
         self._building = (
             None if self._max_building is None else asyncio.Semaphore(self._max_building)
         )
-        self._sender = asyncio.get_running_loop().create_task(
-            run_bounded(self.total, self._send_one, self._concurrency)
-        )
+        sending = run_bounded(self.total, self._send_one, self._concurrency)
+        loop = asyncio.get_running_loop()
+        if self._recording is None:
+            self._sender = loop.create_task(sending)
+        else:  # in the recorded call's context: the branches' spans go under it
+            self._sender = self._recording[1].run(loop.create_task, sending)
         self._sender.add_done_callback(self._sender_done)
 
     def _sender_done(self, task: asyncio.Task[None]) -> None:

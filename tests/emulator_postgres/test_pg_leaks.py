@@ -121,9 +121,13 @@ async def test_sigkill_leaves_no_server_and_the_next_start_reaps_the_slot(
 ) -> None:
     source = await pg_host.create_sample_source("ardent_leak_source")
     scratch = shared_dir  # the embedded server may run as another OS user
+    memory = shared_dir / "memory"
+    memory.mkdir()
+    memory.chmod(0o1777)
     env = {
         **os.environ,
         "TMPDIR": str(scratch),
+        "ARDENT_EMULATOR_PG_MEMORY_DIR": str(memory),
         "ARDENT_EMULATOR_STATE_DIR": str(tmp_path / "state"),
     }
     async with emulator_process(env) as first:
@@ -133,12 +137,14 @@ async def test_sigkill_leaves_no_server_and_the_next_start_reaps_the_slot(
         assert any(name.startswith("slot:") for name in ours)
         pids = _postmaster_pids(scratch)
         assert len(pids) == 1
+        assert list(memory.glob("ardent-pg-*"))  # its tablespace in memory
         first.process.send_signal(signal.SIGKILL)
         await first.process.wait()
 
         # Its embedded server and data directory are gone within 10 s...
         assert await _until(lambda: not any(_alive(pid) for pid in pids), 10), pids
         assert await _until(lambda: not list(scratch.glob("ardent-pg-*")), 10)
+        assert await _until(lambda: not list(memory.glob("ardent-pg-*")), 10)
     # ...but the slot on the source outlived it (no process could drop it) ...
     assert await replication_objects(source) == ours
     assert list((tmp_path / "state" / "source-leases").glob("*.json"))
@@ -155,3 +161,4 @@ async def test_sigkill_leaves_no_server_and_the_next_start_reaps_the_slot(
         assert await asyncio.wait_for(second.process.wait(), 60) == 0
     assert await replication_objects(source) == []
     assert not list(scratch.glob("ardent-pg-*"))
+    assert not list(memory.glob("ardent-pg-*"))

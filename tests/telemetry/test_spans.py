@@ -213,3 +213,32 @@ async def test_replays_retry_after_and_dropped_connections_are_recorded(
         ("503", 1),
         ("connection", 1),
     ]
+
+
+async def test_create_iter_on_its_own_is_one_call_with_a_child_per_branch(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    names = ["it-1", "it-2", "it-3"]
+    server.script.add("POST", CREATE, *(Reply(202, handle(f"op_{n}", n)) for n in names))
+    for name in names:
+        server.script.add(
+            "GET",
+            f"/v1/operations/op_{name}",
+            Reply(200, operation(f"op_{name}", "completed", name)),
+        )
+    client = make_client()
+
+    async with client.branches.create_iter("conn_1", names) as stream:
+        done = sorted([outcome.name async for outcome in stream])
+
+    assert done == names
+    spans = otel.spans()
+    (call,) = [s for s in spans if s.name == "ardent.branches.create_iter"]
+    branches = [s for s in spans if s.name == "ardent.branch"]
+    assert sorted(s.attributes["ardent.branch.name"] for s in branches) == names
+    assert {s.parent.span_id for s in branches if s.parent} == {call.context.span_id}
+    assert call.attributes["ardent.fanout.size"] == 3
+    assert call.end_time >= max(s.end_time for s in branches)
+    attempts = [s for s in spans if s.kind is SpanKind.CLIENT]
+    assert len(attempts) == 6
+    assert {a.parent.span_id for a in attempts if a.parent} == {b.context.span_id for b in branches}

@@ -46,7 +46,7 @@ from .binaries import ToolError
 from .credentials import new_password, scram_sha256_verifier
 from .dsn import PostgresUrl
 from .dump import CopyPlan, CopyPlanError, copy_into, copy_table_schemas, plan_copy
-from .host import BranchHost
+from .host import EMPTY_DATABASE_BYTES, BranchHost
 from .idents import derive_name, quote_ident, quote_literal, quote_qualified
 from .leases import Lease
 from .replication import ReplicationError, ReplicationNames
@@ -129,6 +129,9 @@ class ConnectorStore:
         self._replica_conn: pgconn.Connection | None = None
         self._lease: Lease | None = None
         self._subscription_oid: int | None = None
+        self.replica_tablespace: str | None = None
+        """The tablespace in memory if the replica (a small one) lives there, else ``None``."""
+        self._replica_bytes = 0
         self._tables: list[Table] = []
         self._whole_schemas: tuple[str, ...] = ()
         self._schemas: tuple[str, ...] = ()
@@ -290,6 +293,7 @@ class ConnectorStore:
         try:
             async with pgconn.connection(source) as conn:
                 changes = tuple(await replication.identity_changes(conn, full))
+                replica_bytes = EMPTY_DATABASE_BYTES + await _tables_size(conn, plan.tables)
                 lease = self._lease = Lease.new(
                     self.names,
                     source,
@@ -311,10 +315,16 @@ class ConnectorStore:
             raise CloneError(
                 source.scrub(f"creating the replication on the source failed: {exc}{hint}")
             ) from None
+        # A small replica and its branches live in memory while there is room: a database's
+        # some 300 catalog files are most of a small clone's cost on disk (bench/history.md).
+        space = self.replica_tablespace = self.host.memory_tablespace_for(replica_bytes)
+        in_space = "" if space is None else f" TABLESPACE {quote_ident(space)}"
         try:
             async with self.host.admin_connection() as conn:
                 await conn.execute(f"CREATE ROLE {owner} NOLOGIN")
-                await conn.execute(f"CREATE DATABASE {replica} OWNER {owner} TEMPLATE template0")
+                await conn.execute(
+                    f"CREATE DATABASE {replica} OWNER {owner} TEMPLATE template0{in_space}"
+                )
                 await conn.execute(f"REVOKE ALL ON DATABASE {replica} FROM PUBLIC")
             target = self.host.admin_dsn(self.replica_database)
             await copy_into(
@@ -341,6 +351,9 @@ class ConnectorStore:
                     await conn.execute(f"VACUUM (ANALYZE) {tables}")
                 # The first clone's checkpoint would otherwise write out the initial copy.
                 await conn.execute("CHECKPOINT")
+                self._replica_bytes = int(
+                    await conn.fetchval("SELECT pg_database_size(current_database())")
+                )
         except (ToolError, pgconn.PostgresError, ReplicationError) as exc:
             raise CloneError(self._scrub(f"setting up the replica failed: {exc}")) from None
 
@@ -704,8 +717,14 @@ class ConnectorStore:
         """``CREATE DATABASE`` *name* from the (paused) replica, owned by its role."""
         await role
         ident = quote_ident(name)
+        tablespace = None  # the replica's
+        short = self.host.memory_tablespace_for(self._replica_bytes) is None
+        if self.replica_tablespace is not None and short:
+            tablespace = "pg_default"  # memory is short: this branch goes to disk
         async with self._creates:
-            await self.host.clone_database(self.replica_database, name, owner=name)
+            await self.host.clone_database(
+                self.replica_database, name, owner=name, tablespace=tablespace
+            )
         async with self.host.admin_connection() as conn:
             await conn.execute(f"REVOKE ALL ON DATABASE {ident} FROM PUBLIC")
 
@@ -878,6 +897,16 @@ class ConnectorStore:
         self._tables = []
         if host_failure is not None:
             raise CloneError(self._scrub(f"dropping the replica failed: {host_failure}"))
+
+
+async def _tables_size(conn: pgconn.Connection, tables: Sequence[tuple[str, str]]) -> int:
+    """Bytes the *tables* take on the source, indexes and TOAST included."""
+    size = await conn.fetchval(
+        "SELECT coalesce(sum(pg_total_relation_size(t::regclass)), 0)::int8"
+        " FROM unnest($1::text[]) AS t",
+        [quote_qualified(*table) for table in tables],
+    )
+    return int(size)
 
 
 async def _abandon(*steps: asyncio.Future[pgconn.Connection] | None) -> None:

@@ -10,6 +10,13 @@ full copy of the replica's files, so a thousand small branches or a few of a lar
 fill ``/dev/shm`` (often half the RAM) and fail mid-run. ``ARDENT_EMULATOR_PG_DIR=/dev/shm`` is
 the opt-in for speed: a branch is some 300 files, which on some disks cost ~1 ms each to
 create, while in memory a whole 100 MB clone takes ~0.1 s.
+
+Small replicas get memory anyway: next to a server directory on disk, a directory in
+``$ARDENT_EMULATOR_PG_MEMORY_DIR`` (default ``/dev/shm``; ``off`` for none) holds a tablespace
+(:attr:`EmbeddedServer.memory_location`) that the branch host offers to replicas of a few MB
+and their branches while it has room (see :mod:`.host`). It is named and owned like a server
+directory (so the reaper finds it) and linked from the server's (so the watchdog and
+:meth:`EmbeddedServer.stop` delete it with it).
 """
 
 from __future__ import annotations
@@ -19,7 +26,6 @@ import atexit
 import contextlib
 import dataclasses
 import os
-import shutil
 import socket
 import stat
 import subprocess
@@ -35,6 +41,7 @@ from .owners import own_token, owner_alive
 
 SERVER_OS_USER = "ardent_pg"
 PG_DIR_ENV = "ARDENT_EMULATOR_PG_DIR"
+PG_MEMORY_DIR_ENV = "ARDENT_EMULATOR_PG_MEMORY_DIR"
 MEMORY_DIR = Path("/dev/shm")
 ROOT_PREFIX = "ardent-pg-"
 OWNER_FILE = "owner"
@@ -78,6 +85,8 @@ class EmbeddedServer:
         self._os_user = os_user
         self._stopped = False
         self._watchdog: _Watchdog | None = None
+        self.memory_location: Path | None = None
+        """An empty directory in memory, the server's to hold a tablespace; ``None``: none."""
 
     def __repr__(self) -> str:
         return f"EmbeddedServer(root={str(self.root)!r}, port={self.port})"
@@ -118,8 +127,9 @@ class EmbeddedServer:
             await asyncio.to_thread(_prepare_root, root, os_user)
             await _initdb(root, admin, os_user)
             server = await _start_on_free_port(root, admin, os_user)
+            server.memory_location = await asyncio.to_thread(_prepare_memory, root, os_user)
         except BaseException:
-            await asyncio.to_thread(shutil.rmtree, root, True)
+            await asyncio.to_thread(watchdog.remove_root, root)
             if guard is not None:
                 await asyncio.to_thread(guard.release)
             raise
@@ -142,7 +152,7 @@ class EmbeddedServer:
                 if await asyncio.to_thread(_postmaster_alive, self.data_dir):
                     await _pg_ctl_stop(self.data_dir, self._os_user, "immediate")
         finally:
-            await asyncio.to_thread(shutil.rmtree, self.root, True)
+            await asyncio.to_thread(watchdog.remove_root, self.root)
             if self._watchdog is not None:
                 await asyncio.to_thread(self._watchdog.release)
 
@@ -168,7 +178,7 @@ class EmbeddedServer:
                 timeout=30,
                 check=False,
             )
-        shutil.rmtree(self.root, ignore_errors=True)
+        watchdog.remove_root(self.root)
         if self._watchdog is not None:
             self._watchdog.release()
 
@@ -215,6 +225,39 @@ def default_workdir() -> Path:
     return Path(tempfile.gettempdir())
 
 
+def memory_workdir() -> Path | None:
+    """Where a server's directory in memory goes (see the module docstring); ``None``: none."""
+    chosen = os.environ.get(PG_MEMORY_DIR_ENV, "")
+    if chosen.lower() == "off":
+        return None
+    base = Path(chosen) if chosen else MEMORY_DIR
+    return base if base.is_dir() else None
+
+
+def _prepare_memory(root: Path, os_user: str | None) -> Path | None:
+    """A directory in memory for *root*'s server (owner file, link from *root*); the empty
+    directory inside it, for a tablespace. ``None`` when there is no memory to use, or the
+    server's directory is in memory already."""
+    base = memory_workdir()
+    if base is None or root.resolve().is_relative_to(base.resolve()):
+        return None
+    try:
+        memory = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX, dir=base))
+    except OSError:
+        return None
+    (root / watchdog.MEMORY_LINK).symlink_to(memory)  # before anything fills it
+    (memory / OWNER_FILE).write_text(own_token())
+    location = memory / "tablespace"
+    location.mkdir(mode=0o700)
+    if os_user is not None:
+        import pwd
+
+        entry = pwd.getpwnam(os_user)
+        _grant_traverse(location)
+        os.chown(location, entry.pw_uid, entry.pw_gid)
+    return location
+
+
 def reap_orphaned_servers(workdir: Path | None = None) -> list[Path]:
     """Stop and delete the server directories (``ardent-pg-*``) whose owner process is gone
     (e.g. it was killed together with its watchdog). Returns the directories reaped.
@@ -223,8 +266,11 @@ def reap_orphaned_servers(workdir: Path | None = None) -> list[Path]:
     if workdir is not None:
         bases = [Path(workdir)]
     else:
-        # /dev/shm too: where ARDENT_EMULATOR_PG_DIR most often points when it is set.
-        bases = list(dict.fromkeys([default_workdir(), Path(tempfile.gettempdir()), MEMORY_DIR]))
+        # /dev/shm too: where ARDENT_EMULATOR_PG_DIR most often points when it is set, and
+        # where the directories in memory go.
+        memory = memory_workdir()
+        bases = [default_workdir(), Path(tempfile.gettempdir()), MEMORY_DIR]
+        bases = list(dict.fromkeys([*bases, *([memory] if memory else [])]))
         bases = [base for base in bases if base.is_dir()]
     reaped = []
     roots = (root for base in bases for root in sorted(base.glob(ROOT_PREFIX + "*")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from types import TracebackType
 from . import pgconn
 from .dsn import PostgresUrl
 from .embedded import EmbeddedServer
-from .idents import quote_ident
+from .idents import quote_ident, quote_literal
 
 MIN_HOST_VERSION_NUM = 150000
 DEFAULT_MAX_ADMIN_CONNECTIONS = 32
@@ -28,6 +29,19 @@ MAX_IDLE_SECONDS = 30.0
 #: 100 MB: 92 vs 336 ms, 8 x 100 MB: 0.5 vs 2.4 s), and writes no WAL for the rows, which a
 #: walsender on the same server would otherwise have to read through.
 CLONE_STRATEGY = "FILE_COPY"
+
+#: The embedded server's tablespace in memory (:attr:`.EmbeddedServer.memory_location`).
+MEMORY_TABLESPACE = "ardent_memory"
+#: A database goes to memory only if at least this share of the memory stays free after it:
+#: every branch is a full copy, and other programs (and other emulators) share that memory.
+MEMORY_KEEP_FREE = 0.5
+#: Only a database up to this size goes to memory. From measurements (bench/history.md): an
+#: empty database is some 300 catalog files (7-8 MB) that cost ~1 ms each to create on this
+#: machine's disk and ~10 ms in all in memory; above some tens of MB the copy of the rows
+#: dominates and memory would fill quickly.
+MEMORY_MAX_DATABASE_BYTES = 48 * 1024 * 1024
+#: About what an empty database takes (its catalogs), for estimating a replica's size.
+EMPTY_DATABASE_BYTES = 8 * 1024 * 1024
 
 Cleanup = Callable[[], Awaitable[None]]
 
@@ -57,6 +71,7 @@ class BranchHost:
         self._slots = asyncio.Semaphore(max_admin_connections)
         self._idle: list[tuple[pgconn.Connection, float]] = []  # (connection, idle since)
         self._file_copy_method = "clone"
+        self._memory: Path | None = None  # where MEMORY_TABLESPACE is, once created
         self._cleanups: list[Cleanup] = []
         self._prefixes: set[str] = set()
         self._closed = False
@@ -75,10 +90,16 @@ class BranchHost:
                 await conn.execute(
                     "REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC"
                 )
+                memory = server.memory_location
+                if memory is not None:
+                    location = quote_literal(str(memory))
+                    await conn.execute(f"CREATE TABLESPACE {MEMORY_TABLESPACE} LOCATION {location}")
         except BaseException:
             await server.stop()
             raise
-        return cls(admin, server_version_num=version, server=server)
+        host = cls(admin, server_version_num=version, server=server)
+        host._memory = memory
+        return host
 
     @classmethod
     async def from_url(cls, admin_url: str) -> BranchHost:
@@ -206,14 +227,38 @@ class BranchHost:
                 await conn.execute(f"ALTER DATABASE {quote_ident(name)} IS_TEMPLATE false")
             await conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)")
 
-    async def clone_database(self, template: str, name: str, *, owner: str) -> None:
+    @property
+    def memory_location(self) -> Path | None:
+        """The directory in memory holding :data:`MEMORY_TABLESPACE` (embedded server only)."""
+        return self._memory
+
+    def memory_tablespace_for(self, size_bytes: int) -> str | None:
+        """The tablespace in memory if a database of about *size_bytes* belongs there: small
+        enough (:data:`MEMORY_MAX_DATABASE_BYTES`), and room for it
+        (:data:`MEMORY_KEEP_FREE`); else ``None``."""
+        if self._memory is None or size_bytes > MEMORY_MAX_DATABASE_BYTES:
+            return None
+        try:
+            usage = shutil.disk_usage(self._memory)
+        except OSError:
+            return None
+        if usage.free - size_bytes < usage.total * MEMORY_KEEP_FREE:
+            return None
+        return MEMORY_TABLESPACE
+
+    async def clone_database(
+        self, template: str, name: str, *, owner: str, tablespace: str | None = None
+    ) -> None:
         """``CREATE DATABASE name OWNER owner TEMPLATE template`` (nobody may be connected to
-        *template*), by the strategy in :data:`CLONE_STRATEGY`."""
+        *template*), by the strategy in :data:`CLONE_STRATEGY`; in *tablespace* if given (else
+        in the template's)."""
         ident = quote_ident(name)
         statement = (
             f"CREATE DATABASE {ident} OWNER {quote_ident(owner)}"
             f" TEMPLATE {quote_ident(template)} STRATEGY {CLONE_STRATEGY}"
         )
+        if tablespace is not None:
+            statement += f" TABLESPACE {quote_ident(tablespace)}"
         async with self.admin_connection() as conn:
             if CLONE_STRATEGY == "FILE_COPY" and self._server_version_num >= 180000:
                 await conn.execute(f"SET file_copy_method = {self._file_copy_method}")

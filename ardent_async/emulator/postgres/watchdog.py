@@ -7,7 +7,8 @@ Run as a script (stdlib only, so it starts fast and imports nothing of the packa
 in its own session, with stdin the read end of a pipe whose write end only the owner holds.
 However the owner ends (normal exit, an exception, SIGKILL), the kernel closes that end; the
 read returns and the watchdog stops the postmaster named in ``ROOT/data/postmaster.pid``
-(SIGQUIT: immediate shutdown; SIGKILL after a grace period) and deletes ROOT. After a normal
+(SIGQUIT: immediate shutdown; SIGKILL after a grace period) and deletes ROOT (and the directory
+in memory that ``ROOT/memory`` links to, if any). After a normal
 stop the server is already gone and ROOT already deleted, so it just exits.
 
 :func:`reap` does the same for the server directory of an owner that died with its watchdog.
@@ -24,6 +25,9 @@ import time
 from pathlib import Path
 
 GRACE_SECONDS = 6.0
+#: In a server directory: a symbolic link to its directory in memory (the tablespace that small
+#: replicas and their branches live in), deleted with it.
+MEMORY_LINK = "memory"
 
 
 def postmaster_pid(root: Path) -> int | None:
@@ -59,6 +63,13 @@ def stop_server(root: Path) -> None:
             deadline = time.monotonic() + 2.0
             while postmaster_pid(root) == pid and time.monotonic() < deadline:
                 time.sleep(0.05)
+    remove_root(root)
+
+
+def remove_root(root: Path) -> None:
+    """Delete a (stopped) server's directory *root* and its directory in memory, if any."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(os.readlink(root / MEMORY_LINK), ignore_errors=True)
     shutil.rmtree(root, ignore_errors=True)
 
 
