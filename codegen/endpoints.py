@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from codegen.constants import _upper
+from codegen.constants import _branches as _schema_branches
+from codegen.constants import _facts, _upper
 
 # Methods a repeat cannot change the outcome of (RFC 9110 section 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -289,8 +290,9 @@ from typing_extensions import Unpack
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import segment
-from ardent_async._spec import endpoints
+from ardent_async._spec import constants, endpoints
 from ardent_async.models import _generated as models
+from ardent_async.services import _endpoint_checks as checks
 from ardent_async.services._endpoint import decode_by_status, held_timeout, request, send
 
 __all__ = ["EndpointsService"]
@@ -304,8 +306,24 @@ class EndpointsService:
         self._legacy_http = legacy_http
 '''
 
-# Python types of the query parameters' JSON types.
+# Python types of the query parameters' JSON types, and the check (services/_endpoint_checks.py)
+# each is sent through.
 QUERY_TYPES = {"string": "str", "boolean": "bool", "number": "float", "integer": "int"}
+QUERY_CHECKS = {
+    "str": "checks.text",
+    "bool": "checks.flag",
+    "float": "checks.number",
+    "int": "checks.integer",
+}
+# The constants (codegen/constants.py) a query check takes, by the keyword it takes them as.
+QUERY_FACTS = {
+    "str": {"MIN_LENGTH": "min_length", "MAX_LENGTH": "max_length", "VALUES": "values"},
+    "float": {"MINIMUM": "minimum", "MAXIMUM": "maximum"},
+    "int": {"MINIMUM": "minimum", "MAXIMUM": "maximum"},
+    "bool": {},
+}
+# Schema keywords no check reads: a query parameter using one fails codegen, never goes unchecked.
+UNCHECKED = ("exclusiveMinimum", "exclusiveMaximum", "multipleOf", "pattern", "format")
 RESERVED = frozenset({"self", "body", "idempotency_key", "options", "path", "params", "reply"})
 
 
@@ -318,17 +336,43 @@ def _query_type(schema: dict[str, Any], where: str) -> str:
     return python[0]
 
 
+def _query_check(op: dict[str, Any], param: dict[str, Any], python: str, where: str) -> str:
+    """The statement checking one query argument against its schema's facts, read from the
+    constants module (the names ``codegen/constants.py`` gives them)."""
+    schema = param.get("schema", {})
+    branches = list(_schema_branches(schema))
+    unchecked = sorted({k for b in branches for k in UNCHECKED if k in b})
+    # Only an ``enum`` closes the values (``x-ardent-values`` names the documented ones).
+    open_values = not any("enum" in b for b in branches)
+    if unchecked or not (open_values or python == "str"):
+        raise SystemExit(f"codegen: {where}: no client-side check for {unchecked or schema}")
+    prefix = f"{_upper(op['operationId'])}_{_upper(param['name'])}"
+    name = param["name"]
+    arguments = [json.dumps(name), name]
+    if not param.get("required"):
+        arguments.append("optional=True")
+    for constant, _ in _facts(prefix, schema):
+        keyword = QUERY_FACTS[python].get(constant.removeprefix(f"{prefix}_"))
+        if keyword is not None and not (keyword == "values" and open_values):
+            arguments.append(f"{keyword}=constants.{constant}")
+    return f"        {QUERY_CHECKS[python]}({', '.join(arguments)})"
+
+
 def _argument(name: str, where: str) -> str:
     if not name.isidentifier() or name in RESERVED:
         raise SystemExit(f"codegen: {where}: parameter {name!r} cannot be a Python argument")
     return name
 
 
-def _call_parameters(op: dict[str, Any], where: str) -> tuple[list[str], list[str], list[str]]:
-    """(signature parts, path segments, query items) of one operation's method."""
+def _call_parameters(
+    op: dict[str, Any], where: str
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(signature parts, path segments, query items, argument checks) of one operation's
+    method."""
     params = [*op.get("parameters", ())]
     signature = ["self"]
     segments = []
+    checks = []
     for param in params:
         if param["in"] == "path":
             name = _argument(param["name"], where)
@@ -338,8 +382,11 @@ def _call_parameters(op: dict[str, Any], where: str) -> tuple[list[str], list[st
     request = _json_schema(op.get("requestBody"))
     if request is not None:
         model = _type_expr(request, f"{where} body")
+        if not model.startswith("models."):
+            raise SystemExit(f"codegen: {where}: the request body is not a model: {request}")
         required = op["requestBody"].get("required", False)
         signature.append(f"body: {model}" if required else f"body: {model} | None = None")
+        checks.append(f"        checks.body(body, {model}{'' if required else ', optional=True'})")
     query = []
     for param in params:
         if param["in"] == "query":
@@ -350,12 +397,14 @@ def _call_parameters(op: dict[str, Any], where: str) -> tuple[list[str], list[st
             else:
                 signature.append(f"{name}: {python} | None = None")
             query.append(f"{json.dumps(param['name'])}: {name}")
+            checks.append(_query_check(op, param, python, f"{where} ?{name}"))
     if _idempotency_header(params) is not None:
         signature.append("idempotency_key: str | None = None")
+        checks.append("        checks.idempotency_key(idempotency_key)")
     if signature[-1] == "*":
         signature.pop()  # nothing keyword-only before the options
     signature.append("**options: Unpack[RequestOptions]")
-    return signature, segments, query
+    return signature, segments, query, checks
 
 
 def _call(method: str, path: str, op: dict[str, Any]) -> str:
@@ -363,7 +412,7 @@ def _call(method: str, path: str, op: dict[str, Any]) -> str:
     where = f"{method} {path}"
     name = op["operationId"]
     row = f"endpoints.{_upper(name)}"
-    signature, segments, query = _call_parameters(op, where)
+    signature, segments, query, checks = _call_parameters(op, where)
     replies = _replies(op, where)
     bodies = sorted({t for t in replies.values() if t != "None"})
     returns = " | ".join([*bodies, "None"] if "None" in replies.values() else bodies) or "None"
@@ -373,6 +422,7 @@ def _call(method: str, path: str, op: dict[str, Any]) -> str:
         f'        """{op.get("summary", name)}.\n\n        ``{method} {path}``\n        """',
     ]
     lines.append(f"        path = {row}.path_for({', '.join(segments)})" if segments else "")
+    lines.extend(checks)
     arguments = [http, row, "path" if segments else "None"]
     if query:
         arguments.append(f"params={{{', '.join(query)}}}")

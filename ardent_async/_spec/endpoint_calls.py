@@ -14,8 +14,9 @@ from typing_extensions import Unpack
 from ardent_async._http import Pipeline
 from ardent_async._options import RequestOptions
 from ardent_async._paths import segment
-from ardent_async._spec import endpoints
+from ardent_async._spec import constants, endpoints
 from ardent_async.models import _generated as models
+from ardent_async.services import _endpoint_checks as checks
 from ardent_async.services._endpoint import decode_by_status, held_timeout, request, send
 
 __all__ = ["EndpointsService"]
@@ -39,6 +40,8 @@ class EndpointsService:
 
         ``POST /v1/branch/create``
         """
+        checks.body(body, models.BranchCreateRequest)
+        checks.idempotency_key(idempotency_key)
         return await send(
             self._http,
             endpoints.CREATE_BRANCH,
@@ -70,6 +73,9 @@ class EndpointsService:
 
         ``GET /v1/connectors``
         """
+        checks.text("org_id", org_id)
+        checks.text("connector_category", connector_category, optional=True)
+        checks.text("service_name", service_name, optional=True)
         return await send(
             self._http,
             endpoints.LIST_CONNECTORS,
@@ -89,6 +95,7 @@ class EndpointsService:
 
         ``POST /v1/connectors``
         """
+        checks.body(body, models.CreateConnectorRequest)
         return await send(
             self._http, endpoints.CREATE_CONNECTOR, None, json_body=body, options=options
         )
@@ -100,6 +107,7 @@ class EndpointsService:
 
         ``POST /v1/connectors/preflight``
         """
+        checks.body(body, models.PreflightConnectorRequest)
         return await send(
             self._http, endpoints.PREFLIGHT_CONNECTOR, None, json_body=body, options=options
         )
@@ -128,6 +136,7 @@ class EndpointsService:
         path = endpoints.UPDATE_CONNECTOR.path_for(
             connector_id=segment("connector_id", connector_id)
         )
+        checks.body(body, models.UpdateConnectorRequest)
         return await send(
             self._http, endpoints.UPDATE_CONNECTOR, path, json_body=body, options=options
         )
@@ -142,6 +151,7 @@ class EndpointsService:
         path = endpoints.DELETE_CONNECTOR.path_for(
             connector_id=segment("connector_id", connector_id)
         )
+        checks.flag("force", force, optional=True)
         return await send(
             self._http, endpoints.DELETE_CONNECTOR, path, params={"force": force}, options=options
         )
@@ -160,6 +170,7 @@ class EndpointsService:
         path = endpoints.LOCK_CONNECTOR_DELETION.path_for(
             connector_id=segment("connector_id", connector_id)
         )
+        checks.body(body, models.ConnectorDeletionLockRequest)
         return await send(
             self._http, endpoints.LOCK_CONNECTOR_DELETION, path, json_body=body, options=options
         )
@@ -243,6 +254,7 @@ class EndpointsService:
         path = endpoints.SET_REPLICA_IDENTITY_DECISIONS.path_for(
             connector_id=segment("connector_id", connector_id)
         )
+        checks.body(body, models.ReplicaIdentityDecisionsRequest)
         return await send(
             self._http,
             endpoints.SET_REPLICA_IDENTITY_DECISIONS,
@@ -261,6 +273,7 @@ class EndpointsService:
         path = endpoints.SET_CONNECTOR_SELECTION.path_for(
             connector_id=segment("connector_id", connector_id)
         )
+        checks.body(body, models.SelectionRequest)
         return await send(
             self._http, endpoints.SET_CONNECTOR_SELECTION, path, json_body=body, options=options
         )
@@ -273,6 +286,13 @@ class EndpointsService:
         ``GET /v1/operations/{operation_id}``
         """
         path = endpoints.GET_OPERATION.path_for(operation_id=segment("operation_id", operation_id))
+        checks.number(
+            "wait",
+            wait,
+            optional=True,
+            maximum=constants.GET_OPERATION_WAIT_MAXIMUM,
+            minimum=constants.GET_OPERATION_WAIT_MINIMUM,
+        )
         return await send(
             self._http,
             endpoints.GET_OPERATION,
@@ -306,6 +326,7 @@ class EndpointsService:
         ``PATCH /v1/orgs/{org_id}``
         """
         path = endpoints.UPDATE_ORG.path_for(org_id=segment("org_id", org_id))
+        checks.body(body, models.UpdateOrgRequest)
         return await send(self._http, endpoints.UPDATE_ORG, path, json_body=body, options=options)
 
     async def list_api_keys(
@@ -326,6 +347,7 @@ class EndpointsService:
         ``POST /v1/orgs/{org_id}/api-keys``
         """
         path = endpoints.CREATE_API_KEY.path_for(org_id=segment("org_id", org_id))
+        checks.body(body, models.CreateAPIKeyRequest)
         return await send(
             self._http, endpoints.CREATE_API_KEY, path, json_body=body, options=options
         )
@@ -350,6 +372,7 @@ class EndpointsService:
         ``POST /v1/orgs/{org_id}/invite``
         """
         path = endpoints.INVITE_ORG_MEMBER.path_for(org_id=segment("org_id", org_id))
+        checks.body(body, models.InviteUserRequest)
         return await send(
             self._http, endpoints.INVITE_ORG_MEMBER, path, json_body=body, options=options
         )
@@ -415,6 +438,7 @@ class EndpointsService:
             org_id=segment("org_id", org_id),
             target_user_id=segment("target_user_id", target_user_id),
         )
+        checks.body(body, models.UpdateMemberRoleRequest)
         return await send(
             self._http, endpoints.UPDATE_ORG_MEMBER_ROLE, path, json_body=body, options=options
         )
@@ -436,6 +460,7 @@ class EndpointsService:
 
         ``GET /v1/projects``
         """
+        checks.text("org_id", org_id)
         return await send(
             self._http, endpoints.LIST_PROJECTS, None, params={"org_id": org_id}, options=options
         )
@@ -447,6 +472,7 @@ class EndpointsService:
 
         ``POST /v1/projects``
         """
+        checks.body(body, models.CreateProjectRequest)
         return await send(
             self._http, endpoints.CREATE_PROJECT, None, json_body=body, options=options
         )
@@ -483,6 +509,7 @@ class EndpointsService:
         ``PATCH /v1/projects/{project_id}``
         """
         path = endpoints.UPDATE_PROJECT.path_for(project_id=segment("project_id", project_id))
+        checks.body(body, models.UpdateProjectRequest)
         return await send(
             self._http, endpoints.UPDATE_PROJECT, path, json_body=body, options=options
         )
@@ -494,6 +521,7 @@ class EndpointsService:
 
         ``POST /v1/jobs/createJob``
         """
+        checks.body(body, models.LegacyCreateJobRequest)
         return await send(
             self._legacy_http, endpoints.CREATE_JOB, None, json_body=body, options=options
         )
@@ -505,6 +533,7 @@ class EndpointsService:
 
         ``POST /v1/jobs/APIChat``
         """
+        checks.body(body, models.LegacyExecuteJobRequest)
         return await send(
             self._legacy_http, endpoints.EXECUTE_JOB, None, json_body=body, options=options
         )
@@ -516,6 +545,7 @@ class EndpointsService:
 
         ``DELETE /v1/jobs/deleteJob``
         """
+        checks.body(body, models.LegacyDeleteJobRequest)
         response = await request(
             self._legacy_http, endpoints.DELETE_JOB, None, json_body=body, options=options
         )
@@ -541,6 +571,7 @@ class EndpointsService:
 
         ``POST /v1/configs/setConfig``
         """
+        checks.body(body, models.LegacySetConfigRequest)
         return await send(
             self._legacy_http, endpoints.SET_CONFIG, None, json_body=body, options=options
         )
@@ -552,6 +583,7 @@ class EndpointsService:
 
         ``DELETE /v1/configs/deleteConfig``
         """
+        checks.body(body, models.LegacyIdRequest)
         return await send(
             self._legacy_http, endpoints.DELETE_CONFIG, None, json_body=body, options=options
         )
