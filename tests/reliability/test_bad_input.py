@@ -27,7 +27,11 @@ import pytest
 import respx
 
 from ardent_async import ArdentClient, ArdentError, ArdentValidationError
+from ardent_async._converter import converter
+from ardent_async._spec import load_spec
+from ardent_async._spec.endpoints import ENDPOINTS
 from ardent_async._transport._httpx import HttpxTransport
+from tests.contract.replies import minimal
 from tests.fakes import FakeClock
 from tests.reports import report
 from tests.spine.scripted import AiohttpBackend, Reply
@@ -416,6 +420,107 @@ PARAMETERS: dict[str, Method] = {
     ),
     "configs.delete": Method(_ids("config_id"), {"config_id": ID}),
 }
+
+# -- client.endpoints: cases made from the spec, so a new operation needs no hand edit --------
+
+SPEC = load_spec()
+
+
+def _not_null(node: Any) -> Any:
+    """``node`` with each ``type: [t, "null"]`` as ``t`` (``minimal`` reads one type)."""
+    if isinstance(node, list):
+        return [_not_null(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _not_null(value) for key, value in node.items()}
+    if isinstance(out.get("type"), list):
+        out["type"] = next(t for t in out["type"] if t != "null")
+    return out
+
+
+SCHEMAS = {"$defs": _not_null(SPEC["components"]["schemas"])}
+
+
+def _operations() -> Iterator[dict[str, Any]]:
+    for item in SPEC["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") in ENDPOINTS:
+                yield op
+
+
+def _model(op: dict[str, Any]) -> Any:
+    """A valid instance of the operation's request model: its required fields, nothing more."""
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    model = ENDPOINTS[op["operationId"]].request_model
+    return converter.structure(minimal(SCHEMAS, _not_null(schema)), model)
+
+
+def _query_kind(schema: dict[str, Any], *, optional: bool) -> Kind:
+    """The refusals the parameter's schema implies (type, enum, length, bounds)."""
+    types = {schema["type"]} if isinstance(schema["type"], str) else set(schema["type"])
+    required = () if optional else (None,)
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if "boolean" in types:
+        return Kind("flag", (*required, "true", "yes", 1, 0, 1.0, []))
+    if "integer" in types:
+        out = [] if low is None else [low - 1]
+        out += [] if high is None else [high + 1]
+        return Kind("integer", (*required, 2.5, "3", True, float("nan"), *out))
+    if "number" in types:
+        out = [] if low is None else [low - 1, -1e9, float("-inf")]
+        out += [] if high is None else [high + 0.5, 1e9, float("inf")]
+        return Kind("number", (*required, "5", b"5", True, False, float("nan"), [1], *out))
+    lengths = []
+    if "maxLength" in schema:
+        lengths.append("x" * (schema["maxLength"] + 1))
+    if schema.get("minLength", 0) > 0:
+        lengths.append("x" * (schema["minLength"] - 1))
+    values = ("not one of the values",) if "enum" in schema else ()
+    return Kind("text", (*required, *WRONG_TYPES, *lengths, *values))
+
+
+def _valid_query(schema: dict[str, Any], name: str) -> Any:
+    """A value the schema allows (a plain token for strings, findable in the query)."""
+    if "enum" in schema:
+        return schema["enum"][0]
+    value = minimal(SCHEMAS, _not_null(schema))
+    return IDS.setdefault(name, f"zz{name.lower().replace('_', '')}zz") if value == "x" else value
+
+
+def _endpoint_method(op: dict[str, Any], other_body: Any) -> Method:
+    valid: dict[str, Any] = {}
+    kinds: dict[str, Kind | str] = {}
+    for param in op.get("parameters", ()):
+        name, optional = param["name"], not param.get("required")
+        if param["in"] == "path":
+            valid[name] = IDS.setdefault(name, f"zz{name.lower().replace('_', '')}zz")
+            kinds[name] = ID
+        elif param["in"] == "query":
+            if not optional:
+                valid[name] = _valid_query(param["schema"], name)
+            kinds[name] = _query_kind(param["schema"], optional=optional)
+        elif ENDPOINTS[op["operationId"]].idempotency_header == name:
+            valid["idempotency_key"] = "key-1"
+            kinds["idempotency_key"] = HEADER_KEY
+    if "requestBody" in op:
+        valid["body"] = _model(op)
+        required = () if op["requestBody"].get("required") is False else (None,)
+        # Another operation's request model: the right shape of value, the wrong model.
+        kinds["body"] = Kind("model", (*required, {}, 5, "x", ["x"], other_body))
+    return Method(valid, kinds)
+
+
+def endpoint_methods() -> dict[str, Method]:
+    with_body = [op for op in _operations() if "requestBody" in op]
+    found = {}
+    for op in _operations():
+        model = ENDPOINTS[op["operationId"]].request_model
+        other = next(o for o in with_body if ENDPOINTS[o["operationId"]].request_model != model)
+        found[f"endpoints.{op['operationId']}"] = _endpoint_method(op, _model(other))
+    return found
+
+
+PARAMETERS.update(endpoint_methods())
 
 # Extra refusals that are about a combination, not one value.
 COMBINATIONS: dict[str, list[tuple[dict[str, Any], str]]] = {
