@@ -35,9 +35,9 @@ from ardent_async._telemetry import (
 from ardent_async._transport import AiohttpTransport, Transport
 from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
 from ardent_async._transport._proxy import check_proxy_url
-from ardent_async.configs import BaseConfig
 from ardent_async.errors import ArdentValidationError, validation_error
 from ardent_async.events import EventHooks
+from ardent_async.legacy.configs import BaseConfig
 from ardent_async.services import (
     BranchesService,
     ConfigsService,

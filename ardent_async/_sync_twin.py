@@ -40,9 +40,11 @@ from ardent_async._spec.constants import (
 from ardent_async._spec.endpoint_calls import EndpointsService
 from ardent_async._telemetry import MeterProvider, TracerProvider
 from ardent_async._transport import Transport
-from ardent_async.configs import BaseConfig
 from ardent_async.events import EventHooks
 from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
+from ardent_async.legacy.configs import BaseConfig
+from ardent_async.legacy.configs_service import ConfigsService
+from ardent_async.legacy.jobs_service import JobsService
 from ardent_async.models import (
     APIKeyCreateResponse,
     APIKeyListItem,
@@ -64,9 +66,7 @@ from ardent_async.models import (
 )
 from ardent_async.models import _generated as models
 from ardent_async.services.branches import SERVICE_TYPE, BranchesService, IfExists
-from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
-from ardent_async.services.jobs import JobsService
 from ardent_async.services.operations import OperationsService
 from ardent_async.services.orgs import OrgsService
 from ardent_async.services.projects import ProjectsService

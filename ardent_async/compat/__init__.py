@@ -8,22 +8,20 @@
     client = ArdentClient(public_key="...", secret_key="...")   # 0.3.5: HMAC key pair
     client = ArdentClient("sk-ard_live_...")                     # 0.8.0: bearer API key
     response = client.create_and_execute_job(message="Fix the failing airflow pipeline")
-    config = client.set_config(config_type="mysql", host="...", port="3306", ...)
-    client.delete_config(config_id=config["id"])
     client.close()
 
-Same methods, positional and keyword parameters, results (JSON dicts, 204 handling, the
-``{**run, **job}`` merge), client-side checks and exception classes as the published client;
-the exceptions keep its hierarchy (auth and validation errors are not API errors). What differs
-is listed in the README ("Compat: what differs from the published SDK").
+Same methods, parameters, results, client-side checks and exception classes as the published
+client (see :mod:`ardent_async.legacy.compat`, where it lives with the rest of the legacy API;
+this module is the documented import path and re-exports it). What differs is listed in the
+README ("Compat: what differs from the published SDK").
 """
 
 from __future__ import annotations
 
-from ardent_async.compat._client import ArdentClient
-from ardent_async.compat._errors import (
+from ardent_async.legacy.compat import (
     ArdentAPIError,
     ArdentAuthError,
+    ArdentClient,
     ArdentError,
     ArdentValidationError,
 )

@@ -1,9 +1,9 @@
 """One thin service per resource: build the request, call the pipeline, decode the reply."""
 
+from ardent_async.legacy.configs_service import ConfigsService
+from ardent_async.legacy.jobs_service import JobsService
 from ardent_async.services.branches import BranchesService
-from ardent_async.services.configs import ConfigsService
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
-from ardent_async.services.jobs import JobsService
 from ardent_async.services.operations import OperationsService
 from ardent_async.services.orgs import OrgsService
 from ardent_async.services.projects import ProjectsService

@@ -36,6 +36,7 @@ PUBLIC_MODULES = (
     "ardent_async.preflight",
     "ardent_async.connector_state",
     "ardent_async.configs",
+    "ardent_async.legacy",
     "ardent_async.sync",
     "ardent_async.compat",
     "ardent_async.agents",

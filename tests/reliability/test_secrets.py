@@ -143,7 +143,7 @@ async def test_transport_failure_leaks_no_secret(
 
 def test_reprs_of_clients_and_configs_hide_secrets() -> None:
     client = ArdentClient(token=TOKEN, public_key=PUBLIC_KEY, secret_key=SECRET_KEY)
-    from ardent_async.configs import PostgreSQLConfig
+    from ardent_async.legacy.configs import PostgreSQLConfig
 
     config = PostgreSQLConfig.from_params(
         {

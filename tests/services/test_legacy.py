@@ -23,7 +23,7 @@ from ardent_async import (
     NotFoundError,
 )
 from ardent_async._transport._httpx import HttpxTransport
-from ardent_async.configs import (
+from ardent_async.legacy.configs import (
     CONFIG_TYPES,
     Database,
     MySQLConfig,

@@ -31,7 +31,7 @@ from ardent_async.compat import (
     ArdentError,
     ArdentValidationError,
 )
-from ardent_async.compat._client import DEFAULT_BASE_URL, JOB_DELETED
+from ardent_async.legacy.compat._client import DEFAULT_BASE_URL, JOB_DELETED
 from tests.compat import run
 from tests.threaded_emulator import EmulatorThread
 

@@ -306,7 +306,7 @@ def test_every_service_is_offered() -> None:
         services = {
             name
             for name, value in vars(async_client).items()
-            if type(value).__module__.startswith("ardent_async.services.")
+            if type(value).__module__.startswith(("ardent_async.services.", "ardent_async.legacy."))
         }
         assert services == {
             "projects",

@@ -20,7 +20,7 @@ from ardent_async._http import Pipeline, parse_json
 from ardent_async._poller import OperationPoller
 from ardent_async._retry import RetryPolicy
 from ardent_async._transport import AiohttpTransport, Response, Transport
-from ardent_async.compat._errors import (
+from ardent_async.legacy.compat._errors import (
     ArdentAPIError,
     ArdentAuthError,
     ArdentError,
@@ -28,7 +28,7 @@ from ardent_async.compat._errors import (
     ErrorResponse,
     status_error,
 )
-from ardent_async.configs import check_published
+from ardent_async.legacy.configs import check_published
 from ardent_async.services import ConnectorsService
 
 T = TypeVar("T")
