@@ -17,7 +17,6 @@ import attrs
 from typing_extensions import Unpack
 
 from ardent_async import _validate
-from ardent_async._bounded import run_bounded
 from ardent_async._clock import Clock
 from ardent_async._connectable import check_until, wait_connectable
 from ardent_async._converter import converter
@@ -35,6 +34,7 @@ from ardent_async._spec.constants import (
 from ardent_async._spec.endpoints import REPLAY_HEADER
 from ardent_async._telemetry import CallScope, current_call
 from ardent_async._waiter import OperationWaiter, Subscription
+from ardent_async._worker_pool import run_bounded
 from ardent_async.errors import (
     ConflictError,
     EmptyBranchURLError,

@@ -129,3 +129,14 @@ def _dead_pid() -> int:
         os._exit(0)
     os.waitpid(pid, 0)
     return pid
+
+
+@in_session_loop
+async def test_a_tablespace_that_cannot_be_created_leaves_the_data_on_disk(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = shared_dir / "no-such-directory"
+    monkeypatch.setattr(embedded, "_prepare_memory", lambda root, os_user: missing)
+    async with await BranchHost.start_embedded(shared_dir) as started:
+        assert started.memory_location is None
+        assert started.memory_tablespace_for(1) is None

@@ -26,6 +26,7 @@ import atexit
 import contextlib
 import dataclasses
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -245,16 +246,22 @@ def _prepare_memory(root: Path, os_user: str | None) -> Path | None:
         memory = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX, dir=base))
     except OSError:
         return None
-    (root / watchdog.MEMORY_LINK).symlink_to(memory)  # before anything fills it
-    (memory / OWNER_FILE).write_text(own_token())
-    location = memory / "tablespace"
-    location.mkdir(mode=0o700)
-    if os_user is not None:
-        import pwd
+    try:
+        (root / watchdog.MEMORY_LINK).symlink_to(memory)  # before anything fills it
+        (memory / OWNER_FILE).write_text(own_token())
+        location = memory / "tablespace"
+        location.mkdir(mode=0o700)
+        if os_user is not None:
+            import pwd
 
-        entry = pwd.getpwnam(os_user)
-        _grant_traverse(location)
-        os.chown(location, entry.pw_uid, entry.pw_gid)
+            entry = pwd.getpwnam(os_user)
+            _grant_traverse(location)
+            os.chown(location, entry.pw_uid, entry.pw_gid)
+    except OSError:  # no memory then; the server runs already and must not fail for it
+        with contextlib.suppress(OSError):
+            (root / watchdog.MEMORY_LINK).unlink()
+        shutil.rmtree(memory, ignore_errors=True)
+        return None
     return location
 
 

@@ -90,10 +90,7 @@ class BranchHost:
                 await conn.execute(
                     "REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC"
                 )
-                memory = server.memory_location
-                if memory is not None:
-                    location = quote_literal(str(memory))
-                    await conn.execute(f"CREATE TABLESPACE {MEMORY_TABLESPACE} LOCATION {location}")
+                memory = await _memory_tablespace(conn, server.memory_location)
         except BaseException:
             await server.stop()
             raise
@@ -344,3 +341,17 @@ class BranchHost:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+async def _memory_tablespace(conn: pgconn.Connection, location: Path | None) -> Path | None:
+    """Create :data:`MEMORY_TABLESPACE` at *location*; where it is, or ``None`` if it could
+    not be created (the server then keeps everything in its data directory)."""
+    if location is None:
+        return None
+    try:
+        await conn.execute(
+            f"CREATE TABLESPACE {MEMORY_TABLESPACE} LOCATION {quote_literal(str(location))}"
+        )
+    except pgconn.PostgresError:
+        return None
+    return location

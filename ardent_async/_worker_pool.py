@@ -1,4 +1,5 @@
-"""Bounded fan-out: run ``work(i)`` for every index, at most ``concurrency`` at a time.
+"""A pool of worker tasks for bounded fan-out: run ``work(i)`` for every index, at most
+``concurrency`` at a time.
 
 A fixed pool of worker tasks takes indices from one shared iterator, so 1,000 inputs cost
 ``concurrency`` tasks, not 1,000. ``work`` records its own result; an exception escaping it
