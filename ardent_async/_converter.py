@@ -28,6 +28,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
+import cattrs.errors
 from cattrs.gen import make_dict_structure_fn, override
 
 from ardent_async._timestamp import parse_timestamp
@@ -122,6 +123,45 @@ def _optional_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]
     return structure
 
 
+def _is_list(tp: Any) -> bool:
+    return get_origin(tp) is list
+
+
+def _list_hook(conv: cattrs.Converter, tp: Any, *, detailed: bool) -> Callable[[Any, Any], Any]:
+    """``list[X]``: only a JSON array (cattrs' own hook takes any iterable: ``{}`` became
+    ``[]`` and ``"ab"`` became ``["a", "b"]``); element errors keep their index."""
+    inner = (get_args(tp) or (Any,))[0]
+    hook = conv.get_structure_hook(inner)
+
+    def structure(value: Any, _: Any) -> list[Any]:
+        if type(value) is not list:
+            raise TypeError(f"expected an array, got {_kind(value)}")
+        if not detailed:
+            return [hook(item, inner) for item in value]
+        return _structure_items(value, hook, inner, tp)
+
+    return structure
+
+
+def _structure_items(
+    value: list[Any], hook: Callable[[Any, Any], Any], inner: Any, tp: Any
+) -> list[Any]:
+    items, errors = [], []
+    for index, item in enumerate(value):
+        try:
+            items.append(hook(item, inner))
+        except Exception as exc:  # collected, as cattrs does, with the index for the path
+            note = f"Structuring {tp} @ index {index}"
+            exc.__notes__ = [  # type: ignore[attr-defined]  # no add_note() before 3.11
+                *getattr(exc, "__notes__", []),
+                cattrs.errors.IterableValidationNote(note, index, inner),
+            ]
+            errors.append(exc)
+    if errors:
+        raise cattrs.IterableValidationError(f"While structuring {tp!r}", errors, tp)
+    return items
+
+
 def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, UnionType)
 
@@ -194,6 +234,7 @@ def _build(*, detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(OpenEnum, _structure_open_enum)
     # Pre-resolved hooks for the hot shapes: cattrs' generic Optional handling dispatches on
     # every call, and dict[str, Any] would be copied key by key for nothing.
+    conv.register_structure_hook_factory(_is_list, lambda t: _list_hook(conv, t, detailed=detailed))
     conv.register_structure_hook_factory(_is_union, lambda t: _union_hook(conv, t))
     conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
     conv.register_structure_hook_func(_is_any_object, _structure_any_object)

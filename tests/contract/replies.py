@@ -152,9 +152,9 @@ def minimal(root: dict[str, Any], node: dict[str, Any]) -> Any:
     )
 
 
-# Whole replies of other JSON types, in place of what the schema types the reply as. (Not
-# ``{}``: the converter still reads an empty object as an empty list, a hole of its own.)
-WRONG_REPLIES: tuple[Any, ...] = (None, 12345, "x", [])
+# Whole replies of other JSON types, in place of what the schema types the reply as (``{}``
+# and ``"x"`` for a list: cattrs' own list hook took any iterable).
+WRONG_REPLIES: tuple[Any, ...] = (None, 12345, "x", [], {})
 
 
 def broken_replies(root: dict[str, Any]) -> Iterator[tuple[str, Any]]:
