@@ -6,7 +6,7 @@ parameter before anything is sent: an unknown type, a missing, unknown or wrongl
 parameter raises :class:`~ardent_async.errors.ArdentValidationError` whose ``field`` is the
 parameter's path (``databases[0].name``). Secret fields are masked in every ``repr``.
 
-The classes live in :mod:`ardent_async.legacy.configs` (with the rest of the legacy API); this
+The classes live in ``ardent_async.legacy.configs`` (with the rest of the legacy API); this
 module is the documented import path and re-exports them.
 """
 

@@ -11,7 +11,7 @@
     client.close()
 
 Same methods, parameters, results, client-side checks and exception classes as the published
-client (see :mod:`ardent_async.legacy.compat`, where it lives with the rest of the legacy API;
+client (see ``ardent_async.legacy.compat``, where it lives with the rest of the legacy API;
 this module is the documented import path and re-exports it). What differs is listed in the
 README ("Compat: what differs from the published SDK").
 """

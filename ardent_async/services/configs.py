@@ -1,4 +1,4 @@
-"""``client.configs``'s service; it lives in :mod:`ardent_async.legacy.configs_service` with
+"""``client.configs``'s service; it lives in ``ardent_async.legacy.configs_service`` with
 the rest of the legacy API, and this import path keeps working."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``client.jobs``'s service; it lives in :mod:`ardent_async.legacy.jobs_service` with the rest
+"""``client.jobs``'s service; it lives in ``ardent_async.legacy.jobs_service`` with the rest
 of the legacy API, and this import path keeps working."""
 
 from __future__ import annotations
