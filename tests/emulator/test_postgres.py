@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -110,8 +111,12 @@ async def test_preflight_fails_for_bad_sources(
 async def test_whole_flow_with_real_branches(
     ardent_emulator_pg: Emulator, pg_client: ArdentClient
 ) -> None:
-    client, sample = pg_client, ardent_emulator_pg.sample_source_url
-    assert sample is not None
+    # A source of its own: the session's shared sample is also connected (and its tables'
+    # replica identity changed) by other modules' tests, in whatever order they run.
+    client = pg_client
+    sample = await backend_of(ardent_emulator_pg).host.create_sample_source(
+        f"ardent_sample_flow_{uuid.uuid4().hex[:8]}"
+    )
     source = {"url": sample}
     project = await client.projects.create("real")
 
@@ -145,23 +150,21 @@ async def test_whole_flow_with_real_branches(
     with pytest.raises(OperationFailedError, match=r"public\.audit_events"):
         await client.operations.wait(blocked.operation.operation_id, timeout=120)
     assert (await client.connectors.get(connector.id)).extra["engine_status"] == "failed"
-    # The shared sample keeps its schema: opt into REPLICA IDENTITY FULL instead (the delete
+    # The sample keeps its schema: opt into REPLICA IDENTITY FULL instead (the delete
     # gives the table its identity back; the finally only guards a failure before it).
     await client.connectors.set_replica_identity_decisions(
         connector.id, {"public.audit_events": "replica_identity_full"}
     )
     try:
-        await _whole_flow_after_setup(ardent_emulator_pg, client, connector.id)
+        await _whole_flow_after_setup(ardent_emulator_pg, client, connector.id, sample)
     finally:
         async with connect(sample) as conn:
             await conn.execute("ALTER TABLE public.audit_events REPLICA IDENTITY DEFAULT")
 
 
 async def _whole_flow_after_setup(
-    ardent_emulator_pg: Emulator, client: ArdentClient, connector_id: str
+    ardent_emulator_pg: Emulator, client: ArdentClient, connector_id: str, sample: str
 ) -> None:
-    sample = ardent_emulator_pg.sample_source_url
-    assert sample is not None
     connector = await client.connectors.get(connector_id)
     setup = await client.connectors.engine_setup(connector.id)
     assert setup.operation is not None
