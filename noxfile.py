@@ -100,7 +100,8 @@ def _lowest_pins(session: nox.Session) -> list[str]:
     wanted = tmp / "lowest.in"
     wanted.write_text("\n".join(_runtime_requirements()) + "\n", encoding="utf-8")
     locked = tmp / "lowest.txt"
-    session.run(
+    # run_install: the pins are part of installing, so ``--install-only`` resolves them too.
+    session.run_install(
         *("uv", "pip", "compile", "--quiet", "--resolution", "lowest-direct", "--no-header"),
         *("--python", str(Path(session.bin) / "python"), "-o", str(locked), str(wanted)),
         external=True,

@@ -46,6 +46,7 @@ def run_sample(
     ]  # fmt: skip
     for plugin in PLUGINS:
         command += ["-p", plugin]
+    command += _upstream_leak_filter()
     environ = {
         key: value
         for key, value in os.environ.items()
@@ -65,6 +66,22 @@ def run_sample(
     output = done.stdout + done.stderr
     data = json.loads(manifest.read_text()) if manifest.exists() else {}
     return SampleRun(done.returncode, output, data)
+
+
+def _upstream_leak_filter() -> list[str]:
+    """pytest-asyncio before 1.4 leaves an event loop unclosed when a sync test calls
+    ``asyncio.run()`` after an async test (its issue 724, fixed in 1.4): under the sample's
+    ``filterwarnings = error`` the loop's socket, collected in a later test, fails that test.
+    ``nox -s lowest`` runs 0.24, the floor; there, and only there, that one warning is let by."""
+    from importlib.metadata import version
+
+    major, minor = (int(part) for part in version("pytest-asyncio").split(".")[:2])
+    if (major, minor) >= (1, 4):
+        return []
+    return [
+        "-W",
+        "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning",
+    ]
 
 
 @pytest.fixture(scope="package")
