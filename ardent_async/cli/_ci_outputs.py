@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ardent_async._branch_reuse import ReadyBranch, reuse_or_create
+from ardent_async._waiting._branch_reuse import ReadyBranch, reuse_or_create
 from ardent_async.cli._failure import EXIT_USAGE, CliError
 from ardent_async.cli._invocation import Invocation
 
