@@ -73,7 +73,7 @@ class Builder:
 
     async def _build_async(self, name: str, worker: str) -> CIBranch:
         from ardent_async import ArdentClient
-        from ardent_async._branch_reuse import reuse_or_create
+        from ardent_async._waiting._branch_reuse import reuse_or_create
 
         info = self.info
         assert info.connector is not None
