@@ -134,10 +134,11 @@ class Otel:
             self.instruments = _instruments(meter_provider)
 
     def live(self) -> bool:
-        """True when spans or metrics are recorded (checked per call: cheap when not)."""
-        if self.tracer is None and _set_globally(trace, "_TRACER_PROVIDER"):
+        """True when spans or metrics are recorded (asked by every public call: while no
+        provider is set, two reads of the API modules' own records of one)."""
+        if self.tracer is None and trace._TRACER_PROVIDER is not None:
             self.tracer = trace.get_tracer_provider().get_tracer(SCOPE, __version__)
-        if self.instruments is None and _set_globally(metrics_state, "_METER_PROVIDER"):
+        if self.instruments is None and metrics_state._METER_PROVIDER is not None:
             self.instruments = _instruments(metrics.get_meter_provider())
             for waiter in self._waiters:
                 self.instruments.waiters.add(waiter)
