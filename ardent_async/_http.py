@@ -43,7 +43,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from types import MappingProxyType
 from typing import Any, Final, TypeVar, overload
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 
@@ -176,6 +176,8 @@ class Pipeline:
         _lifecycle: _Lifecycle | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # What precedes an endpoint's template in its URL's path (``url.template`` of a span).
+        self._path_prefix = urlsplit(self.base_url).path
         self.ascii_json = ascii_json
         self.auth = auth
         self.transport = transport
@@ -468,7 +470,7 @@ class Pipeline:
         request: Request = call if call.signed else self._sign(call)
         scope = current_call()  # a call that records (telemetry, hooks): None when off
         if scope is not None:
-            return self._recorded_exchange(scope, request, call.path, attempt)
+            return self._recorded_exchange(scope, request, call, attempt)
         if logger.isEnabledFor(logging.DEBUG):
             return self._logged_exchange(request, call.path, attempt)
         return self.transport.send(request)
@@ -493,11 +495,13 @@ class Pipeline:
         return response
 
     async def _recorded_exchange(
-        self, scope: CallScope, request: Request, path: str, attempt: int
+        self, scope: CallScope, request: Request, call: Call, attempt: int
     ) -> Response:
         """The exchange as an attempt of ``scope``: a span, ``traceparent``, request and
         response hooks (see ``_telemetry``)."""
-        recording = await scope.attempt(request.method, request.url, attempt)
+        # The endpoint's template under the base URL's own path: no ids, no query, no secrets.
+        template = None if call.template is None else self._path_prefix + call.template
+        recording = await scope.attempt(request.method, request.url, attempt, template)
         headers = recording.headers(request.headers)
         if headers is not request.headers:  # the call's request is shared by its attempts
             request = Request(
@@ -505,7 +509,7 @@ class Pipeline:
             )
         try:
             if logger.isEnabledFor(logging.DEBUG):
-                response = await self._logged_exchange(request, path, attempt)
+                response = await self._logged_exchange(request, call.path, attempt)
             else:
                 response = await self.transport.send(request)
         except (ArdentConnectionError, ArdentTimeoutError) as exc:

@@ -208,15 +208,18 @@ class CallScope:
 
     # -- attempts, retries, operations -----------------------------------------------------
 
-    async def attempt(self, method: str, url: str, attempt: int) -> AttemptScope:
-        """An HTTP attempt about to be sent (its span started, its request hooks run)."""
+    async def attempt(
+        self, method: str, url: str, attempt: int, template: str | None = None
+    ) -> AttemptScope:
+        """An HTTP attempt about to be sent (its span started, its request hooks run).
+        ``template``: the path's template (``/v1/projects/{project_id}``) when known."""
         telemetry = self.telemetry
         # Only a URL with user info or a query can hold a password (the regexes cost µs).
         shown = mask_url(url) if "@" in url or "=" in url else url
         scope = AttemptScope(self, method, shown, attempt, telemetry.clock.monotonic())
         otel = telemetry.otel
         if otel is not None and otel.tracer is not None:
-            scope.span = otel.start_attempt(method, shown, attempt)
+            scope.span = otel.start_attempt(method, shown, attempt, template)
         hooks = telemetry.hooks
         if hooks is not None and hooks.request:
             await emit(
