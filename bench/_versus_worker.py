@@ -37,7 +37,14 @@ if "--without-opentelemetry" in sys.argv:  # as if opentelemetry-api were not in
     sys.modules["opentelemetry"] = None  # type: ignore[assignment]
 
 from ardent_async import ArdentClient
-from ardent_async._transport import Request, Response
+
+try:
+    from ardent_async._core._transport import Request, Response
+except ImportError:  # a commit from before ardent_async/_core/
+    from ardent_async._transport import (  # type: ignore[import-not-found,no-redef]
+        Request,
+        Response,
+    )
 
 TOKEN = "sk-ard_test_bench"
 BODY = json.dumps(

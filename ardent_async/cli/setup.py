@@ -156,31 +156,45 @@ def _decisions(
     given = dict(inv.args.decide or [])
     saved = row.extra.get("replica_identity_decisions")
     saved = dict(saved) if isinstance(saved, dict) else {}
-    decisions = {table: given.get(table) or saved.get(table) for table in needing}
-    if inv.args.decide_all:
-        decisions = {t: d or inv.args.decide_all for t, d in decisions.items()}
+    decisions = _decided(needing, given, saved, inv.args.decide_all)
     missing = sorted(t for t, d in decisions.items() if d is None)
     if missing:
-        raise CliError(
-            "decisions_required",
-            f"{len(missing)} table(s) have no primary key or replica identity: "
-            + ", ".join(missing),
-            exit_code=EXIT_USAGE,
-            hint="Decide each with --decide TABLE=DECISION or all with --decide-all DECISION "
-            f"(DECISION: {' | '.join(REPLICA_IDENTITY_DECISIONS)}; replica_identity_full keeps "
-            "the table as it is, exclude leaves it out).",
-            resume=Resume(
-                f"connector {connector} is created; its setup waits for these decisions",
-                inv.command_line(
-                    "connectors", "setup", connector, "--decide-all", "replica_identity_full"
-                ),
-            ),
-        )
+        raise _decisions_required(inv, connector, missing)
     chosen = {t: d for t, d in decisions.items() if d is not None}
-    extra = {t: d for t, d in given.items() if t not in chosen}
-    if (chosen or extra) and {**chosen, **extra} == saved:
-        return {}  # nothing to change
-    return {**chosen, **extra}
+    return _changed({**chosen, **{t: d for t, d in given.items() if t not in chosen}}, saved)
+
+
+def _decided(
+    needing: list[str], given: dict[str, str], saved: dict[str, str], decide_all: str | None
+) -> dict[str, str | None]:
+    """Each table's decision: given, else saved, else ``decide_all`` (None: still open)."""
+    decisions = {table: given.get(table) or saved.get(table) for table in needing}
+    if decide_all:
+        return {table: decision or decide_all for table, decision in decisions.items()}
+    return decisions
+
+
+def _changed(decisions: dict[str, str], saved: dict[str, str]) -> dict[str, str]:
+    """``decisions``, or nothing when they are the ones saved already."""
+    return {} if decisions and decisions == saved else decisions
+
+
+def _decisions_required(inv: Invocation, connector: str, missing: list[str]) -> CliError:
+    """Tables still without a decision: say how to decide, and how the setup resumes."""
+    return CliError(
+        "decisions_required",
+        f"{len(missing)} table(s) have no primary key or replica identity: " + ", ".join(missing),
+        exit_code=EXIT_USAGE,
+        hint="Decide each with --decide TABLE=DECISION or all with --decide-all DECISION "
+        f"(DECISION: {' | '.join(REPLICA_IDENTITY_DECISIONS)}; replica_identity_full keeps "
+        "the table as it is, exclude leaves it out).",
+        resume=Resume(
+            f"connector {connector} is created; its setup waits for these decisions",
+            inv.command_line(
+                "connectors", "setup", connector, "--decide-all", "replica_identity_full"
+            ),
+        ),
+    )
 
 
 def _needing_decision(row: ConnectorRow, found: AsyncOperationResponse) -> list[str]:

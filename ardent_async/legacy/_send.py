@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ardent_async._http import Pipeline, parse_json
-from ardent_async._options import RequestOptions
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._pipeline import Pipeline, parse_json
 from ardent_async._spec.endpoints import Endpoint
 from ardent_async.errors import ArdentAPIError, ArdentResponseError
 

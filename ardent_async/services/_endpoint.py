@@ -1,7 +1,7 @@
 """Sending one row of the endpoint table (``ardent_async._spec.endpoints``).
 
 The row says the method, the reply type and whether a repeat is harmless; the service says only
-the path's segments (checked and quoted by ``ardent_async._paths.segment``), the query, the body
+the path's segments (checked and quoted by ``_core._paths.segment``), the query, the body
 and the caller's options. These return the pipeline's own coroutine (no extra frame on the hot
 path: every call of the SDK goes through here).
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
 
-from ardent_async._http import Pipeline
+from ardent_async._core._pipeline import Pipeline
+from ardent_async._core._transport import Response
 from ardent_async._spec.endpoints import Endpoint
-from ardent_async._transport import Response
 from ardent_async.errors import ArdentResponseError
 
 R = TypeVar("R")

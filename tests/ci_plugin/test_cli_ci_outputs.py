@@ -3,6 +3,7 @@ password appears only in the mask line and the URL; running it again reuses the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,6 +63,33 @@ async def test_github_output_masks_then_writes_and_a_rerun_reuses(
     assert waited.code == 0, waited.err
     assert waited.data["branch_id"] == rerun["branch_id"][0]
     assert password not in waited.out + waited.err  # no mask line: nothing printed it
+
+
+async def test_json_output_stays_one_document_and_the_mask_goes_to_stderr(
+    served: tuple[Emulator, str], tmp_path: Path
+) -> None:
+    emulator, connector = served
+    outputs = tmp_path / "github_output"
+    env = clean_env(
+        tmp_path / "config",
+        ARDENT_API_URL=emulator.base_url,
+        ARDENT_TOKEN=emulator.token,
+        GITHUB_OUTPUT=str(outputs),
+    )
+    args = ["branches", "create", "pr-8", "--connector-id", connector, "--wait"]
+    done = await run(*args, "--github-output", "--format", "json", "--quiet", env=env)
+    assert done.code == 0, done.err
+
+    document = json.loads(done.out)  # all of stdout: no workflow command in front of it
+    [url] = parse_outputs(outputs.read_text())["branch_url"]
+    password = urlsplit(url).password
+    assert password
+    assert document["data"]["branch_id"] == parse_outputs(outputs.read_text())["branch_id"][0]
+    # The runner reads workflow commands from stderr too; --quiet silences notes, not this.
+    masks = done.err.splitlines()
+    assert masks[0] == f"::add-mask::{password}"
+    assert all(line.startswith("::add-mask::") for line in masks)
+    assert password not in done.out  # the JSON masks the URL's password
 
 
 async def test_without_github_output_set_the_flag_is_refused_before_any_request(

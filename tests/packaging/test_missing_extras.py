@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-from tests.missing_extras import missing_extra
+from tests.missing_extras import DISTRIBUTIONS, PYPROJECT, missing_extra, tomllib
 
 # A module that cannot be imported, inside a (light) distribution the dev extra installs.
 ABSENT = "respx.no_such_module_here"
@@ -52,6 +54,41 @@ def test_the_reasons_that_are_errors() -> None:
     assert (on_311 is not None) == (sys.version_info >= (3, 11))
     assert missing_extra("could not import 'nothing_installs_this': No module") is None
     assert missing_extra("Skipped: not on this machine") is None
+
+
+def test_modules_named_unlike_their_distribution() -> None:
+    # `import agents` comes from openai-agents, `import pydantic_ai` from pydantic-ai-slim (or
+    # pydantic-ai), `import xdist` from pytest-xdist: matched by name, none would be found.
+    agents = missing_extra("could not import 'agents': No module named 'agents'")
+    assert agents is not None
+    assert "agents is missing, but the dev/openai-agents extra" in agents
+    nested = missing_extra("could not import 'agents.strict_schema': No module named 'agents'")
+    assert nested is not None
+    assert "openai-agents extra" in nested
+    pydantic_ai = missing_extra("could not import 'pydantic_ai': No module named 'pydantic_ai'")
+    # pydantic-ai-slim is installed by the extras on 3.11 and later only.
+    assert (pydantic_ai is not None) == (sys.version_info >= (3, 11))
+    if pydantic_ai is not None:
+        assert "dev/pydantic-ai extra" in pydantic_ai
+    xdist = missing_extra("could not import 'xdist': No module named 'xdist'")
+    assert xdist is not None
+    assert "the dev extra" in xdist
+
+
+def test_each_mapped_distribution_is_one_pyproject_installs() -> None:
+    # A renamed or dropped distribution would leave its module mapped to nothing: said here.
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    listed = {
+        canonicalize_name(Requirement(text).name)
+        for requirements in project["optional-dependencies"].values()
+        for text in requirements
+    }
+    unlisted = {
+        module: names
+        for module, names in DISTRIBUTIONS.items()
+        if not listed & {canonicalize_name(name) for name in names}
+    }
+    assert unlisted == {}
 
 
 @pytest.mark.parametrize("ci", ["", "true"])

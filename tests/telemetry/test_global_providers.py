@@ -21,7 +21,7 @@ CHILD = textwrap.dedent(
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
     from ardent_async import ArdentClient
-    from ardent_async._transport import Response
+    from ardent_async._core._transport import Response
 
     BODY = b'{"id": "proj_1", "org_id": "org_1", "name": "p", "created_at": "2026-01-01T00:00:00Z"}'
 

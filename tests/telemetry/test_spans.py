@@ -8,7 +8,7 @@ import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
 from ardent_async import ArdentClient, NotFoundError
-from ardent_async._retry import RetryPolicy
+from ardent_async._core._retry import RetryPolicy
 from ardent_async.events import ResponseEvent, RetryEvent
 from tests.spine.scripted import AiohttpBackend, Drop, Reply
 from tests.telemetry.conftest import Otel, handle, operation, secrets_in

@@ -13,18 +13,18 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextvars import ContextVar, copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ardent_async._clock import Clock
-from ardent_async._redact import mask_url, redact_headers, redact_text
+from ardent_async._core._clock import Clock
+from ardent_async._core._redact import mask_url, redact_headers, redact_text
+from ardent_async._core._telemetry._attributes import error_name, result_attributes, server_of
+from ardent_async._core._telemetry._hooks import Hooks, emit
 from ardent_async._spec.endpoints import REPLAY_HEADER
-from ardent_async._telemetry._attributes import error_name, result_attributes, server_of
-from ardent_async._telemetry._hooks import Hooks, emit
 from ardent_async.events import OperationEvent, RequestEvent, ResponseEvent, RetryEvent
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
 
-    from ardent_async._telemetry._otel import Otel, WaiterState
-    from ardent_async._transport import Response
+    from ardent_async._core._telemetry._otel import Otel, WaiterState
+    from ardent_async._core._transport import Response
     from ardent_async.models import AsyncOperationResponse
 
 __all__ = ["AttemptScope", "CallScope", "Telemetry", "current_call"]

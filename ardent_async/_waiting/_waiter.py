@@ -54,11 +54,11 @@ import math
 import random
 from collections.abc import Coroutine, Iterable
 
-from ardent_async._http import Pipeline
-from ardent_async._paths import segment
-from ardent_async._retry import parse_retry_after
+from ardent_async._core._paths import segment
+from ardent_async._core._pipeline import Pipeline
+from ardent_async._core._retry import parse_retry_after
+from ardent_async._core._telemetry import current_call, retry_reason
 from ardent_async._spec.endpoints import GET_OPERATION
-from ardent_async._telemetry import current_call, retry_reason
 from ardent_async.errors import (
     ArdentAPIError,
     ArdentConnectionError,

@@ -21,7 +21,7 @@ from opentelemetry.metrics import CallbackOptions, Meter, MeterProvider, Observa
 from opentelemetry.metrics import _internal as metrics_state
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, TracerProvider
 
-from ardent_async._telemetry._attributes import error_name, server_of
+from ardent_async._core._telemetry._attributes import error_name, server_of
 from ardent_async._version import __version__
 
 __all__ = ["Instruments", "Otel", "WaiterState"]

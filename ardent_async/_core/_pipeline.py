@@ -7,13 +7,13 @@ on its own (the layering httpx uses: each layer does one thing and
 hands a plain object to the next):
 
 1. **build** (:meth:`Pipeline.build`): the caller's arguments and options become a
-   :class:`Call`: the :class:`~ardent_async._transport.Request` (URL, headers, encoded body,
+   :class:`Call`: the :class:`~ardent_async._core._transport.Request` (URL, headers, encoded body,
    timeout) with what its attempts share (how many are allowed, whether a retry is safe).
    Bad options are refused here, before anything is sent.
 2. **attempt** (:meth:`Pipeline.attempt`): one HTTP exchange. It sends the call over the
    transport (a bearer client's headers are fixed and shared; HMAC-signed legacy calls are
    sent as a copy signed again each attempt).
-   It returns the :class:`~ardent_async._transport.Response`, whatever its status, or raises
+   It returns the :class:`~ardent_async._core._transport.Response`, whatever its status, or raises
    :class:`~ardent_async.errors.ArdentConnectionError` /
    :class:`~ardent_async.errors.ArdentTimeoutError`. Seam: one span or hook per attempt
    belongs here (the request in, the response or the error out).
@@ -47,17 +47,17 @@ from urllib.parse import urlencode, urlsplit
 
 import attrs
 
-from ardent_async._auth import Auth, BearerAuth
-from ardent_async._clock import Clock
-from ardent_async._converter import converter
-from ardent_async._options import ResolvedOptions, resolve
-from ardent_async._redact import collect_secrets, redact_text
-from ardent_async._response import ResponseInfo, response_sink
-from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
-from ardent_async._sentinel import KEEP, Keep
+from ardent_async._core._auth import Auth, BearerAuth
+from ardent_async._core._clock import Clock
+from ardent_async._core._converter import converter
+from ardent_async._core._options import ResolvedOptions, resolve
+from ardent_async._core._redact import collect_secrets, redact_text
+from ardent_async._core._response import ResponseInfo, response_sink
+from ardent_async._core._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
+from ardent_async._core._sentinel import KEEP, Keep
+from ardent_async._core._telemetry import CallScope, current_call, retry_reason
+from ardent_async._core._transport import Request, Response, Transport
 from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER, Endpoint
-from ardent_async._telemetry import CallScope, current_call, retry_reason
-from ardent_async._transport import Request, Response, Transport
 from ardent_async._version import __version__
 from ardent_async.errors import (
     ArdentConnectionError,
@@ -313,8 +313,8 @@ class Pipeline:
 
         ``json_body`` is JSON-ready data or a request model (encoded by the converter, ``None``
         fields omitted). ``options`` are the caller's per-call
-        :class:`~ardent_async._options.RequestOptions`, checked here. ``template``: the path's
-        template, when it is an endpoint's (spans are named by it).
+        :class:`~ardent_async._core._options.RequestOptions`, checked here. ``template``: the
+        path's template, when it is an endpoint's (spans are named by it).
 
         ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
         caller's ``options["timeout"]`` replaces the client's base that it was built from.

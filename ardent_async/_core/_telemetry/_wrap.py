@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextvars import Context, copy_context
 from typing import Any, Protocol, TypeVar
 
-from ardent_async._telemetry._attributes import ARGUMENT_ATTRIBUTES
-from ardent_async._telemetry._scope import CallScope, Telemetry, current_call
+from ardent_async._core._telemetry._attributes import ARGUMENT_ATTRIBUTES
+from ardent_async._core._telemetry._scope import CallScope, Telemetry, current_call
 
 __all__ = ["instrument_service"]
 

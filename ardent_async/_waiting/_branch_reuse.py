@@ -9,7 +9,7 @@ from __future__ import annotations
 import attrs
 
 from ardent_async._client import ArdentClient
-from ardent_async._connectable import wait_connectable
+from ardent_async._waiting._connectable import wait_connectable
 from ardent_async.models import BranchCreateResult, BranchRow
 from ardent_async.services.branches import row_result
 
