@@ -528,6 +528,7 @@ class OperationWaiter:
             params={"wait": f"{round(hold, 3):g}"},
             retry_safe=False,  # retried here, against the deadline (module docstring)
             timeout=timeout,
+            template=GET_OPERATION.path,
         )
 
     def _on_answer(

@@ -19,33 +19,10 @@ from ardent_async.errors import ArdentResponseError
 R = TypeVar("R")
 
 
-def send(
-    http: Pipeline,
-    endpoint: Endpoint[R],
-    path: str | None = None,
-    *,
-    params: Mapping[str, Any] | None = None,
-    json_body: Any = None,
-    idempotency_key: str | None = None,
-    timeout: float | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> Coroutine[Any, Any, R]:
-    """Send ``endpoint`` at ``path`` (default: its template, for a path without parameters) and
-    decode the reply into the row's reply type."""
-    # Not typing.cast: a call it would add to every request (the row's type says what R is).
-    reply: Any = endpoint.reply
-    sent: Coroutine[Any, Any, R] = http.send(
-        endpoint.method,
-        endpoint.path if path is None else path,
-        reply,
-        params=params,
-        json_body=json_body,
-        idempotency_key=idempotency_key,
-        retry_safe=endpoint.retry_safe or idempotency_key is not None,
-        timeout=timeout,
-        options=options,
-    )
-    return sent
+# Send ``endpoint`` at ``path`` (default: its template, for a path without parameters) and
+# decode the reply into the row's reply type: the pipeline's own method (no frame of this
+# module's between a service and the pipeline: every call of the SDK goes through here).
+send = Pipeline.send_endpoint
 
 
 def request(
@@ -68,6 +45,7 @@ def request(
         idempotency_key=idempotency_key,
         retry_safe=endpoint.retry_safe or idempotency_key is not None,
         options=options,
+        template=endpoint.path,
     )
 
 

@@ -55,10 +55,12 @@ def _scoped(
     method: Callable[..., Coroutine[Any, Any, Any]], call: str, telemetry: Telemetry
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     recorded = _recorded_parameters(method, call)
+    live = telemetry.live
 
     @functools.wraps(method)
     def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
-        if current_call() is not None or not telemetry.live():
+        # Idle (no provider set, no hooks): one check, then the method's own coroutine.
+        if not live() or current_call() is not None:
             return method(*args, **kwargs)
         attributes = _attributes(recorded, args, kwargs)
         return telemetry.call(call, attributes).run(method(*args, **kwargs))
@@ -76,7 +78,7 @@ def _scoped_iteration(
 
     @functools.wraps(method)
     def scoped(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
-        if current_call() is not None or not telemetry.live():
+        if not telemetry.live() or current_call() is not None:
             return method(*args, **kwargs)
         scope = telemetry.call(call, _attributes(recorded, args, kwargs))
         return scope.iterate(method, args, kwargs)
@@ -89,7 +91,7 @@ def _scoped_stream(method: Callable[..., R], call: str, telemetry: Telemetry) ->
 
     @functools.wraps(method)
     def scoped(*args: Any, **kwargs: Any) -> R:
-        if current_call() is not None or not telemetry.live():
+        if not telemetry.live() or current_call() is not None:
             return method(*args, **kwargs)
         scope = telemetry.call(call, _attributes(recorded, args, kwargs))
         context = copy_context()
