@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 # pays nothing for the client, aiohttp or the models. ``from ardent_async import X`` works as
 # before; so does ``httpx`` staying optional (only ``HttpxTransport`` imports it).
 _EXPORTS = {
-    "AiohttpTransport": "ardent_async._transport",
+    "AiohttpTransport": "ardent_async._core._transport",
     "ArdentAPIError": "ardent_async.errors",
     "ArdentAuthError": "ardent_async.errors",
     "ArdentClient": "ardent_async._client",
@@ -43,31 +43,31 @@ _EXPORTS = {
     "BranchNotConnectableError": "ardent_async.errors",
     "BranchOutcome": "ardent_async.fanout",
     "ClientClosedError": "ardent_async.errors",
-    "Clock": "ardent_async._clock",
+    "Clock": "ardent_async._core._clock",
     "ConflictError": "ardent_async.errors",
     "EmptyBranchURLError": "ardent_async.errors",
     "FanOutProgress": "ardent_async.fanout",
-    "HttpxTransport": "ardent_async._transport._httpx",
+    "HttpxTransport": "ardent_async._core._transport._httpx",
     "NotFoundError": "ardent_async.errors",
     "OperationFailedError": "ardent_async.errors",
     "OperationOutcome": "ardent_async.fanout",
-    "OperationPoller": "ardent_async._poller",
+    "OperationPoller": "ardent_async._waiting._poller",
     "OperationTimeoutError": "ardent_async.errors",
     "PermissionDeniedError": "ardent_async.errors",
     "PreflightFailedError": "ardent_async.errors",
     "RateLimitError": "ardent_async.errors",
     "ReadyBranch": "ardent_async.services.branches",
-    "Request": "ardent_async._transport",
-    "RequestOptions": "ardent_async._options",
-    "Response": "ardent_async._transport",
-    "ResponseInfo": "ardent_async._response",
-    "RetryPolicy": "ardent_async._retry",
+    "Request": "ardent_async._core._transport",
+    "RequestOptions": "ardent_async._core._options",
+    "Response": "ardent_async._core._transport",
+    "ResponseInfo": "ardent_async._core._response",
+    "RetryPolicy": "ardent_async._core._retry",
     "ServerError": "ardent_async.errors",
-    "SystemClock": "ardent_async._clock",
-    "Transport": "ardent_async._transport",
+    "SystemClock": "ardent_async._core._clock",
+    "Transport": "ardent_async._core._transport",
     "UnprocessableEntityError": "ardent_async.errors",
-    "WithResponse": "ardent_async._response",
-    "with_response": "ardent_async._response",
+    "WithResponse": "ardent_async._core._response",
+    "with_response": "ardent_async._core._response",
 }
 
 __all__ = [
@@ -116,18 +116,18 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ardent_async._client import ArdentClient
-    from ardent_async._clock import Clock, SystemClock
-    from ardent_async._options import RequestOptions
-    from ardent_async._poller import OperationPoller
-    from ardent_async._response import ResponseInfo, WithResponse, with_response
-    from ardent_async._retry import RetryPolicy
-    from ardent_async._transport import (
+    from ardent_async._core._clock import Clock, SystemClock
+    from ardent_async._core._options import RequestOptions
+    from ardent_async._core._response import ResponseInfo, WithResponse, with_response
+    from ardent_async._core._retry import RetryPolicy
+    from ardent_async._core._transport import (
         AiohttpTransport,
         Request,
         Response,
         Transport,
     )
-    from ardent_async._transport._httpx import HttpxTransport
+    from ardent_async._core._transport._httpx import HttpxTransport
+    from ardent_async._waiting._poller import OperationPoller
     from ardent_async.errors import (
         ArdentAPIError,
         ArdentAuthError,

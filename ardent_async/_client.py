@@ -12,18 +12,15 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from ardent_async._auth import BearerAuth, LegacyAuth
-from ardent_async._clock import Clock, SystemClock
-from ardent_async._converter import converter
-from ardent_async._http import Pipeline
-from ardent_async._options import check_headers, check_max_retries, check_timeout
-from ardent_async._poller import OperationPoller
-from ardent_async._redact import mask_url
-from ardent_async._retry import RetryPolicy
-from ardent_async._sentinel import KEEP, Keep
-from ardent_async._spec.constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
-from ardent_async._spec.endpoint_calls import EndpointsService
-from ardent_async._telemetry import (
+from ardent_async._core._auth import BearerAuth, LegacyAuth
+from ardent_async._core._clock import Clock, SystemClock
+from ardent_async._core._converter import converter
+from ardent_async._core._options import check_headers, check_max_retries, check_timeout
+from ardent_async._core._pipeline import Pipeline
+from ardent_async._core._redact import mask_url
+from ardent_async._core._retry import RetryPolicy
+from ardent_async._core._sentinel import KEEP, Keep
+from ardent_async._core._telemetry import (
     Hooks,
     MeterProvider,
     Telemetry,
@@ -32,9 +29,12 @@ from ardent_async._telemetry import (
     check_event_hooks,
     instrument_service,
 )
-from ardent_async._transport import AiohttpTransport, Transport
-from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES
-from ardent_async._transport._proxy import check_proxy_url
+from ardent_async._core._transport import AiohttpTransport, Transport
+from ardent_async._core._transport._base import DEFAULT_MAX_RESPONSE_BYTES
+from ardent_async._core._transport._proxy import check_proxy_url
+from ardent_async._spec.constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
+from ardent_async._spec.endpoint_calls import EndpointsService
+from ardent_async._waiting._poller import OperationPoller
 from ardent_async.errors import ArdentValidationError, validation_error
 from ardent_async.events import EventHooks
 from ardent_async.legacy.configs import BaseConfig

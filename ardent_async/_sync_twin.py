@@ -21,10 +21,11 @@ from ardent_async._blocking import (
     call_on,
 )
 from ardent_async._client import ArdentClient as AsyncArdentClient
-from ardent_async._clock import Clock
-from ardent_async._options import RequestOptions
-from ardent_async._poller import WATCH_HOLD
-from ardent_async._retry import RetryPolicy
+from ardent_async._core._clock import Clock
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._retry import RetryPolicy
+from ardent_async._core._telemetry import MeterProvider, TracerProvider
+from ardent_async._core._transport import Transport
 from ardent_async._spec import constants
 from ardent_async._spec.constants import (
     CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,
@@ -38,8 +39,7 @@ from ardent_async._spec.constants import (
     PREFLIGHT_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as PREFLIGHT_HIGH_RTT_DEFAULT,
 )
 from ardent_async._spec.endpoint_calls import EndpointsService
-from ardent_async._telemetry import MeterProvider, TracerProvider
-from ardent_async._transport import Transport
+from ardent_async._waiting._poller import WATCH_HOLD
 from ardent_async.events import EventHooks
 from ardent_async.fanout import BranchOutcome, OperationOutcome, ProgressCallback
 from ardent_async.legacy.configs import BaseConfig

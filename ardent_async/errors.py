@@ -7,7 +7,7 @@ token) is an ``ArdentValidationError`` / ``ArdentAuthError`` but never an ``Arde
 the API's own 400/401/403/422 are both (``BadRequestError``, ``AuthenticationError``,
 ``PermissionDeniedError``, ``UnprocessableEntityError``), so either ``except`` catches them.
 Messages never contain tokens, keys or URL passwords; they pass through
-:mod:`ardent_async._redact` when built.
+:mod:`ardent_async._core._redact` when built.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ardent_async._redact import redact_text, redact_value
-from ardent_async._retry import parse_retry_after
+from ardent_async._core._redact import redact_text, redact_value
+from ardent_async._core._retry import parse_retry_after
 
 if TYPE_CHECKING:
     from ardent_async.models import AsyncOperationResponse, PreflightReport

@@ -30,10 +30,10 @@ from typing import ParamSpec, TypeVar
 
 from ardent_async._blocking import BlockingIterator, BlockingService, LoopThread, shut_down
 from ardent_async._client import ArdentClient as AsyncArdentClient
-from ardent_async._redact import mask_url
-from ardent_async._response import WithResponse, _result, response_sink
-from ardent_async._retry import RetryPolicy
-from ardent_async._sentinel import KEEP, Keep
+from ardent_async._core._redact import mask_url
+from ardent_async._core._response import WithResponse, _result, response_sink
+from ardent_async._core._retry import RetryPolicy
+from ardent_async._core._sentinel import KEEP, Keep
 from ardent_async._sync_twin import SyncClientBase
 from ardent_async.events import EventHooks
 

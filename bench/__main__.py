@@ -1,6 +1,7 @@
 """``python -m bench [section ...]`` (``nox -s bench``): run the benchmarks, print one table and
 write it to BENCHMARKS.md. Sections: overhead, fanout, buildtime, decoding, imports, poller,
-branches, replication, telemetry, mcp, ci.
+branches, replication, telemetry, mcp, ci, versus (this tree against an older commit, side by
+side: ``python -m bench.versus prepare`` first).
 
 Every comparison runs both sides in the same process run, interleaved round by round, and is
 reported as a ratio: absolute times on shared machines drift, ratios much less.
@@ -29,6 +30,7 @@ from bench import (
     poller,
     replication,
     telemetry,
+    versus,
 )
 from bench._stats import Figure
 
@@ -46,6 +48,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Figure]]] = {
     "telemetry": lambda: asyncio.run(telemetry.run()),
     "mcp": lambda: asyncio.run(mcp.run()),
     "ci": ci.run,
+    "versus": lambda: asyncio.run(versus.run()),
 }
 
 # (substring of a figure's name, predicate on its median, the target as text)
@@ -67,6 +70,7 @@ TARGETS: list[tuple[str, Callable[[float], bool], str]] = [
     ("client CPU per request sequential: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
     ("client CPU per request 64 in flight: SDK − raw", lambda m: m <= 15, "≤ 15 µs"),
     ("client CPU per request: SDK above the HTTP library", lambda m: m <= 15, "≤ 15 µs"),
+    ("ratio new/old", lambda m: m <= 1.05, "≤ 1.05"),
     ("(b) − (a)", lambda m: m <= 1.0, "≤ 1 µs"),
     ("SDK tracing cost − instrumentation's", lambda m: m <= 0, "≤ 0 µs"),
     ("ratio session start→4 held / one branch", lambda m: m <= 1.3, "≤ 1.3"),

@@ -32,7 +32,7 @@ from typing import Any
 import aiohttp
 
 from ardent_async import ArdentClient
-from ardent_async._transport import AiohttpTransport, Request, Response
+from ardent_async._core._transport import AiohttpTransport, Request, Response
 from bench._emulator import emulator_process, ready_connector
 from bench._stats import Figure
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
 from ardent_async.models import AsyncOperationResponse, BranchRow
 from bench._stats import Figure, ratio
 

@@ -26,7 +26,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from ardent_async import ArdentClient
-from ardent_async._transport import Request, Response
+from ardent_async._core._transport import Request, Response
 from bench._stats import Figure, difference, interleaved, ratio
 from bench.server import BODY
 

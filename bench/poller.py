@@ -13,7 +13,7 @@ import time
 import attrs
 
 from ardent_async import ArdentClient, Request, Response
-from ardent_async._transport import AiohttpTransport
+from ardent_async._core._transport import AiohttpTransport
 from bench._emulator import emulator_process, ready_connector
 from bench._stats import Figure
 

@@ -51,10 +51,10 @@ SIDES = (
 @contextmanager
 def _without_opentelemetry() -> Iterator[None]:
     """``import opentelemetry`` fails inside (as when the package is not installed)."""
-    names = ("opentelemetry", "ardent_async._telemetry._otel")
+    names = ("opentelemetry", "ardent_async._core._telemetry._otel")
     saved = {name: sys.modules.get(name) for name in names}
     sys.modules["opentelemetry"] = None  # type: ignore[assignment]
-    sys.modules.pop("ardent_async._telemetry._otel", None)
+    sys.modules.pop("ardent_async._core._telemetry._otel", None)
     try:
         yield
     finally:

@@ -73,7 +73,7 @@ IMPORT_REWRITES = {
     "from dataclasses import dataclass, field\n": "import attrs\n",
     "from dataclasses import dataclass\n": "import attrs\n",
     "from enum import Enum\n": "from ardent_async.models._base import OpenEnum\n",
-    "import attrs\n": "import attrs\n\nfrom ardent_async._redact import redacted_repr\n",
+    "import attrs\n": "import attrs\n\nfrom ardent_async._core._redact import redacted_repr\n",
     # Timestamps (x-timestamp) are ``datetime | str``; markers are ClassVars. Unused ones go.
     "from __future__ import annotations\n": (
         "from __future__ import annotations\n\nfrom datetime import datetime\n"

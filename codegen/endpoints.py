@@ -76,7 +76,7 @@ class Endpoint(Generic[R]):
     resource: str
     summary: str
     #: The path with each placeholder (keyword arguments named as in the spec) replaced by its
-    #: segment, already checked and quoted by ``ardent_async._paths.segment``. A generated
+    #: segment, already checked and quoted by ``ardent_async._core._paths.segment``. A generated
     #: function per row: every call of the SDK builds its path with one (an f-string, no parsing).
     path_for: Callable[..., str] = attrs.field(repr=False, eq=False)
 
@@ -287,9 +287,9 @@ from __future__ import annotations
 
 from typing_extensions import Unpack
 
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import segment
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import constants, endpoints
 from ardent_async.models import _generated as models
 from ardent_async.services import _endpoint_checks as checks

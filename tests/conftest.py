@@ -14,6 +14,7 @@ import pytest
 from hypothesis import settings
 
 from tests.reports import reported
+from tests.upstream_leaks import leaked_loop_filters
 
 TESTS = Path(__file__).parent
 
@@ -37,6 +38,11 @@ SLOW = (
     "emulator/test_postgres.py",
     "packaging/test_pytest_plugin.py",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for warning_filter in leaked_loop_filters():
+        config.addinivalue_line("filterwarnings", warning_filter)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

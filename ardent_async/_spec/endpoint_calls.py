@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing_extensions import Unpack
 
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import segment
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import constants, endpoints
 from ardent_async.models import _generated as models
 from ardent_async.services import _endpoint_checks as checks

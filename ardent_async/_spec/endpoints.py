@@ -46,7 +46,7 @@ class Endpoint(Generic[R]):
     resource: str
     summary: str
     #: The path with each placeholder (keyword arguments named as in the spec) replaced by its
-    #: segment, already checked and quoted by ``ardent_async._paths.segment``. A generated
+    #: segment, already checked and quoted by ``ardent_async._core._paths.segment``. A generated
     #: function per row: every call of the SDK builds its path with one (an f-string, no parsing).
     path_for: Callable[..., str] = attrs.field(repr=False, eq=False)
 

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ardent_async import _validate
+from ardent_async._core import _validate
 from ardent_async.errors import ArdentValidationError, validation_error
 
 __all__ = ["check_arguments", "parse_arguments"]

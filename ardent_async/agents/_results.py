@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ardent_async._redact import MASK, redact_text, redact_value
+from ardent_async._core._redact import MASK, redact_text, redact_value
 from ardent_async.agents._spec_schemas import sensitive_fields
 from ardent_async.errors import (
     ArdentAPIError,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from ardent_async._redact import mask_url
+from ardent_async._core._redact import mask_url
 from ardent_async.errors import ArdentValidationError, validation_error
 
 __all__ = [

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from ardent_async._redact import redact_text
+from ardent_async._core._redact import redact_text
 from ardent_async.agents._context import ToolContext
 from ardent_async.agents._schema_diff import SCHEMA_QUERIES, assemble, compare
 from ardent_async.agents._scope import connector_in_scope

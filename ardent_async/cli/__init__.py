@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from ardent_async._client import ArdentClient
-from ardent_async._telemetry._timeline import Timeline
+from ardent_async._core._telemetry._timeline import Timeline
 from ardent_async.cli._failure import (
     EXIT_INTERRUPTED,
     EXIT_OK,

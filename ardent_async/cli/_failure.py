@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ardent_async._redact import redact_text
+from ardent_async._core._redact import redact_text
 from ardent_async.errors import (
     ArdentAPIError,
     ArdentAuthError,

@@ -10,8 +10,8 @@ from typing import Any, TextIO
 
 import attrs
 
-from ardent_async._converter import converter
-from ardent_async._redact import mask_url, redact_value
+from ardent_async._core._converter import converter
+from ardent_async._core._redact import mask_url, redact_value
 from ardent_async.cli._failure import JSON_SCHEMA_VERSION, CliError
 
 try:  # rich is optional (extra `cli`): plain text when it is missing

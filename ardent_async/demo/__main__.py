@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from ardent_async._redact import redact_text
+from ardent_async._core._redact import redact_text
 from ardent_async.demo._flow import DemoError, DemoResult, Target, run, target
 from ardent_async.demo._view import ConsoleView, JsonView
 from ardent_async.errors import ArdentError

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from ardent_async._converter import converter
-from ardent_async._redact import mask_url, redact_value
+from ardent_async._core._converter import converter
+from ardent_async._core._redact import mask_url, redact_value
 from ardent_async.cli._output import Output
 from ardent_async.demo._flow import DemoResult
 from ardent_async.fanout import FanOutProgress

@@ -23,18 +23,27 @@ BUILD_TIMEOUT = 600.0
 class Builder:
     """Starts branch builds and hands out their results; records each for the manifest."""
 
-    def __init__(self, info: RunInfo, worker: str, session_started_at: float) -> None:
+    def __init__(
+        self, info: RunInfo, worker: str, session_started_at: float, *, parallel: int = 4
+    ) -> None:
         self.info = info
         self.worker = worker
         self.session_started_at = session_started_at
         self.records: list[dict[str, Any]] = []
-        self._pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="ardent-branch")
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max(parallel, 1), thread_name_prefix="ardent-branch"
+        )
         self._builds: dict[str, concurrent.futures.Future[CIBranch]] = {}
 
-    def start(self, name: str, *, kind: str, test: str | None = None) -> None:
-        """Start building ``name`` (once; later calls join the first)."""
+    def start(
+        self, name: str, *, kind: str, test: str | None = None, worker: str | None = None
+    ) -> None:
+        """Start building ``name`` (once; later calls join the first). *worker*: whose branch
+        it is, when another process builds it (xdist's controller, for its workers)."""
         if name not in self._builds:
-            self._builds[name] = self._pool.submit(self._build, name, kind, test)
+            self._builds[name] = self._pool.submit(
+                self._build, name, kind, test, worker or self.worker
+            )
 
     def result(self, name: str, *, kind: str, test: str | None = None) -> CIBranch:
         """The branch ``name``, connectable; starts its build if none is running."""
@@ -44,15 +53,15 @@ class Builder:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _build(self, name: str, kind: str, test: str | None) -> CIBranch:
+    def _build(self, name: str, kind: str, test: str | None, worker: str) -> CIBranch:
         started = time.time()
-        branch = asyncio.run(self._build_async(name))
+        branch = asyncio.run(self._build_async(name, worker))
         ready = time.time()
         record = {
             "name": branch.name,
             "branch_id": branch.branch_id,
             "connector_id": branch.connector_id,
-            "worker": self.worker,
+            "worker": worker,
             "kind": kind,
             "test": test,
             "created": branch.created,
@@ -63,7 +72,7 @@ class Builder:
         self.records.append(record)
         return branch
 
-    async def _build_async(self, name: str) -> CIBranch:
+    async def _build_async(self, name: str, worker: str) -> CIBranch:
         from ardent_async import ArdentClient
 
         info = self.info
@@ -88,5 +97,5 @@ class Builder:
             if branch.pooled_branch_url is None
             else SecretURL(branch.pooled_branch_url),
             created=ready.created,
-            worker=self.worker,
+            worker=worker,
         )

@@ -4,9 +4,13 @@ Loaded in every pytest session where the SDK is installed: at import it needs py
 stdlib only; the SDK, the emulator and asyncpg are imported when a test asks for a branch.
 How a run goes: the first process (xdist's controller, or the only one) reads the settings and,
 with ``--ardent-emulator``, starts one emulator; it hands the workers the run id and where to
-branch (``workerinput``). Each process that collected a test using a branch starts building its
-branch right after collection, so all workers build at the same time. Workers send back what
-they built (``workeroutput``); the first process writes the manifest and stops the emulator.
+branch (``workerinput``). Under ``-n N`` the controller also starts the N workers' branches
+at its session start, while xdist is still starting the workers (a connector set for the run
+means its tests branch); each worker then reuses or joins its own from its session start.
+Otherwise each process that collected a test using a branch starts building its branch right
+after collection, so all workers build at the same time. Workers send back what they built
+(``workeroutput``); the first process writes the manifest (one record per branch) and stops
+the emulator.
 """
 
 from __future__ import annotations
@@ -80,6 +84,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     state.session_started_at = time.time()
     if state.settings is None:
+        if state.info is not None and state.info.workers_prestarted:
+            # The branch is being built anyway: fetch it while this worker collects.
+            _builder(state, "ardent_branch").start(_worker_branch(state), kind="worker")
         return
     settings = state.settings
     info = RunInfo(
@@ -99,6 +106,30 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             emulator=True,
         )
     state.info = info
+    _start_worker_branches(session.config, state)
+
+
+def _xdist_workers(config: pytest.Config) -> list[str]:
+    """The ids xdist gives the workers it is about to start (``-n N``: ``gw0``..), or none."""
+    if not config.pluginmanager.has_plugin("dsession"):
+        return []  # no xdist, or not distributing (``--collect-only``, ``-n 0``)
+    count = config.getoption("numprocesses", None)
+    if not isinstance(count, int) or count <= 0:
+        return []  # workers from ``--tx`` specs: each starts its own build
+    return [f"gw{index}" for index in range(len(config.getoption("tx", None) or ()))]
+
+
+def _start_worker_branches(config: pytest.Config, state: RunState) -> None:
+    """xdist's controller starts every worker's branch now, while xdist is still starting the
+    workers (over a second): each worker's own build, under the same name and derived key,
+    then reuses or joins it. A connector set for the run is taken to mean its tests branch."""
+    workers = _xdist_workers(config)
+    if not workers or state.info is None or state.info.connector is None:
+        return
+    builder = _builder(state, "ardent_branch", parallel=len(workers))
+    for worker in workers:
+        builder.start(state.info.branch_name(worker), kind="worker", worker=worker)
+    state.info = dataclasses.replace(state.info, workers_prestarted=True)
 
 
 def _start_emulator(settings: Settings) -> SharedEmulator:
@@ -156,7 +187,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     try:
         if state.settings.manifest is not None and state.info is not None:
-            _write_manifest(state, [*state.worker_records, *records])
+            _write_manifest(state, _merged(state.worker_records, records))
     finally:
         if state.emulator is not None:
             state.emulator.stop()
@@ -179,6 +210,23 @@ def _write_manifest(state: RunState, records: list[dict[str, Any]]) -> None:
     path = state.settings.manifest
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def _merged(workers: list[dict[str, Any]], own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per branch. A worker's branch the controller started (*own*) is recorded by
+    both: the worker's record (when it held the branch) is kept, ``created`` if either created
+    it, built from the first start; a branch no worker asked for keeps the controller's record
+    (it exists all the same)."""
+    merged = [dict(record) for record in workers]
+    by_name = {str(record["name"]): record for record in merged}
+    for record in own:
+        kept = by_name.get(str(record["name"]))
+        if kept is None:
+            merged.append(dict(record))
+            continue
+        kept["created"] = bool(kept["created"] or record["created"])
+        kept["build_started_at"] = min(kept["build_started_at"], record["build_started_at"])
+    return merged
 
 
 @pytest.hookimpl(wrapper=True)
@@ -252,13 +300,15 @@ def _worker_branch(state: RunState) -> str:
     return state.info.branch_name(state.worker)
 
 
-def _builder(state: RunState, fixture: str) -> Builder:
+def _builder(state: RunState, fixture: str, *, parallel: int = 4) -> Builder:
     if state.info is None or state.info.connector is None:
         pytest.fail(NO_CONNECTOR.format(fixture=fixture), pytrace=False)
     if state.builder is None:
         from ._ci_branches import Builder
 
-        state.builder = Builder(state.info, state.worker, state.session_started_at)
+        state.builder = Builder(
+            state.info, state.worker, state.session_started_at, parallel=parallel
+        )
     return state.builder
 
 

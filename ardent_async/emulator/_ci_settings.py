@@ -133,6 +133,8 @@ class RunInfo:
     token: str | None = dataclasses.field(default=None, repr=False)
     emulator: bool = False
     session_started_at: float = 0.0
+    workers_prestarted: bool = False
+    """xdist's controller started every worker's branch: a worker joins its own at once."""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ardent_async._http import Pipeline, parse_json
-from ardent_async._options import RequestOptions
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._pipeline import Pipeline, parse_json
 from ardent_async._spec.endpoints import Endpoint
 from ardent_async.errors import ArdentAPIError, ArdentResponseError
 
@@ -31,7 +31,12 @@ async def send(
     method = endpoint.method
     path = endpoint.path if path is None else path
     response = await http.request(
-        method, path, json_body=body, retry_safe=endpoint.retry_safe, options=options
+        method,
+        path,
+        json_body=body,
+        retry_safe=endpoint.retry_safe,
+        options=options,
+        template=endpoint.path,
     )
     if no_content is not None and (response.status_code == 204 or not response.content.strip()):
         return dict(no_content)

@@ -22,8 +22,8 @@ from typing import Any, ClassVar, TypeVar, cast, get_args, get_origin
 
 import attrs
 
-from ardent_async import _validate
-from ardent_async._redact import redacted_repr
+from ardent_async._core import _validate
+from ardent_async._core._redact import redacted_repr
 from ardent_async.errors import ArdentValidationError
 
 __all__ = [

@@ -7,10 +7,10 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from ardent_async._auth import LegacyAuth
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id
+from ardent_async._core._auth import LegacyAuth
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import check_id
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import endpoints
 from ardent_async.errors import ArdentAuthError, ArdentValidationError
 from ardent_async.legacy import _send

@@ -7,11 +7,11 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from ardent_async import _validate
-from ardent_async._converter import converter
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, segment
+from ardent_async._core import _validate
+from ardent_async._core._converter import converter
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import check_id, segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import endpoints
 from ardent_async.errors import validation_error
 from ardent_async.legacy import _send

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ardent_async._redact import redacted_repr
+from ardent_async._core._redact import redacted_repr
 from ardent_async.models._base import OpenEnum
 
 

@@ -1,7 +1,7 @@
 """Sending one row of the endpoint table (``ardent_async._spec.endpoints``).
 
 The row says the method, the reply type and whether a repeat is harmless; the service says only
-the path's segments (checked and quoted by ``ardent_async._paths.segment``), the query, the body
+the path's segments (checked and quoted by ``_core._paths.segment``), the query, the body
 and the caller's options. These return the pipeline's own coroutine (no extra frame on the hot
 path: every call of the SDK goes through here).
 """
@@ -11,41 +11,18 @@ from __future__ import annotations
 from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
 
-from ardent_async._http import Pipeline
+from ardent_async._core._pipeline import Pipeline
+from ardent_async._core._transport import Response
 from ardent_async._spec.endpoints import Endpoint
-from ardent_async._transport import Response
 from ardent_async.errors import ArdentResponseError
 
 R = TypeVar("R")
 
 
-def send(
-    http: Pipeline,
-    endpoint: Endpoint[R],
-    path: str | None = None,
-    *,
-    params: Mapping[str, Any] | None = None,
-    json_body: Any = None,
-    idempotency_key: str | None = None,
-    timeout: float | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> Coroutine[Any, Any, R]:
-    """Send ``endpoint`` at ``path`` (default: its template, for a path without parameters) and
-    decode the reply into the row's reply type."""
-    # Not typing.cast: a call it would add to every request (the row's type says what R is).
-    reply: Any = endpoint.reply
-    sent: Coroutine[Any, Any, R] = http.send(
-        endpoint.method,
-        endpoint.path if path is None else path,
-        reply,
-        params=params,
-        json_body=json_body,
-        idempotency_key=idempotency_key,
-        retry_safe=endpoint.retry_safe or idempotency_key is not None,
-        timeout=timeout,
-        options=options,
-    )
-    return sent
+# Send ``endpoint`` at ``path`` (default: its template, for a path without parameters) and
+# decode the reply into the row's reply type: the pipeline's own method (no frame of this
+# module's between a service and the pipeline: every call of the SDK goes through here).
+send = Pipeline.send_endpoint
 
 
 def request(
@@ -68,6 +45,7 @@ def request(
         idempotency_key=idempotency_key,
         retry_safe=endpoint.retry_safe or idempotency_key is not None,
         options=options,
+        template=endpoint.path,
     )
 
 

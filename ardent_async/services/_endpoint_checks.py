@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from ardent_async import _validate
+from ardent_async._core import _validate
 from ardent_async.errors import validation_error
 
 

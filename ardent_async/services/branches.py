@@ -16,14 +16,14 @@ from typing import Literal
 import attrs
 from typing_extensions import Unpack
 
-from ardent_async import _validate
-from ardent_async._clock import Clock
-from ardent_async._connectable import check_until, wait_connectable
-from ardent_async._converter import converter
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, segment
-from ardent_async._poller import OperationPoller, completed, subscription
+from ardent_async._core import _validate
+from ardent_async._core._clock import Clock
+from ardent_async._core._converter import converter
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import check_id, segment
+from ardent_async._core._pipeline import Pipeline
+from ardent_async._core._telemetry import CallScope, current_call
+from ardent_async._core._worker_pool import run_bounded
 from ardent_async._spec import endpoints
 from ardent_async._spec.constants import (
     BRANCH_CREATE_REQUEST_SERVICE_TYPE_DEFAULT,
@@ -32,9 +32,9 @@ from ardent_async._spec.constants import (
     MAX_CONCURRENCY,
 )
 from ardent_async._spec.endpoints import REPLAY_HEADER
-from ardent_async._telemetry import CallScope, current_call
-from ardent_async._waiter import OperationWaiter, Subscription
-from ardent_async._worker_pool import run_bounded
+from ardent_async._waiting._connectable import check_until, wait_connectable
+from ardent_async._waiting._poller import OperationPoller, completed, subscription
+from ardent_async._waiting._waiter import OperationWaiter, Subscription
 from ardent_async.errors import (
     ConflictError,
     EmptyBranchURLError,

@@ -9,11 +9,11 @@ from typing import Any
 import attrs
 from typing_extensions import Unpack
 
-from ardent_async import _validate
-from ardent_async._converter import converter
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, segment
+from ardent_async._core import _validate
+from ardent_async._core._converter import converter
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import check_id, segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import constants, endpoints
 from ardent_async._spec.constants import (
     CREATE_CONNECTOR_REQUEST_ALLOW_HIGH_RTT_PLACEMENT_DEFAULT as CREATE_HIGH_RTT_DEFAULT,

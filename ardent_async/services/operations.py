@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator, Iterable
 
 from typing_extensions import Unpack
 
-from ardent_async import _validate
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import segment
-from ardent_async._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
+from ardent_async._core import _validate
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import constants, endpoints
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT
+from ardent_async._waiting._poller import MAX_SERVER_WAIT, WATCH_HOLD, OperationPoller
 from ardent_async.fanout import OperationOutcome
 from ardent_async.models import AsyncOperationResponse
 from ardent_async.services._endpoint import held_timeout, send

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from typing_extensions import Unpack
 
-from ardent_async import _validate
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import segment
+from ardent_async._core import _validate
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import constants, endpoints
 from ardent_async.models import (
     APIKeyCreateResponse,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing_extensions import Unpack
 
-from ardent_async import _validate
-from ardent_async._http import Pipeline
-from ardent_async._options import RequestOptions
-from ardent_async._paths import check_id, segment
+from ardent_async._core import _validate
+from ardent_async._core._options import RequestOptions
+from ardent_async._core._paths import check_id, segment
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec import constants, endpoints
 from ardent_async.models import (
     CreateProjectRequest,

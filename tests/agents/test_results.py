@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
 from ardent_async.agents._results import masked, plain
 from ardent_async.models import AsyncOperationResponse, BranchRow, OperationStatus, OperationType
 

@@ -15,6 +15,7 @@ import pytest
 
 from ardent_async.emulator import Emulator
 from ardent_async.emulator._ci_emulator import SharedEmulator
+from tests.upstream_leaks import leaked_loop_filters
 
 SAMPLE = Path(__file__).parent / "sample"
 # The sample is a user's project, run only as a subprocess with its own pytest.ini.
@@ -46,7 +47,8 @@ def run_sample(
     ]  # fmt: skip
     for plugin in PLUGINS:
         command += ["-p", plugin]
-    command += _upstream_leak_filter()
+    for warning_filter in leaked_loop_filters():
+        command += ["-W", warning_filter]
     environ = {
         key: value
         for key, value in os.environ.items()
@@ -66,22 +68,6 @@ def run_sample(
     output = done.stdout + done.stderr
     data = json.loads(manifest.read_text()) if manifest.exists() else {}
     return SampleRun(done.returncode, output, data)
-
-
-def _upstream_leak_filter() -> list[str]:
-    """pytest-asyncio before 1.4 leaves an event loop unclosed when a sync test calls
-    ``asyncio.run()`` after an async test (its issue 724, fixed in 1.4): under the sample's
-    ``filterwarnings = error`` the loop's socket, collected in a later test, fails that test.
-    ``nox -s lowest`` runs 0.24, the floor; there, and only there, that one warning is let by."""
-    from importlib.metadata import version
-
-    major, minor = (int(part) for part in version("pytest-asyncio").split(".")[:2])
-    if (major, minor) >= (1, 4):
-        return []
-    return [
-        "-W",
-        "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning",
-    ]
 
 
 @pytest.fixture(scope="package")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from ardent_async import ArdentError, ArdentValidationError, BranchNotConnectableError
-from ardent_async._connectable import CONNECT_EXTRA, wait_connectable
+from ardent_async._waiting._connectable import CONNECT_EXTRA, wait_connectable
 from ardent_async.emulator import Emulator
 from tests.fakes import FakeClock
 

@@ -64,6 +64,10 @@ def test_four_workers_get_four_branches_and_a_rerun_reuses_them(
     assert [built[w]["name"] for w in WORKERS] == [f"ci-r1-{w}" for w in WORKERS]
     assert len({b["branch_id"] for b in built.values()}) == 4
     assert all(b["created"] for b in built.values())
+    # xdist's controller started the 4 builds before any worker's session did; one record each
+    assert all(b["build_started_at"] < b["session_started_at"] for b in built.values())
+    names = [b["name"] for b in first.manifest["branches"]]
+    assert len(names) == len(set(names))
     assert first.manifest["run_id"] == "r1"
     created_first = creates(emulator)
     on_connector = branch_ids(emulator, connector)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ardent_async import ArdentClient
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
 from ardent_async.errors import ArdentResponseError
 from tests.contract.counts import TRIED
 from tests.contract.replies import (

@@ -91,11 +91,11 @@ def test_rest_roles_become_markdown_references() -> None:
     spec.loader.exec_module(roles)
     text = (
         "Raises :class:`~ardent_async.errors.NotFoundError`; see :meth:`execute` and\n"
-        ":func:`ardent_async._redact.mask_url`. Example::\n\n    code()\n"
+        ":func:`ardent_async._core._redact.mask_url`. Example::\n\n    code()\n"
     )
     assert roles.markdown(text) == (
         "Raises [`NotFoundError`][ardent_async.errors.NotFoundError]; see `execute` and\n"
-        "`ardent_async._redact.mask_url`. Example:\n\n```python\ncode()\n```\n"
+        "`ardent_async._core._redact.mask_url`. Example:\n\n```python\ncode()\n```\n"
     )
     # A literal block is fenced with its language, so the site highlights it; the text after
     # it stays a paragraph.

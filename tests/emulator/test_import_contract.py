@@ -3,7 +3,7 @@
 An emulator that shares the SDK's decoder, redaction or client internals cannot catch their
 bugs, so ``ardent_async/emulator`` may import ``ardent_async`` (the package's exports), its
 public modules, ``ardent_async.models`` and ``ardent_async._spec.*`` (what codegen emits), and
-nothing else with a private (``_``) segment: not ``ardent_async._converter``, not
+nothing else with a private (``_``) segment: not ``ardent_async._core._converter``, not
 ``ardent_async.models._generated``.
 """
 
@@ -92,11 +92,11 @@ def test_a_planted_private_import_is_caught(tmp_path: Path) -> None:
     copy = tmp_path / "emulator"
     shutil.copytree(EMULATOR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     plants = {
-        "bodies.py": "from ardent_async._converter import converter\n",
-        "routes/branches.py": "from ... import _redact\n",
+        "bodies.py": "from ardent_async._core._converter import converter\n",
+        "routes/branches.py": "from ..._core import _redact\n",
         "responses.py": "import ardent_async.models._generated\n",
         "state.py": "from ardent_async import _client\n",
-        "admin.py": "import importlib\nimportlib.import_module('ardent_async._http')\n",
+        "admin.py": "import importlib\nimportlib.import_module('ardent_async._core._pipeline')\n",
     }
     for name, line in plants.items():
         path = copy / name
@@ -105,10 +105,11 @@ def test_a_planted_private_import_is_caught(tmp_path: Path) -> None:
     found = forbidden_imports(copy, "ardent_async.emulator")
 
     assert [entry.rpartition(": ")[2] for entry in found] == [
-        "ardent_async._http",
-        "ardent_async._converter",
+        "ardent_async._core._pipeline",
+        "ardent_async._core._converter",
         "ardent_async.models._generated",
-        "ardent_async._redact",
+        "ardent_async._core",
+        "ardent_async._core._redact",
         "ardent_async._client",
     ]
 

@@ -43,7 +43,9 @@ def test_the_limits_are_the_published_contracts() -> None:
 
 def test_sdk_and_emulator_hold_the_generated_objects_themselves() -> None:
     # Bound from the generated module, not retyped: the very same objects.
-    from ardent_async import _client, _poller, _retry
+    from ardent_async import _client
+    from ardent_async._core import _retry
+    from ardent_async._waiting import _poller
     from ardent_async.agents import _catalogue
     from ardent_async.cli import _parser
     from ardent_async.emulator import checks

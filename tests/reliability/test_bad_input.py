@@ -27,10 +27,10 @@ import pytest
 import respx
 
 from ardent_async import ArdentClient, ArdentError, ArdentValidationError
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
+from ardent_async._core._transport._httpx import HttpxTransport
 from ardent_async._spec import load_spec
 from ardent_async._spec.endpoints import ENDPOINTS
-from ardent_async._transport._httpx import HttpxTransport
 from tests.contract.replies import minimal
 from tests.fakes import FakeClock
 from tests.reports import report

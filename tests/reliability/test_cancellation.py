@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from ardent_async import ArdentClient, ClientClosedError, RetryPolicy
-from ardent_async._transport import AiohttpTransport, Request, Response
+from ardent_async._core._transport import AiohttpTransport, Request, Response
 from ardent_async.emulator.api_only_backend import ApiOnlyBackend
 from ardent_async.emulator.branch_backend import BranchAddress
 from ardent_async.models import ConnectorRow, OperationHandle

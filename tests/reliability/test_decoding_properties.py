@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ardent_async import models
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
 from ardent_async.errors import ArdentResponseError
 
 MODELS = sorted(

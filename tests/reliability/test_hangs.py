@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 
 from ardent_async import ArdentClient, ArdentConnectionError, ArdentTimeoutError
-from ardent_async._transport import AiohttpTransport
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport import AiohttpTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 
 TIMEOUT = 0.5
 # Generous: the bound proves the call does not hang, without flaking on a loaded machine.

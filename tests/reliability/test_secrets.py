@@ -17,7 +17,7 @@ import pytest
 import respx
 
 from ardent_async import ArdentClient, ArdentError
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from tests.fakes import FakeClock
 
 TOKEN = "sk-ard_live_T0kenS3cretValue9"
@@ -223,9 +223,9 @@ async def test_the_bare_echo_test_catches_a_scrubber_that_forgets_the_body(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The planted bug: the request body's secrets no longer reach the error scrubber."""
-    import ardent_async._http
+    import ardent_async._core._pipeline
 
-    monkeypatch.setattr(ardent_async._http, "collect_secrets", lambda body: [])
+    monkeypatch.setattr(ardent_async._core._pipeline, "collect_secrets", lambda body: [])
     texts = await _bare_echo_texts("configs.set", caplog)
     with pytest.raises(AssertionError, match="secret leaked"):
         _check(texts)

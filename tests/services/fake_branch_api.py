@@ -25,7 +25,7 @@ import httpx
 import respx
 
 from ardent_async import ArdentClient
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from tests.fakes import FakeClock, VirtualClock
 
 BASE_URL = "https://api.ardent.test"

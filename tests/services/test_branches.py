@@ -22,7 +22,7 @@ from ardent_async import (
     OperationTimeoutError,
     ReadyBranch,
 )
-from ardent_async._transport import AiohttpTransport
+from ardent_async._core._transport import AiohttpTransport
 from ardent_async.models import OperationHandle, OperationStatus, OperationType
 from tests.fakes import FakeClock
 from tests.services.fake_branch_api import (

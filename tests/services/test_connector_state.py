@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ardent_async import ArdentClient
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
 from ardent_async.connector_state import ReplicaIdentityState, engine_status, replica_identity
 from ardent_async.emulator import Emulator
 from ardent_async.models import ConnectorRow

@@ -17,7 +17,7 @@ from ardent_async import (
     PreflightFailedError,
     ServerError,
 )
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from ardent_async.models import (
     ConnectorRow,
     OperationStatus,

@@ -22,7 +22,7 @@ from ardent_async import (
     ArdentValidationError,
     NotFoundError,
 )
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from ardent_async.legacy.configs import (
     CONFIG_TYPES,
     Database,

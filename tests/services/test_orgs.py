@@ -19,7 +19,7 @@ from ardent_async import (
     NotFoundError,
     ServerError,
 )
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from ardent_async.models import APIKeyCreateResponse, OrgDetails
 from ardent_async.services import OrgsService
 from tests.fakes import FakeClock

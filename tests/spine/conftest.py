@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from ardent_async import ArdentClient
-from ardent_async._transport import AiohttpTransport
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport import AiohttpTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from tests.fakes import FakeClock
 from tests.spine.scripted import AiohttpBackend, RespxBackend
 

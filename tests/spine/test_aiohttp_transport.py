@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from ardent_async import ArdentClient
-from ardent_async._transport import AiohttpTransport, Request
+from ardent_async._core._transport import AiohttpTransport, Request
 from tests.spine.conftest import TOKEN
 from tests.spine.scripted import AiohttpBackend, Reply
 

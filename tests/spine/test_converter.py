@@ -12,10 +12,10 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from ardent_async._converter import converter
-from ardent_async._http import parse_json
-from ardent_async._timestamp import _COMMON, parse_general, parse_timestamp
-from ardent_async._transport import Response
+from ardent_async._core._converter import converter
+from ardent_async._core._pipeline import parse_json
+from ardent_async._core._timestamp import _COMMON, parse_general, parse_timestamp
+from ardent_async._core._transport import Response
 from ardent_async.errors import ArdentResponseError
 from ardent_async.models import (
     APIKeyCreateResponse,

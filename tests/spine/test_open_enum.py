@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ardent_async._converter import converter
+from ardent_async._core._converter import converter
 from ardent_async.models import OperationStatus
 
 

@@ -25,7 +25,7 @@ from ardent_async import (
     RateLimitError,
     ServerError,
 )
-from ardent_async._http import USER_AGENT
+from ardent_async._core._pipeline import USER_AGENT
 from tests.fakes import FakeClock
 from tests.spine.conftest import TOKEN
 from tests.spine.scripted import AiohttpBackend, Drop, Hang, Reply, RespxBackend

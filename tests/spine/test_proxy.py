@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 
 from ardent_async import AiohttpTransport, ArdentClient, ArdentConnectionError
-from ardent_async._transport import Transport
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport import Transport
+from ardent_async._core._transport._httpx import HttpxTransport
 
 PROJECT = {"id": "p1", "org_id": "o1", "name": "demo", "created_at": "2026-01-02T03:04:05Z"}
 

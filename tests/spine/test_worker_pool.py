@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from ardent_async._worker_pool import run_bounded
+from ardent_async._core._worker_pool import run_bounded
 
 STEPS = 50  # loop turns a slow piece of work takes (it yields at each one)
 

@@ -23,7 +23,7 @@ import respx
 
 import ardent_async
 import ardent_async.errors
-from ardent_async._transport._httpx import HttpxTransport
+from ardent_async._core._transport._httpx import HttpxTransport
 from ardent_async.compat import (
     ArdentAPIError,
     ArdentAuthError,

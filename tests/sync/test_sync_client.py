@@ -18,7 +18,7 @@ import pytest
 
 from ardent_async import ArdentClient as AsyncArdentClient
 from ardent_async import sync
-from ardent_async._transport import Request, Response
+from ardent_async._core._transport import Request, Response
 from ardent_async.errors import ArdentValidationError, ClientClosedError, NotFoundError
 from ardent_async.models import BranchCreateResult, ConnectorRow
 from ardent_async.sync import BlockingService, SyncArdentClient

@@ -16,8 +16,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from ardent_async import ArdentClient
-from ardent_async._retry import RetryPolicy
-from ardent_async._transport import AiohttpTransport
+from ardent_async._core._retry import RetryPolicy
+from ardent_async._core._transport import AiohttpTransport
 from tests.fakes import FakeClock
 from tests.spine.scripted import AiohttpBackend
 from tests.threaded_emulator import EmulatorThread

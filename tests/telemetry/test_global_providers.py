@@ -21,7 +21,7 @@ CHILD = textwrap.dedent(
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
     from ardent_async import ArdentClient
-    from ardent_async._transport import Response
+    from ardent_async._core._transport import Response
 
     BODY = b'{"id": "proj_1", "org_id": "org_1", "name": "p", "created_at": "2026-01-01T00:00:00Z"}'
 
@@ -72,6 +72,11 @@ def test_global_providers_are_followed_from_the_moment_they_are_set() -> None:
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     assert seen["traceparent"] == [False, True, True]
-    assert seen["spans"] == ["GET", "GET", "ardent.projects.get", "ardent.projects.get"]
+    assert seen["spans"] == [
+        "GET /v1/projects/{project_id}",
+        "GET /v1/projects/{project_id}",
+        "ardent.projects.get",
+        "ardent.projects.get",
+    ]
     assert "http.client.request.duration" in seen["metrics"]
     assert "ardent.operations.pending" in seen["metrics"]

@@ -46,7 +46,7 @@ def test_without_opentelemetry_installed_nothing_is_instrumented(
 ) -> None:
     # What an install without the otel extra sees: the import fails.
     monkeypatch.setitem(sys.modules, "opentelemetry", None)
-    monkeypatch.delitem(sys.modules, "ardent_async._telemetry._otel", raising=False)
+    monkeypatch.delitem(sys.modules, "ardent_async._core._telemetry._otel", raising=False)
     client = ArdentClient(token=TOKEN)
     assert client._telemetry is None
     assert client.projects.get.__func__ is ProjectsService.get  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ def test_hooks_alone_instrument_the_client_even_without_opentelemetry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "opentelemetry", None)
-    monkeypatch.delitem(sys.modules, "ardent_async._telemetry._otel", raising=False)
+    monkeypatch.delitem(sys.modules, "ardent_async._core._telemetry._otel", raising=False)
     client = ArdentClient(token=TOKEN, event_hooks={"request": [print]})
     assert client._telemetry is not None
     assert client._telemetry.otel is None

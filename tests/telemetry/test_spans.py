@@ -8,7 +8,7 @@ import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
 from ardent_async import ArdentClient, NotFoundError
-from ardent_async._retry import RetryPolicy
+from ardent_async._core._retry import RetryPolicy
 from ardent_async.events import ResponseEvent, RetryEvent
 from tests.spine.scripted import AiohttpBackend, Drop, Reply
 from tests.telemetry.conftest import Otel, handle, operation, secrets_in
@@ -50,6 +50,12 @@ async def test_create_and_wait_is_one_call_span_with_its_attempts_and_polls(
     assert second.attributes["http.response.status_code"] == 202
     assert second.attributes["http.request.resend_count"] == 1
     assert "error.type" not in second.attributes
+    # Named "{method} {url.template}" (HTTP client semantic conventions): the template, never
+    # the ids of the path (low cardinality).
+    assert {s.name for s in posts} == {"POST /v1/branch/create"}
+    assert {s.name for s in polls} == {"GET /v1/operations/{operation_id}"}
+    assert {s.attributes["url.template"] for s in posts} == {"/v1/branch/create"}
+    assert {s.attributes["url.template"] for s in polls} == {"/v1/operations/{operation_id}"}
     for attempt in children:
         assert attempt.kind is SpanKind.CLIENT
         assert attempt.attributes["server.address"] == "127.0.0.1"
@@ -84,6 +90,41 @@ async def test_traceparent_is_sent_with_each_attempt_unless_turned_off(
         attempt.context.span_id,
     )
     assert "traceparent" not in {key.lower() for key in quiet}
+
+
+async def test_an_attempt_span_is_named_by_its_template_under_the_base_urls_path(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    project = {
+        "id": "proj_42",
+        "org_id": "org_1",
+        "name": "p",
+        "created_at": "2026-01-02T03:04:05Z",
+    }
+    server.script.add("GET", "/gateway/v1/projects/proj_42", Reply(200, project))
+    client = make_client(base_url=server.base_url + "/gateway/")
+
+    await client.projects.get("proj_42")
+
+    (attempt,) = [s for s in otel.spans() if s.kind is SpanKind.CLIENT]
+    assert attempt.name == "GET /gateway/v1/projects/{project_id}"
+    assert attempt.attributes["url.template"] == "/gateway/v1/projects/{project_id}"
+    assert attempt.attributes["url.full"] == server.base_url + "/gateway/v1/projects/proj_42"
+    assert attempt.attributes["http.request.method"] == "GET"
+
+
+async def test_a_service_call_names_its_attempt_span_by_the_rows_template(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    server.script.add("GET", "/v1/operations/op_7", Reply(200, operation("op_7", "pending")))
+    client = make_client()
+
+    await client.operations.get("op_7")
+
+    (attempt,) = [s for s in otel.spans() if s.kind is SpanKind.CLIENT]
+    assert attempt.name == "GET /v1/operations/{operation_id}"
+    assert attempt.attributes["url.template"] == "/v1/operations/{operation_id}"
+    assert attempt.attributes["url.full"].endswith("/v1/operations/op_7")
 
 
 async def test_a_failed_call_ends_its_span_with_the_error(

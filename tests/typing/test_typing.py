@@ -33,10 +33,10 @@ def test_the_blocking_client_has_the_async_clients_types(tmp_path: Path) -> None
         '"ardent_async._blocking.BlockingIterator[ardent_async.models._generated.AsyncOperationResponse]"',
         '"ardent_async.services.connectors.EngineSetupResult"',
         '"ardent_async.sync.SyncArdentClient"',
-        '"ardent_async._response.WithResponse[ardent_async.models._generated.OrgDetails]"',
+        '"ardent_async._core._response.WithResponse[ardent_async.models._generated.OrgDetails]"',
         '"ardent_async._blocking.BlockingIterator[ardent_async.fanout.BranchOutcome]"',
         '"list[ardent_async.fanout.OperationOutcome]"',
-        '"ardent_async._response.WithResponse[ardent_async.models._generated.ProjectRow]"',
+        '"ardent_async._core._response.WithResponse[ardent_async.models._generated.ProjectRow]"',
     ], out
     assert "error" not in out.replace("reveal_type", ""), out
 

@@ -11,15 +11,15 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ardent_async import errors
-from ardent_async._auth import Auth, LegacyAuth
 from ardent_async._blocking import LoopThread
 from ardent_async._client import DEFAULT_LEGACY_BASE_URL as DEFAULT_BASE_URL
-from ardent_async._clock import SystemClock
-from ardent_async._converter import converter
-from ardent_async._http import Pipeline, parse_json
-from ardent_async._poller import OperationPoller
-from ardent_async._retry import RetryPolicy
-from ardent_async._transport import AiohttpTransport, Response, Transport
+from ardent_async._core._auth import Auth, LegacyAuth
+from ardent_async._core._clock import SystemClock
+from ardent_async._core._converter import converter
+from ardent_async._core._pipeline import Pipeline, parse_json
+from ardent_async._core._retry import RetryPolicy
+from ardent_async._core._transport import AiohttpTransport, Response, Transport
+from ardent_async._waiting._poller import OperationPoller
 from ardent_async.legacy.compat._errors import (
     ArdentAPIError,
     ArdentAuthError,

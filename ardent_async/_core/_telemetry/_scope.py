@@ -3,7 +3,7 @@
 A :class:`Telemetry` exists only when something listens (OpenTelemetry's API is installed
 and not turned off, or event hooks were given); without one, the pipeline, the waiter and the
 services run exactly as they would without this module. With one, each public call checks
-once whether anything records right now (:meth:`Telemetry.live`), and the pipeline checks one
+once whether anything records right now (:attr:`Telemetry.live`), and the pipeline checks one
 context variable per attempt: a call that records runs in a :class:`CallScope`.
 """
 
@@ -13,18 +13,18 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextvars import ContextVar, copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ardent_async._clock import Clock
-from ardent_async._redact import mask_url, redact_headers, redact_text
+from ardent_async._core._clock import Clock
+from ardent_async._core._redact import mask_url, redact_headers, redact_text
+from ardent_async._core._telemetry._attributes import error_name, result_attributes, server_of
+from ardent_async._core._telemetry._hooks import Hooks, emit
 from ardent_async._spec.endpoints import REPLAY_HEADER
-from ardent_async._telemetry._attributes import error_name, result_attributes, server_of
-from ardent_async._telemetry._hooks import Hooks, emit
 from ardent_async.events import OperationEvent, RequestEvent, ResponseEvent, RetryEvent
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
 
-    from ardent_async._telemetry._otel import Otel, WaiterState
-    from ardent_async._transport import Response
+    from ardent_async._core._telemetry._otel import Otel, WaiterState
+    from ardent_async._core._transport import Response
     from ardent_async.models import AsyncOperationResponse
 
 __all__ = ["AttemptScope", "CallScope", "Telemetry", "current_call"]
@@ -34,20 +34,25 @@ T = TypeVar("T")
 _CALL: ContextVar[CallScope | None] = ContextVar("ardent_async_call", default=None)
 
 
-def current_call() -> CallScope | None:
-    """The recording call this code runs in (polls of the shared waiter carry their caller's)."""
-    return _CALL.get()
+# The recording call this code runs in (polls of the shared waiter carry their caller's), None
+# when nothing records: the context variable's own getter, asked on every request (a C call,
+# no Python frame).
+current_call: Callable[[], CallScope | None] = _CALL.get
 
 
 class Telemetry:
     """One client's instrumentation: OpenTelemetry (or None) and event hooks (or None)."""
 
-    __slots__ = ("clock", "hooks", "otel")
+    __slots__ = ("clock", "hooks", "live", "otel")
 
     def __init__(self, otel: Otel | None, hooks: Hooks | None, clock: Clock) -> None:
         self.otel = otel
         self.hooks = hooks
         self.clock = clock
+        # Whether a call records right now, asked by every public call: decided here which
+        # question that is. Hooks always record; OpenTelemetry records once a provider is set
+        # (even one set after the client was built), so its own check is asked each call.
+        self.live: Callable[[], bool] = _always if hooks is not None or otel is None else otel.live
 
     def with_hooks(self, hooks: Hooks | None) -> Telemetry:
         """A copy whose hooks are these plus ``hooks`` (for ``with_options``)."""
@@ -56,10 +61,6 @@ class Telemetry:
         merged = hooks if self.hooks is None else self.hooks.merged(hooks)
         return Telemetry(self.otel, merged, self.clock)
 
-    def live(self) -> bool:
-        otel = self.otel
-        return self.hooks is not None or (otel is not None and otel.live())
-
     def watch_waiter(self, waiter: WaiterState) -> None:
         if self.otel is not None:
             self.otel.watch_waiter(waiter)
@@ -67,6 +68,10 @@ class Telemetry:
     def call(self, name: str, attributes: Mapping[str, str | int]) -> CallScope:
         """A scope for the public call ``name`` (``"branches.create_and_wait"``)."""
         return CallScope(self, name, attributes)
+
+
+def _always() -> bool:
+    return True
 
 
 class CallScope:
@@ -203,15 +208,18 @@ class CallScope:
 
     # -- attempts, retries, operations -----------------------------------------------------
 
-    async def attempt(self, method: str, url: str, attempt: int) -> AttemptScope:
-        """An HTTP attempt about to be sent (its span started, its request hooks run)."""
+    async def attempt(
+        self, method: str, url: str, attempt: int, template: str | None = None
+    ) -> AttemptScope:
+        """An HTTP attempt about to be sent (its span started, its request hooks run).
+        ``template``: the path's template (``/v1/projects/{project_id}``) when known."""
         telemetry = self.telemetry
         # Only a URL with user info or a query can hold a password (the regexes cost µs).
         shown = mask_url(url) if "@" in url or "=" in url else url
         scope = AttemptScope(self, method, shown, attempt, telemetry.clock.monotonic())
         otel = telemetry.otel
         if otel is not None and otel.tracer is not None:
-            scope.span = otel.start_attempt(method, shown, attempt)
+            scope.span = otel.start_attempt(method, shown, attempt, template)
         hooks = telemetry.hooks
         if hooks is not None and hooks.request:
             await emit(

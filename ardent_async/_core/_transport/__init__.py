@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ardent_async._transport._aiohttp import AiohttpTransport
-from ardent_async._transport._base import Request, Response, Transport
+from ardent_async._core._transport._aiohttp import AiohttpTransport
+from ardent_async._core._transport._base import Request, Response, Transport
 
 if TYPE_CHECKING:
-    from ardent_async._transport._httpx import HttpxTransport
+    from ardent_async._core._transport._httpx import HttpxTransport
 
 __all__ = ["AiohttpTransport", "HttpxTransport", "Request", "Response", "Transport"]
 
@@ -16,7 +16,7 @@ __all__ = ["AiohttpTransport", "HttpxTransport", "Request", "Response", "Transpo
 def __getattr__(name: str) -> Any:
     # httpx is optional: import it only when asked for.
     if name == "HttpxTransport":
-        from ardent_async._transport._httpx import HttpxTransport
+        from ardent_async._core._transport._httpx import HttpxTransport
 
         return HttpxTransport
     raise AttributeError(name)

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from ardent_async._redact import redact_headers
+from ardent_async._core._redact import redact_headers
 
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 

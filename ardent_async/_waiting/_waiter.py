@@ -54,11 +54,11 @@ import math
 import random
 from collections.abc import Coroutine, Iterable
 
-from ardent_async._http import Pipeline
-from ardent_async._paths import segment
-from ardent_async._retry import parse_retry_after
+from ardent_async._core._paths import segment
+from ardent_async._core._pipeline import Pipeline
+from ardent_async._core._retry import parse_retry_after
+from ardent_async._core._telemetry import current_call, retry_reason
 from ardent_async._spec.endpoints import GET_OPERATION
-from ardent_async._telemetry import current_call, retry_reason
 from ardent_async.errors import (
     ArdentAPIError,
     ArdentConnectionError,
@@ -528,6 +528,7 @@ class OperationWaiter:
             params={"wait": f"{round(hold, 3):g}"},
             retry_safe=False,  # retried here, against the deadline (module docstring)
             timeout=timeout,
+            template=GET_OPERATION.path,
         )
 
     def _on_answer(

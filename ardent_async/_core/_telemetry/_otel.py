@@ -21,7 +21,7 @@ from opentelemetry.metrics import CallbackOptions, Meter, MeterProvider, Observa
 from opentelemetry.metrics import _internal as metrics_state
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, TracerProvider
 
-from ardent_async._telemetry._attributes import error_name, server_of
+from ardent_async._core._telemetry._attributes import error_name, server_of
 from ardent_async._version import __version__
 
 __all__ = ["Instruments", "Otel", "WaiterState"]
@@ -134,10 +134,11 @@ class Otel:
             self.instruments = _instruments(meter_provider)
 
     def live(self) -> bool:
-        """True when spans or metrics are recorded (checked per call: cheap when not)."""
-        if self.tracer is None and _set_globally(trace, "_TRACER_PROVIDER"):
+        """True when spans or metrics are recorded (asked by every public call: while no
+        provider is set, two reads of the API modules' own records of one)."""
+        if self.tracer is None and trace._TRACER_PROVIDER is not None:
             self.tracer = trace.get_tracer_provider().get_tracer(SCOPE, __version__)
-        if self.instruments is None and _set_globally(metrics_state, "_METER_PROVIDER"):
+        if self.instruments is None and metrics_state._METER_PROVIDER is not None:
             self.instruments = _instruments(metrics.get_meter_provider())
             for waiter in self._waiters:
                 self.instruments.waiters.add(waiter)
@@ -178,8 +179,11 @@ class Otel:
             span.set_status(StatusCode.ERROR, type(error).__name__)
         span.end()
 
-    def start_attempt(self, method: str, url: str, attempt: int) -> Span:
-        """A CLIENT span for one HTTP attempt, with the HTTP client semantic conventions."""
+    def start_attempt(
+        self, method: str, url: str, attempt: int, template: str | None = None
+    ) -> Span:
+        """A CLIENT span for one HTTP attempt, with the HTTP client semantic conventions: named
+        ``{method} {url.template}`` when the path's template is known, else ``{method}``."""
         assert self.tracer is not None
         host, port = server_of(url)
         attributes: dict[str, str | int] = {
@@ -188,9 +192,13 @@ class Otel:
             "server.address": host,
             "server.port": port,
         }
+        name = method
+        if template is not None:
+            attributes["url.template"] = template
+            name = f"{method} {template}"
         if attempt > 1:
             attributes["http.request.resend_count"] = attempt - 1
-        return self.tracer.start_span(method, kind=SpanKind.CLIENT, attributes=attributes)
+        return self.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
 
     def inject(self, span: Span, headers: Mapping[str, str]) -> dict[str, str]:
         """``headers`` with the attempt's ``traceparent`` (and the application's baggage)."""

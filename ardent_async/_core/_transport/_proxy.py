@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from ardent_async._redact import mask_url
+from ardent_async._core._redact import mask_url
 from ardent_async.errors import ArdentValidationError
 
 __all__ = ["ProxyRule", "check_proxy_url"]

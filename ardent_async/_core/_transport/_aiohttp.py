@@ -13,8 +13,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
-from ardent_async._transport._proxy import ProxyRule
+from ardent_async._core._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
+from ardent_async._core._transport._proxy import ProxyRule
 from ardent_async.errors import ArdentConnectionError, ArdentResponseError, ArdentTimeoutError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class AiohttpTransport:
     and closed by :meth:`aclose` (called by ``ArdentClient.close()``).
 
     Proxies: ``proxy`` for every request, else (``trust_env``) the proxy environment as
-    :mod:`ardent_async._transport._proxy` reads it - the same rule as ``HttpxTransport``.
+    :mod:`ardent_async._core._transport._proxy` reads it - the same rule as ``HttpxTransport``.
     ``ssl_context`` verifies the server (default: the system's CA store).
     """
 

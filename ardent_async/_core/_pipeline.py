@@ -1,23 +1,25 @@
 """The request pipeline: the only place for auth, retries, error mapping and decoding.
 
-Every service call goes through :meth:`Pipeline.send`, a loop over four named steps, each
-small enough to read on its own (the layering httpx uses: each layer does one thing and
+Every service call goes through :meth:`Pipeline.send` (a row of the endpoint table: through
+:meth:`Pipeline.send_endpoint`), which builds the call and hands it to
+:meth:`Pipeline.exchange`, a loop over the other named steps. Each step is small enough to read
+on its own (the layering httpx uses: each layer does one thing and
 hands a plain object to the next):
 
 1. **build** (:meth:`Pipeline.build`): the caller's arguments and options become a
-   :class:`Call`: the :class:`~ardent_async._transport.Request` (URL, headers, encoded body,
+   :class:`Call`: the :class:`~ardent_async._core._transport.Request` (URL, headers, encoded body,
    timeout) with what its attempts share (how many are allowed, whether a retry is safe).
    Bad options are refused here, before anything is sent.
 2. **attempt** (:meth:`Pipeline.attempt`): one HTTP exchange. It sends the call over the
    transport (a bearer client's headers are fixed and shared; HMAC-signed legacy calls are
    sent as a copy signed again each attempt).
-   It returns the :class:`~ardent_async._transport.Response`, whatever its status, or raises
+   It returns the :class:`~ardent_async._core._transport.Response`, whatever its status, or raises
    :class:`~ardent_async.errors.ArdentConnectionError` /
    :class:`~ardent_async.errors.ArdentTimeoutError`. Seam: one span or hook per attempt
    belongs here (the request in, the response or the error out).
 3. **classify** (:meth:`Pipeline.classify`): what a non-2xx response or a transport error
    means: a :class:`Retry` (with its reason and delay), or the typed error, raised. A 2xx is
-   the answer and is handled inline in ``send`` (the hot path: one comparison). Seam: every
+   the answer and is handled inline in ``exchange`` (the hot path: one comparison). Seam: every
    retry decision is made here, so a hook that reports retries reads the :class:`Retry`.
 4. **delay** (:meth:`Pipeline.retry_delay`): how long to wait before the next attempt:
    ``Retry-After`` when the server sent one (capped), else the policy's jittered backoff.
@@ -38,24 +40,24 @@ import logging
 import platform
 import random
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from types import MappingProxyType
 from typing import Any, Final, TypeVar, overload
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 
-from ardent_async._auth import Auth, BearerAuth
-from ardent_async._clock import Clock
-from ardent_async._converter import converter
-from ardent_async._options import ResolvedOptions, resolve
-from ardent_async._redact import collect_secrets, redact_text
-from ardent_async._response import ResponseInfo, response_sink
-from ardent_async._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
-from ardent_async._sentinel import KEEP, Keep
-from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER
-from ardent_async._telemetry import CallScope, current_call, retry_reason
-from ardent_async._transport import Request, Response, Transport
+from ardent_async._core._auth import Auth, BearerAuth
+from ardent_async._core._clock import Clock
+from ardent_async._core._converter import converter
+from ardent_async._core._options import ResolvedOptions, resolve
+from ardent_async._core._redact import collect_secrets, redact_text
+from ardent_async._core._response import ResponseInfo, response_sink
+from ardent_async._core._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
+from ardent_async._core._sentinel import KEEP, Keep
+from ardent_async._core._telemetry import CallScope, current_call, retry_reason
+from ardent_async._core._transport import Request, Response, Transport
+from ardent_async._spec.endpoints import IDEMPOTENCY_HEADER, Endpoint
 from ardent_async._version import __version__
 from ardent_async.errors import (
     ArdentConnectionError,
@@ -80,6 +82,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 logger = logging.getLogger("ardent_async")
 # A library logs, the application decides where to: no "last resort" output to stderr.
@@ -118,7 +121,8 @@ class Call(Request):
     path without the base URL or query (what logs and errors name), ``attempts`` how many
     the call may make, ``retry_safe`` whether a failed attempt that reached the server may be
     repeated. ``json_body`` (as encoded: plain JSON data) is kept to mask its secrets in an
-    error message.
+    error message. ``template`` is the endpoint's path template (``/v1/projects/{project_id}``)
+    when the call sends a row of the endpoint table: what an HTTP span is named by.
     """
 
     path: str = ""
@@ -126,6 +130,7 @@ class Call(Request):
     retry_safe: bool = False
     signed: bool = False
     json_body: Any = attrs.field(default=None, repr=False)
+    template: str | None = None
 
 
 @attrs.frozen
@@ -171,6 +176,8 @@ class Pipeline:
         _lifecycle: _Lifecycle | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # What precedes an endpoint's template in its URL's path (``url.template`` of a span).
+        self._path_prefix = urlsplit(self.base_url).path
         self.ascii_json = ascii_json
         self.auth = auth
         self.transport = transport
@@ -241,7 +248,7 @@ class Pipeline:
         )
 
     @overload
-    async def send(
+    def send(
         self,
         method: str,
         path: str,
@@ -253,10 +260,11 @@ class Pipeline:
         retry_safe: bool | None = ...,
         timeout: float | None = ...,
         options: Mapping[str, Any] | None = ...,
-    ) -> T: ...
+        template: str | None = ...,
+    ) -> Coroutine[Any, Any, T]: ...
 
     @overload
-    async def send(
+    def send(
         self,
         method: str,
         path: str,
@@ -268,10 +276,11 @@ class Pipeline:
         retry_safe: bool | None = ...,
         timeout: float | None = ...,
         options: Mapping[str, Any] | None = ...,
-    ) -> None: ...
+        template: str | None = ...,
+    ) -> Coroutine[Any, Any, None]: ...
 
     @overload
-    async def send(
+    def send(
         self,
         method: str,
         path: str,
@@ -283,9 +292,10 @@ class Pipeline:
         retry_safe: bool | None = ...,
         timeout: float | None = ...,
         options: Mapping[str, Any] | None = ...,
-    ) -> Response: ...
+        template: str | None = ...,
+    ) -> Coroutine[Any, Any, Response]: ...
 
-    async def send(
+    def send(
         self,
         method: str,
         path: str,
@@ -297,21 +307,60 @@ class Pipeline:
         retry_safe: bool | None = None,
         timeout: float | None = None,
         options: Mapping[str, Any] | None = None,
-    ) -> Any:
+        template: str | None = None,
+    ) -> Coroutine[Any, Any, Any]:
         """Send a request and decode its JSON reply into ``reply_type`` (None: ignore the body).
 
         ``json_body`` is JSON-ready data or a request model (encoded by the converter, ``None``
         fields omitted). ``options`` are the caller's per-call
-        :class:`~ardent_async._options.RequestOptions`, checked here.
+        :class:`~ardent_async._core._options.RequestOptions`, checked here. ``template``: the
+        path's template, when it is an endpoint's (spans are named by it).
 
         ``timeout`` is the service's own per-request timeout (a held long-poll's, say); a
         caller's ``options["timeout"]`` replaces the client's base that it was built from.
+
+        The call is built (step 1) when this is called, so bad options are refused even if
+        the coroutine is never awaited; the coroutine sends it.
         """
+        call = self.build(
+            method, path, params, json_body, idempotency_key, retry_safe, timeout, options, template
+        )
+        return self.exchange(call, reply_type)
+
+    def send_endpoint(
+        self,
+        endpoint: Endpoint[R],
+        path: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, R]:
+        """:meth:`send` for a row of the endpoint table (what every service calls): the row
+        says the method, the reply type, the path template and whether a repeat is harmless;
+        ``path`` is the template filled in (default: the template itself)."""
+        call = self.build(
+            endpoint.method,
+            endpoint.path if path is None else path,
+            params,
+            json_body,
+            idempotency_key,
+            endpoint.retry_safe or idempotency_key is not None,
+            timeout,
+            options,
+            endpoint.path,
+        )
+        # Not typing.cast: a call it would add to every request (the row's type says what R is).
+        reply: Any = endpoint.reply
+        sent: Coroutine[Any, Any, R] = self.exchange(call, reply)
+        return sent
+
+    async def exchange(self, call: Call, reply_type: Any) -> Any:
+        """Send ``call`` until it is answered (retrying what may be retried) and decode the
+        answer into ``reply_type`` (None: no value; ``_RAW``: the response itself)."""
         # Every call of the SDK runs this loop: the steps are named methods (module docstring),
         # the loop itself only chains them.
-        call = self.build(
-            method, path, params, json_body, idempotency_key, retry_safe, timeout, options
-        )
         attempt = 0
         while True:  # cheaper than a range
             attempt += 1
@@ -337,6 +386,7 @@ class Pipeline:
         retry_safe: bool | None = None,
         timeout: float | None = None,
         options: Mapping[str, Any] | None = None,
+        template: str | None = None,
     ) -> Call:
         """Step 1: the :class:`Call` for these arguments (see :meth:`send`); nothing is sent.
 
@@ -357,10 +407,15 @@ class Pipeline:
         if json_body is None and idempotency_key is None and chosen is None and signed:
             # The hot path: a plain request of a bearer client, every header fixed.
             timeout = self.timeout if timeout is None else timeout
-            return Call(method, url, signed, None, timeout, path, self._attempts, retry_safe, True)
-        return self._build_with_headers(
+            return Call(
+                method, url, signed, None, timeout, path, self._attempts, retry_safe, True, None,
+                template,
+            )  # fmt: skip
+        call = self._build_with_headers(
             method, url, path, json_body, idempotency_key, retry_safe, timeout, chosen
         )
+        call.template = template
+        return call
 
     def _build_with_headers(
         self,
@@ -415,7 +470,7 @@ class Pipeline:
         request: Request = call if call.signed else self._sign(call)
         scope = current_call()  # a call that records (telemetry, hooks): None when off
         if scope is not None:
-            return self._recorded_exchange(scope, request, call.path, attempt)
+            return self._recorded_exchange(scope, request, call, attempt)
         if logger.isEnabledFor(logging.DEBUG):
             return self._logged_exchange(request, call.path, attempt)
         return self.transport.send(request)
@@ -440,11 +495,13 @@ class Pipeline:
         return response
 
     async def _recorded_exchange(
-        self, scope: CallScope, request: Request, path: str, attempt: int
+        self, scope: CallScope, request: Request, call: Call, attempt: int
     ) -> Response:
         """The exchange as an attempt of ``scope``: a span, ``traceparent``, request and
         response hooks (see ``_telemetry``)."""
-        recording = await scope.attempt(request.method, request.url, attempt)
+        # The endpoint's template under the base URL's own path: no ids, no query, no secrets.
+        template = None if call.template is None else self._path_prefix + call.template
+        recording = await scope.attempt(request.method, request.url, attempt, template)
         headers = recording.headers(request.headers)
         if headers is not request.headers:  # the call's request is shared by its attempts
             request = Request(
@@ -452,7 +509,7 @@ class Pipeline:
             )
         try:
             if logger.isEnabledFor(logging.DEBUG):
-                response = await self._logged_exchange(request, path, attempt)
+                response = await self._logged_exchange(request, call.path, attempt)
             else:
                 response = await self.transport.send(request)
         except (ArdentConnectionError, ArdentTimeoutError) as exc:
@@ -581,6 +638,7 @@ class Pipeline:
         retry_safe: bool | None = None,
         timeout: float | None = None,
         options: Mapping[str, Any] | None = None,
+        template: str | None = None,
     ) -> Response:
         """Send with retries; return the 2xx response or raise the typed error.
 
@@ -597,6 +655,7 @@ class Pipeline:
             retry_safe=retry_safe,
             timeout=timeout,
             options=options,
+            template=template,
         )
         return response
 

@@ -4,7 +4,7 @@ Rules (the API's stability contract: every reply the published contract allows d
 - unknown fields are ignored; on models whose schema allows more fields they are kept in ``extra``;
 - unknown enum values decode (models use :class:`~ardent_async.models.OpenEnum`);
 - timestamps (``datetime | str`` fields) are an aware datetime when the string parses, else the
-  string as sent (:mod:`ardent_async._timestamp`); a whole-number float is an integer;
+  string as sent (:mod:`ardent_async._core._timestamp`); a whole-number float is an integer;
 - on objects the published contract leaves free-form (models with ``OPEN_SCHEMA``) a named
   field whose value has another type is left at its default and the value kept in ``extra``;
   models with ``ANY_JSON`` stand for replies that may be any JSON: a non-object decodes as an
@@ -31,7 +31,7 @@ import cattrs
 import cattrs.errors
 from cattrs.gen import make_dict_structure_fn, override
 
-from ardent_async._timestamp import parse_timestamp
+from ardent_async._core._timestamp import parse_timestamp
 from ardent_async.errors import ArdentResponseError
 from ardent_async.models._base import OpenEnum
 

@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Protocol
 
-from ardent_async._clock import Clock
-from ardent_async._redact import mask_secret
+from ardent_async._core._clock import Clock
+from ardent_async._core._redact import mask_secret
 from ardent_async.errors import ArdentAuthError
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ardent_async._clock import Clock
-from ardent_async._telemetry._attributes import retry_reason
-from ardent_async._telemetry._hooks import Hooks, check_event_hooks
-from ardent_async._telemetry._scope import AttemptScope, CallScope, Telemetry, current_call
-from ardent_async._telemetry._wrap import instrument_service
+from ardent_async._core._clock import Clock
+from ardent_async._core._telemetry._attributes import retry_reason
+from ardent_async._core._telemetry._hooks import Hooks, check_event_hooks
+from ardent_async._core._telemetry._scope import AttemptScope, CallScope, Telemetry, current_call
+from ardent_async._core._telemetry._wrap import instrument_service
 from ardent_async.errors import ArdentValidationError
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def build_telemetry(
     otel = None
     if telemetry:
         try:
-            from ardent_async._telemetry._otel import Otel
+            from ardent_async._core._telemetry._otel import Otel
         except ImportError:
             if given:
                 raise ArdentValidationError(

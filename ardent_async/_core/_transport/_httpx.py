@@ -6,8 +6,8 @@ import asyncio
 import ssl
 from typing import Any
 
-from ardent_async._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
-from ardent_async._transport._proxy import ProxyRule
+from ardent_async._core._transport._base import DEFAULT_MAX_RESPONSE_BYTES, Request, Response
+from ardent_async._core._transport._proxy import ProxyRule
 from ardent_async.errors import ArdentConnectionError, ArdentResponseError, ArdentTimeoutError
 
 try:
@@ -20,7 +20,7 @@ class HttpxTransport:
     """Sends requests with ``httpx.AsyncClient`` (created lazily).
 
     Proxies follow the same rule as ``AiohttpTransport`` (``proxy``, else the proxy
-    environment when ``trust_env``; :mod:`ardent_async._transport._proxy`), not httpx's own:
+    environment when ``trust_env``; :mod:`ardent_async._core._transport._proxy`), not httpx's own:
     one ``AsyncClient`` per proxy in use (usually one). A ``client`` given is used as it is.
     ``ssl_context`` verifies the server (default: the system's CA store, like aiohttp).
     """

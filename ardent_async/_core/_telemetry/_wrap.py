@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextvars import Context, copy_context
 from typing import Any, Protocol, TypeVar
 
-from ardent_async._telemetry._attributes import ARGUMENT_ATTRIBUTES
-from ardent_async._telemetry._scope import CallScope, Telemetry, current_call
+from ardent_async._core._telemetry._attributes import ARGUMENT_ATTRIBUTES
+from ardent_async._core._telemetry._scope import CallScope, Telemetry, current_call
 
 __all__ = ["instrument_service"]
 
@@ -57,10 +57,12 @@ def _scoped(
     method: Callable[..., Coroutine[Any, Any, Any]], call: str, telemetry: Telemetry
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     recorded = _recorded_parameters(method, call)
+    live = telemetry.live
 
     @functools.wraps(method)
     def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
-        if current_call() is not None or not telemetry.live():
+        # Idle (no provider set, no hooks): one check, then the method's own coroutine.
+        if not live() or current_call() is not None:
             return method(*args, **kwargs)
         attributes = _attributes(recorded, args, kwargs)
         return telemetry.call(call, attributes).run(method(*args, **kwargs))
@@ -78,7 +80,7 @@ def _scoped_iteration(
 
     @functools.wraps(method)
     def scoped(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
-        if current_call() is not None or not telemetry.live():
+        if not telemetry.live() or current_call() is not None:
             return method(*args, **kwargs)
         scope = telemetry.call(call, _attributes(recorded, args, kwargs))
         return scope.iterate(method, args, kwargs)
@@ -91,7 +93,7 @@ def _scoped_stream(method: Callable[..., R], call: str, telemetry: Telemetry) ->
 
     @functools.wraps(method)
     def scoped(*args: Any, **kwargs: Any) -> R:
-        if current_call() is not None or not telemetry.live():
+        if not telemetry.live() or current_call() is not None:
             return method(*args, **kwargs)
         scope = telemetry.call(call, _attributes(recorded, args, kwargs))
         context = copy_context()

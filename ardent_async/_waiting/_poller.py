@@ -17,11 +17,11 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Iterable, Mapping
 
-from ardent_async import _validate
-from ardent_async._http import Pipeline
-from ardent_async._paths import check_id
+from ardent_async._core import _validate
+from ardent_async._core._paths import check_id
+from ardent_async._core._pipeline import Pipeline
 from ardent_async._spec.constants import DEFAULT_WAIT_TIMEOUT, GET_OPERATION_WAIT_MAXIMUM
-from ardent_async._waiter import (
+from ardent_async._waiting._waiter import (
     DEFAULT_MAX_POLL_RATE,
     DEFAULT_POLL_CONNECTIONS,
     OperationWaiter,

@@ -12,8 +12,8 @@ import asyncio
 import importlib
 from typing import Any
 
-from ardent_async._clock import Clock, SystemClock
-from ardent_async._redact import mask_url
+from ardent_async._core._clock import Clock, SystemClock
+from ardent_async._core._redact import mask_url
 from ardent_async.errors import ArdentError, BranchNotConnectableError
 
 __all__ = ["CONNECT_EXTRA", "UNTIL_CHOICES", "check_until", "wait_connectable"]
