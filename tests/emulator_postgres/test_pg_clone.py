@@ -152,6 +152,56 @@ async def test_branch_credentials_only_open_their_own_database(
     assert sqlstate_of(info.value) == "42501"
 
 
+async def test_lone_branches_take_the_owner_role_and_the_replica_gets_a_new_one(
+    pg_host: BranchHost, store: ConnectorStore
+) -> None:
+    """A branch created alone takes over the replica's owner role (no REASSIGN on it); the
+    round then gives the replica's objects to a new owner role. Ownership and isolation are
+    those of any branch, a drop racing that hand-over included."""
+    first = await _own_branch(store, "lone/a")
+    second = await _own_branch(store, "lone/b")
+    raced = await _own_branch(store, "lone/raced")
+    await store.drop_branch(raced.branch_name)  # before its round has moved the objects on
+    third = await _own_branch(store, "lone/c")
+    await store.replication_status()  # runs once the last round has ended
+    for branch in (first, second, third):
+        async with connect(branch.url) as conn:
+            owners = await conn.fetch(
+                "SELECT DISTINCT tableowner FROM pg_tables"
+                " WHERE schemaname IN ('public', 'billing')"
+            )
+            assert [row["tableowner"] for row in owners] == [branch.role]
+            await conn.execute("CREATE TABLE public.lone_scratch (x int)")
+    async with pg_host.admin_connection(store.replica_database) as conn:
+        owners = await conn.fetch(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('public', 'billing')"
+        )
+        assert [row["tableowner"] for row in owners] == [store.owner_role]
+        databases = await conn.fetch(
+            "SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database"
+            " WHERE datname = ANY($1::text[])",
+            [first.database, second.database, third.database, store.replica_database],
+        )
+        roles = await conn.fetch(
+            "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1::text[])",
+            [store.owner_role, raced.role],
+        )
+    by_database = {row["datname"]: row["owner"] for row in databases}
+    assert by_database[store.replica_database] == pg_host.admin_role
+    assert [by_database[b.database] for b in (first, second, third)] == [
+        first.role,
+        second.role,
+        third.role,
+    ]
+    assert [(row["rolname"], row["rolcanlogin"]) for row in roles] == [(store.owner_role, False)]
+    own = PostgresUrl.parse(first.url)
+    for database in (second.database, store.replica_database):
+        with pytest.raises(asyncpg.PostgresError) as info:
+            async with connect(own.with_database(database).to_url()):
+                pass
+        assert sqlstate_of(info.value) == "42501", database
+
+
 async def test_duplicate_branch_name_is_refused(
     store: ConnectorStore, branches: list[BranchDatabase]
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping, MutableMapping
+from types import ModuleType
 from typing import Protocol
 
 from opentelemetry import context as otel_context
@@ -132,6 +133,15 @@ class Otel:
                 meter_provider = None  # the API's proxy: nothing set yet
         if meter_provider is not None:
             self.instruments = _instruments(meter_provider)
+
+    def global_records(self) -> tuple[ModuleType, ModuleType] | None:
+        """The API modules whose ``_TRACER_PROVIDER`` and ``_METER_PROVIDER`` stay None until
+        the application sets a global provider, when this client records only through global
+        providers and none is set yet (then a call that finds both None records nothing); None
+        when it records already."""
+        if self.tracer is None and self.instruments is None:
+            return trace, metrics_state
+        return None
 
     def live(self) -> bool:
         """True when spans or metrics are recorded (asked by every public call: while no

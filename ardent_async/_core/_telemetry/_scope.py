@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextvars import ContextVar, copy_context
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ardent_async._core._clock import Clock
@@ -53,6 +54,12 @@ class Telemetry:
         # question that is. Hooks always record; OpenTelemetry records once a provider is set
         # (even one set after the client was built), so its own check is asked each call.
         self.live: Callable[[], bool] = _always if hooks is not None or otel is None else otel.live
+
+    def global_records(self) -> tuple[ModuleType, ModuleType] | None:
+        """See :meth:`Otel.global_records` (None with hooks: they always record)."""
+        if self.hooks is not None or self.otel is None:
+            return None
+        return self.otel.global_records()
 
     def with_hooks(self, hooks: Hooks | None) -> Telemetry:
         """A copy whose hooks are these plus ``hooks`` (for ``with_options``)."""

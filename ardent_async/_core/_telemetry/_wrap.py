@@ -59,13 +59,29 @@ def _scoped(
     recorded = _recorded_parameters(method, call)
     live = telemetry.live
 
-    @functools.wraps(method)
-    def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
-        # Idle (no provider set, no hooks): one check, then the method's own coroutine.
+    def run(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Coroutine[Any, Any, Any]:
         if not live() or current_call() is not None:
             return method(*args, **kwargs)
         attributes = _attributes(recorded, args, kwargs)
         return telemetry.call(call, attributes).run(method(*args, **kwargs))
+
+    unset = telemetry.global_records()
+    if unset is None:  # records already (hooks, given providers, or a global one found)
+
+        @functools.wraps(method)
+        def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+            return run(args, kwargs)
+
+    else:
+        tracing, metering = unset
+
+        @functools.wraps(method)
+        def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+            # Idle until the application sets a global provider: two reads, then the method's
+            # own coroutine (every call of an idle client runs this).
+            if tracing._TRACER_PROVIDER is None and metering._METER_PROVIDER is None:
+                return method(*args, **kwargs)
+            return run(args, kwargs)
 
     # It returns the coroutine it does not await itself; say so where Python can (3.12+), so
     # inspect.iscoroutinefunction still holds for the method.

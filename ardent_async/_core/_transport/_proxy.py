@@ -50,11 +50,9 @@ class ProxyRule:
             if (value := environment.get(scheme) or environment.get("all"))
         }
         self._cache: dict[str, str | None] = {}
-
-    @property
-    def active(self) -> bool:
-        """False when no request can go through a proxy (the transport's fast path)."""
-        return self.explicit is not None or bool(self._by_scheme)
+        # False when no request can go through a proxy (the transport's fast path): read on
+        # every request, fixed from here on.
+        self.active = self.explicit is not None or bool(self._by_scheme)
 
     def for_url(self, url: str) -> str | None:
         if self.explicit is not None:

@@ -24,6 +24,11 @@ position (meanwhile: create the branch roles, set the sequences on the replica);
 subscription, ``CREATE DATABASE ... TEMPLATE`` the replica for each branch (a file copy, see
 ``BranchHost.clone_database``), resume, and ``REASSIGN OWNED`` to each branch role. So a branch
 holds the source as of its creation, and its cost is a file copy of the replica, not a dump.
+A branch created alone (the common case: one create at a time) skips the ``REASSIGN`` and its
+new connection: the owner role itself becomes its role (renamed, given a login and password)
+before the clone, so the clone's objects are its own as copied; once the branch is handed out
+and the subscription runs again, a new owner role takes the replica's objects over (in the
+replica, one transaction: the branch's database, which ``REASSIGN`` moves too, is given back).
 The connections to the source and to the replica are kept between rounds (a new one costs
 ~10 ms); the one to the replica is closed while the replica is cloned.
 
@@ -140,6 +145,10 @@ class ConnectorStore:
         self._rounds: asyncio.Task[None] | None = None
         self._replica_lock = asyncio.Lock()  # rounds and status checks, one at a time
         self._paused = False
+        self._heir: str | None = None
+        """The branch role that took over the owner role (a single-branch round) while the
+        replica's objects are not yet handed to a new owner role (see ``_restore_owner``)."""
+        self._restoring: asyncio.Future[None] | None = None
         self._blocked: tuple[str, ...] = ()
         self._source_shape: object = None
         self.schema_changes: list[dict[str, Any]] = []
@@ -585,10 +594,18 @@ class ConnectorStore:
             timings[phase] = now - mark
             mark = now
 
+        if self._heir is not None:  # the last round's hand-over failed: again, first
+            await self._restore_owner()
         names = [name for name, _ in batch]
         roles = {name: self._new_role(name) for name in names}
+        # A lone branch takes over the owner role itself (renamed, given a login), so its
+        # clone needs no REASSIGN over a new connection to it; in a batch, each branch's
+        # REASSIGN would also take the others' databases from that role: they get roles.
+        heir = roles[names[0]][0] if len(names) == 1 else None
         role_tasks = {
-            name: asyncio.ensure_future(self._create_role(*roles[name])) for name in names
+            name: asyncio.ensure_future(self._create_role(*roles[name]))
+            for name in names
+            if heir is None
         }
         taking = asyncio.ensure_future(self._take_replica())
         setting: asyncio.Future[pgconn.Connection] | None = None
@@ -605,6 +622,8 @@ class ConnectorStore:
             replica = await setting
             lap("sequences")
             pausing = True
+            if heir is not None:  # after any schema change (it names the owner role)
+                role_tasks[names[0]] = asyncio.ensure_future(self._adopt_owner(*roles[names[0]]))
             await self._pause(replica)
             lap("pause")
         except BaseException:
@@ -619,16 +638,27 @@ class ConnectorStore:
             ]
             await asyncio.wait(clones)
             lap("clone")
+            if heir is not None and not clones[0].cancelled() and not clones[0].exception():
+                # from the hand-out until the objects moved on, a drop waits for that
+                self._restoring = asyncio.get_running_loop().create_future()
         finally:
             resume = asyncio.ensure_future(self._resume())
-        finishing = [
-            self._finish_branch(name, roles[name], clone, done)
-            for (name, done), clone in zip(batch, clones, strict=True)
-        ]
-        await asyncio.gather(*finishing)
-        lap("finish")
-        await asyncio.shield(resume)
-        lap("resume")
+        try:
+            finishing = [
+                self._finish_branch(name, roles[name], clone, done, adopted=heir is not None)
+                for (name, done), clone in zip(batch, clones, strict=True)
+            ]
+            await asyncio.gather(*finishing)
+            lap("finish")
+            await asyncio.shield(resume)
+            lap("resume")
+            if self._heir is not None:
+                await self._restore_owner()
+                lap("owner")
+        finally:
+            restoring, self._restoring = self._restoring, None
+            if restoring is not None and not restoring.done():
+                restoring.set_result(None)  # a drop waiting for it goes on
         timings["total"] = time.perf_counter() - started
 
     async def _take_replica(self) -> pgconn.Connection:
@@ -665,15 +695,84 @@ class ConnectorStore:
                 f" NOREPLICATION NOBYPASSRLS PASSWORD {verifier}"
             )
 
+    async def _adopt_owner(self, name: str, password: str) -> None:
+        """The owner role becomes the branch role *name* (the branch's clone is then owned by
+        it as it is); until ``_restore_owner`` the replica's objects are *name*'s too."""
+        verifier = quote_literal(scram_sha256_verifier(password))
+        async with self.host.admin_connection() as conn:
+            await conn.execute(  # one implicit transaction
+                f"ALTER ROLE {quote_ident(self.owner_role)} RENAME TO {quote_ident(name)};"
+                f" ALTER ROLE {quote_ident(name)} LOGIN PASSWORD {verifier}"
+            )
+        self._heir = name
+
+    async def _return_owner(self, name: str) -> bool:
+        """Undo ``_adopt_owner`` once the heir's database is gone (never handed out, or
+        dropped before its objects moved on); False if they had moved on after all (a
+        restore cancelled after its commit: the owner role exists)."""
+        owner = quote_ident(self.owner_role)
+        async with self.host.admin_connection() as conn:
+            if await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", self.owner_role
+            ):
+                self._heir = None
+                return False
+            await conn.execute(
+                f"ALTER ROLE {quote_ident(name)} RENAME TO {owner};"
+                f" ALTER ROLE {owner} NOLOGIN PASSWORD NULL"
+            )
+        self._heir = None
+        return True
+
+    async def _restore_owner(self) -> None:
+        """A new owner role takes the replica's objects from the heir (whose own database,
+        a shared object ``REASSIGN`` moves too, is given back to it in the same transaction).
+        Runs in the round on the replica connection, after the subscription resumed."""
+        heir = self._heir
+        if heir is None:
+            return
+        restoring = self._restoring
+        try:
+            conn = await self._take_replica()
+            try:
+                owner, ident = quote_ident(self.owner_role), quote_ident(heir)
+                done_before = await conn.fetchval(  # by a restore cancelled after its commit
+                    "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", self.owner_role
+                )
+                if not done_before:
+                    await conn.execute(  # one implicit transaction
+                        f"CREATE ROLE {owner} NOLOGIN; REASSIGN OWNED BY {ident} TO {owner};"
+                        f" ALTER DATABASE {ident} OWNER TO {ident}"
+                    )
+            except BaseException:
+                await asyncio.shield(pgconn.close_quietly(conn))
+                raise
+            if self._replica_conn is None and self._state == "ready":
+                self._replica_conn = conn
+            else:
+                await pgconn.close_quietly(conn)
+            self._heir = None
+        finally:
+            if restoring is not None and not restoring.done():
+                restoring.set_result(None)
+            self._restoring = None
+
     async def _drop_roles(self, tasks: Mapping[str, asyncio.Future[None]]) -> None:
         await asyncio.wait(tasks.values())
         for task in tasks.values():  # their failures are superseded by the round's
             if not task.cancelled():
                 task.exception()
         await asyncio.gather(
-            *(self.host.drop_role(self.branch_identifier(name)) for name in tasks),
+            *(self._drop_role(self.branch_identifier(name)) for name in tasks),
             return_exceptions=True,
         )
+
+    async def _drop_role(self, name: str) -> None:
+        """Drop a branch role (its database is gone). The heir, if the replica's objects are
+        still its own, becomes the owner role again."""
+        if name == self._heir and await self._return_owner(name):
+            return
+        await self.host.drop_role(name)
 
     async def _pause(self, replica: pgconn.Connection) -> None:
         """Stop the subscription (on *replica*, then closed) and wait until nobody is
@@ -734,20 +833,22 @@ class ConnectorStore:
         role: tuple[str, str],
         clone: asyncio.Future[None],
         done: asyncio.Future[BranchDatabase],
+        *,
+        adopted: bool,
     ) -> None:
         """Hand the replica's objects to the branch role (the subscription may resume
-        meanwhile), then settle *done*."""
+        meanwhile; an *adopted* owner role has them already), then settle *done*."""
         name, password = role
         try:
             clone.result()
-            async with self.host.admin_connection(name) as conn:
-                await conn.execute(
-                    f"REASSIGN OWNED BY {quote_ident(self.owner_role)} TO {quote_ident(name)}"
-                )
+            if not adopted:
+                async with self.host.admin_connection(name) as conn:
+                    owner = quote_ident(self.owner_role)
+                    await conn.execute(f"REASSIGN OWNED BY {owner} TO {quote_ident(name)}")
             if self._state == "dropped":
                 raise CloneError("connector store was dropped")
         except BaseException as exc:
-            await asyncio.shield(self._drop_branch_objects(name))
+            await asyncio.shield(self._drop_branch_objects(name, in_round=True))
             if not done.done():
                 if isinstance(exc, pgconn.PostgresError):
                     exc = CloneError(f"creating branch {branch_name!r} failed: {exc}")
@@ -772,9 +873,14 @@ class ConnectorStore:
         await self._drop_branch_objects(self.branch_identifier(branch_name))
         self._branches.pop(branch_name, None)
 
-    async def _drop_branch_objects(self, name: str) -> None:
+    async def _drop_branch_objects(self, name: str, *, in_round: bool = False) -> None:
+        """Drop the branch's database and role. While the round that handed it out still moves
+        the replica's objects off its role (the heir), that is awaited first (unless the round
+        itself drops it)."""
+        if self._restoring is not None and not in_round:
+            await asyncio.shield(self._restoring)
         await self.host.drop_database(name)
-        await self.host.drop_role(name)
+        await self._drop_role(name)
 
     # -- status ----------------------------------------------------------------------------------
 
