@@ -89,8 +89,8 @@ _KEY_NAMESPACE = uuid.UUID("5b0d3c1e-6f2a-4c8e-9a77-2d4e1f0b8a13")
 
 @attrs.frozen
 class ReadyBranch:
-    """A ready branch (:meth:`BranchesService.create_or_reuse`), and whether this call
-    created it.
+    """A ready branch (``client.branches.create_or_reuse``), and whether this call created
+    it.
 
     ``created`` is False when the branch existed already: found on the connector by name, or
     an earlier create under the same idempotency key (a re-run of the same script or CI job)
