@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from ardent_async._waiting._branch_reuse import reuse_or_create
 from ardent_async.emulator._ci_emulator import SharedEmulator
 from bench._stats import Figure, ratio
 
@@ -39,8 +38,8 @@ def one_branch(emulator: SharedEmulator, name: str) -> float:
         assert emulator.emulator is not None
         async with emulator.emulator.client(timeout=120) as client:
             started = time.perf_counter()
-            await reuse_or_create(
-                client, emulator.connector_id, name, timeout=120, connectable=True
+            await client.branches.create_or_reuse(
+                emulator.connector_id, name, timeout=120, until="connectable"
             )
             return time.perf_counter() - started
 
