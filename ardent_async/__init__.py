@@ -56,6 +56,7 @@ _EXPORTS = {
     "PermissionDeniedError": "ardent_async.errors",
     "PreflightFailedError": "ardent_async.errors",
     "RateLimitError": "ardent_async.errors",
+    "ReadyBranch": "ardent_async.services.branches",
     "Request": "ardent_async._core._transport",
     "RequestOptions": "ardent_async._core._options",
     "Response": "ardent_async._core._transport",
@@ -98,6 +99,7 @@ __all__ = [
     "PermissionDeniedError",
     "PreflightFailedError",
     "RateLimitError",
+    "ReadyBranch",
     "Request",
     "RequestOptions",
     "Response",
@@ -151,6 +153,7 @@ if TYPE_CHECKING:
     )
     from ardent_async.fanout import BranchOutcome, FanOutProgress, OperationOutcome
     from ardent_async.models import BranchCreateResult
+    from ardent_async.services.branches import ReadyBranch
 
 
 def __getattr__(name: str) -> object:

@@ -158,45 +158,57 @@ class ArdentClient:
                 ssl_context=ssl_context,
                 ca_bundle=ca_bundle,
             )
-        self._clock: Clock = clock or SystemClock()
-        self._telemetry = build_telemetry(
+        clock = clock or SystemClock()
+        recording = build_telemetry(
             telemetry=telemetry,
             tracer_provider=tracer_provider,
             meter_provider=meter_provider,
             propagate_trace=_flag("propagate_trace", propagate_trace),
             hooks=check_event_hooks(event_hooks),
-            clock=self._clock,
+            clock=clock,
         )
-        self._transport: Transport = transport
         http = Pipeline(
             base_url=urls.base,
             auth=BearerAuth(token),
             transport=transport,
             retry=retry,
             timeout=timeout,
-            clock=self._clock,
+            clock=clock,
         )
         legacy_http = Pipeline(
             base_url=urls.legacy,
-            auth=LegacyAuth(public_key, secret_key, self._clock, token=token),
+            auth=LegacyAuth(public_key, secret_key, clock, token=token),
             transport=transport,
             retry=retry,
             timeout=timeout,
-            clock=self._clock,
+            clock=clock,
             ascii_json=True,
         )
         connections = DEFAULT_CONNECTION_LIMIT if connection_limit is None else connection_limit
         # Waiting never takes more than a quarter of the pool: the rest stays for requests.
         poller = OperationPoller(http, connections=max(2, min(64, connections // 4)))
-        if self._telemetry is not None:
-            self._telemetry.watch_waiter(poller.waiter)
-        self._setup(http, legacy_http, poller)
+        if recording is not None:
+            recording.watch_waiter(poller.waiter)
+        self._setup(_Parts(clock, recording, transport, http, legacy_http, poller))
 
-    def _setup(self, http: Pipeline, legacy_http: Pipeline, poller: OperationPoller) -> None:
-        """The services over these pipelines (shared by ``__init__`` and ``with_options``)."""
-        self._http = http
-        self._legacy_http = legacy_http
-        self._poller = poller
+    @classmethod
+    def _from_parts(cls, parts: _Parts) -> ArdentClient:
+        """A client made of ``parts`` (the constructor of :meth:`with_options`' copies: the
+        arguments are resolved already, and the transport and waiter are shared)."""
+        client = cls.__new__(cls)
+        client._setup(parts)
+        return client
+
+    def _setup(self, parts: _Parts) -> None:
+        """Everything a client holds, from ``parts``: the one place both constructors (``__init__``
+        and :meth:`_from_parts`) set it, so a copy cannot miss a piece."""
+        self._parts = parts
+        self._clock = parts.clock
+        self._telemetry = parts.telemetry
+        self._transport = parts.transport
+        self._http = parts.http
+        self._legacy_http = parts.legacy_http
+        self._poller = poller = parts.poller
         self.projects = ProjectsService(self._http)
         self.operations = OperationsService(self._http, poller)
         self.branches = BranchesService(self._http, poller)
@@ -240,24 +252,16 @@ class ArdentClient:
             _refuse_both("retry_policy", retry_policy, "max_retries")
         headers = None if extra_headers is None else check_headers(extra_headers)
         hooks = check_event_hooks(event_hooks)
-        copy = object.__new__(ArdentClient)
-        copy._clock = self._clock
-        copy._telemetry = _with_hooks(self._telemetry, hooks, self._clock)
-        copy._transport = self._transport
         http, legacy_http = (
             pipeline.with_options(
                 timeout=timeout, max_retries=max_retries, extra_headers=headers, retry=retry_policy
             )
             for pipeline in (self._http, self._legacy_http)
         )
-        copy._setup(
-            http,
-            legacy_http,
-            # One waiter per client, copies included, so the wait budget stays bounded; its
-            # polls keep the original's request settings.
-            self._poller,
-        )
-        return copy
+        # The rest is shared, the poller included: one waiter per client, copies included, so
+        # the wait budget stays bounded (its polls keep the original's request settings).
+        telemetry = _with_hooks(self._telemetry, hooks, self._clock)
+        return ArdentClient._from_parts(self._parts.copy_with(telemetry, http, legacy_http))
 
     @property
     def base_url(self) -> str:
@@ -313,6 +317,26 @@ class ArdentClient:
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
         return f"<ArdentClient base_url={mask_url(self.base_url)!r}{state}>"
+
+
+@attrs.frozen
+class _Parts:
+    """What a client is made of, built by ``__init__``; a :meth:`ArdentClient.with_options`
+    copy is these with other pipelines and hooks (:meth:`copy_with`), the rest shared."""
+
+    clock: Clock
+    telemetry: Telemetry | None
+    transport: Transport
+    http: Pipeline
+    legacy_http: Pipeline
+    poller: OperationPoller
+
+    def copy_with(
+        self, telemetry: Telemetry | None, http: Pipeline, legacy_http: Pipeline
+    ) -> _Parts:
+        """A copy's parts, through the constructor (every field named: a new one cannot be
+        left out; ``attrs.evolve`` would cost a fifth of ``with_options``)."""
+        return _Parts(self.clock, telemetry, self.transport, http, legacy_http, self.poller)
 
 
 # The services whose public calls are recorded (attribute names of the client).

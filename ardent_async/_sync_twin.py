@@ -65,7 +65,7 @@ from ardent_async.models import (
     QuarantineRow,
 )
 from ardent_async.models import _generated as models
-from ardent_async.services.branches import SERVICE_TYPE, BranchesService, IfExists
+from ardent_async.services.branches import SERVICE_TYPE, BranchesService, IfExists, ReadyBranch
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.operations import OperationsService
 from ardent_async.services.orgs import OrgsService
@@ -258,6 +258,42 @@ class SyncBranchesService(BlockingService[BranchesService]):
             idempotency_key=idempotency_key,
             idempotency_scope=idempotency_scope,
             if_exists=if_exists,
+            until=until,
+        )
+
+    def create_or_reuse(
+        self,
+        connector_id: str,
+        name: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        service_type: str = SERVICE_TYPE,
+        idempotency_key: str | None = None,
+        idempotency_scope: str | None = None,
+        until: str = "ready",
+    ) -> ReadyBranch:
+        """:meth:`create_and_wait` with ``if_exists="reuse"``, saying whether this call created
+        the branch: a :class:`ReadyBranch` (``.branch``, ``.created``).
+
+        What a CI job needs to get the same branch back when it runs again::
+
+            ready = await client.branches.create_or_reuse(conn_id, "pr-42", until="connectable")
+            print(ready.branch.branch_url, "created" if ready.created else "reused")
+
+        The same path as ``create_and_wait``: the create is sent under the key derived from
+        (connector, service type, name[, ``idempotency_scope``]); a name taken on the connector
+        is reused once its row has a ``branch_url`` (a row that failed or is being deleted is
+        never reused); an earlier run's failed create, replayed, starts a new create. Same
+        errors as ``create_and_wait``.
+        """
+        return self._call(
+            self._service.create_or_reuse,
+            connector_id,
+            name,
+            timeout=timeout,
+            service_type=service_type,
+            idempotency_key=idempotency_key,
+            idempotency_scope=idempotency_scope,
             until=until,
         )
 

@@ -86,18 +86,22 @@ class SyncArdentClient(SyncClientBase):
     ) -> SyncArdentClient:
         """A copy with other defaults sharing this client's session and loop; see the async
         :meth:`ardent_async.ArdentClient.with_options`."""
-        copy = object.__new__(SyncArdentClient)
-        copy._shared = self._shared
-        copy._attach(
-            self._client.with_options(
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                retry_policy=retry_policy,
-                event_hooks=event_hooks,
-            ),
-            self._runner,
+        copy = self._client.with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            retry_policy=retry_policy,
+            event_hooks=event_hooks,
         )
+        return SyncArdentClient._sharing(self._shared, copy)
+
+    @classmethod
+    def _sharing(cls, shared: _Shared, client: AsyncArdentClient) -> SyncArdentClient:
+        """The constructor of :meth:`with_options`' copies: ``client`` (the async copy) run on
+        ``shared``'s loop, which stays open until the last client sharing it goes."""
+        copy = cls.__new__(cls)
+        copy._shared = shared
+        copy._attach(client, shared.runner)
         return copy
 
     @property

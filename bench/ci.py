@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from ardent_async._waiting._branch_reuse import reuse_or_create
 from ardent_async.emulator._ci_emulator import SharedEmulator
 from bench._stats import Figure, ratio
 
@@ -39,8 +38,8 @@ def one_branch(emulator: SharedEmulator, name: str) -> float:
         assert emulator.emulator is not None
         async with emulator.emulator.client(timeout=120) as client:
             started = time.perf_counter()
-            await reuse_or_create(
-                client, emulator.connector_id, name, timeout=120, connectable=True
+            await client.branches.create_or_reuse(
+                emulator.connector_id, name, timeout=120, until="connectable"
             )
             return time.perf_counter() - started
 
@@ -122,7 +121,7 @@ def measure(label: str, op_duration: float | None, rounds: int) -> dict[str, Fig
     return results
 
 
-def run(rounds: int = 5, op_duration: float | None = None) -> dict[str, Figure]:
+def run(rounds: int = 7, op_duration: float | None = None) -> dict[str, Figure]:
     results = measure("emulator's own build time", None, rounds)
     results.update(
         measure("5 s builds, --op-duration 5", 5.0 if op_duration is None else op_duration, rounds)
@@ -134,7 +133,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bench.ci")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--op-duration", type=float, default=5.0)
     args = parser.parse_args()
     for name, figure in run(args.rounds, args.op_duration).items():

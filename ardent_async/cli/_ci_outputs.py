@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ardent_async._waiting._branch_reuse import ReadyBranch, reuse_or_create
 from ardent_async.cli._failure import EXIT_USAGE, CliError
 from ardent_async.cli._invocation import Invocation
 from ardent_async.cli._output import Output
+from ardent_async.services.branches import ReadyBranch
 
 GITHUB_OUTPUT = "GITHUB_OUTPUT"
 
@@ -57,9 +57,11 @@ async def create(inv: Invocation, connector: str, timeout: float) -> ReadyBranch
     args = inv.args
     name = args.names[0]
     inv.out.note(f"branch {name} on {connector}: reusing it if it exists, else creating it")
-    ready = await reuse_or_create(inv.client, connector, name, timeout=timeout, connectable=True)
+    ready = await inv.client.branches.create_or_reuse(
+        connector, name, timeout=timeout, until="connectable"
+    )
     branch = ready.branch
-    assert branch.branch_url is not None  # reuse_or_create refuses a branch without one
+    assert branch.branch_url is not None  # create_or_reuse refuses a branch without one
     if args.github_output:
         _mask(inv.out, branch.branch_url)
         outputs = {

@@ -7,6 +7,8 @@ import json
 import os
 from typing import Any
 
+import attrs
+
 from ardent_async.cli import _ci_outputs, _context
 from ardent_async.cli._failure import EXIT_FAILURE, EXIT_USAGE, CliError, Resume, from_sdk
 from ardent_async.cli._invocation import Invocation
@@ -17,11 +19,12 @@ from ardent_async.errors import (
     ArdentError,
     ArdentValidationError,
     ConflictError,
+    OperationTimeoutError,
 )
 from ardent_async.fanout import BranchOutcome, FanOutProgress
 from ardent_async.models import BranchCreateResult, ConnectorRow, PreflightReport
 from ardent_async.preflight import NOT_CHECKED, WARN, CheckResult, check_results
-from ardent_async.services.branches import branch_result
+from ardent_async.services.branches import ReadyBranch, branch_result
 
 #: The preflight check that fails only because this org already connected the source.
 ALREADY_CONNECTED = "already_connected"
@@ -318,8 +321,14 @@ async def branches_create(inv: Invocation) -> None:
     timeout = inv.wait_timeout(branch_create=True)
     if len(args.names) > 1:
         await _create_several(inv, connector, args.names, waiting=waiting, timeout=timeout)
-        return
-    name = args.names[0]
+    elif waiting:
+        await _create_and_wait(inv, connector, args.names[0], timeout=timeout)
+    else:
+        await _create_one(inv, connector, args.names[0])
+
+
+async def _create_one(inv: Invocation, connector: str, name: str) -> None:
+    """Send the create (``--wait`` not given): its operation, or the branch of that name."""
     try:
         handle = await inv.client.branches.create(connector, name)
     except ArdentValidationError as exc:
@@ -327,30 +336,61 @@ async def branches_create(inv: Invocation) -> None:
     except ConflictError:
         # Taken by a create the server no longer links to this name's key: running the same
         # command again gives the same branch, as it does while the server remembers the key.
-        if args.if_exists != "reuse":
+        if inv.args.if_exists != "reuse":
             raise
-        await _reuse_branch(inv, connector, name, waiting=waiting, timeout=timeout)
+        inv.out.note(f"branch {name} exists already on {connector}: reusing it")
+        inv.out.record(await inv.client.branches.get(connector, name))
         return
-    if not waiting:
-        inv.out.record(handle)
-        return
+    inv.out.record(handle)
+
+
+async def _create_and_wait(inv: Invocation, connector: str, name: str, *, timeout: float) -> None:
+    """The SDK's one path to a ready branch (``create_or_reuse``, or ``create_and_wait`` with
+    ``--if-exists error``): the derived key, a name taken reused, an earlier run's failed
+    create started anew. Interrupted or timed out, the same command resumes it."""
+    args = inv.args
+    again = ["branches", "create", name, "--connector-id", connector]
+    if not args.print_url:
+        again.append("--wait")
+    reuse = args.if_exists == "reuse"
+    if not reuse:
+        again += ["--if-exists", args.if_exists]
     resume = Resume(
         f"branch {name} is still being created",
-        inv.command_line("branches", "wait", handle.operation_id, print_url=args.print_url),
-        handle.operation_id,
+        inv.command_line(*again, print_url=args.print_url),
     )
-    operation = await inv.follow(handle.operation_id, f"branch {name}", resume, timeout=timeout)
-    _show_branch(inv, branch_result(operation))  # EmptyBranchURLError when it has no URL
+    inv.pending = resume
+    branches = inv.client.branches
+    try:
+        with progress(f"branch {name}", quiet=inv.out.quiet, percent=True) as view:
+            view.update(0, 100, f"branch {name} on {connector}: creating")
+            if reuse:
+                ready = await branches.create_or_reuse(connector, name, timeout=timeout)
+            else:
+                branch = await branches.create_and_wait(
+                    connector, name, timeout=timeout, if_exists="error"
+                )
+                ready = ReadyBranch(branch, created=True)
+            view.update(100, 100, f"branch {name}: ready")
+    except ArdentValidationError as exc:
+        raise await _explain_refusal(inv, connector, exc) from None
+    except OperationTimeoutError as exc:
+        raise _timed_out(resume, exc, f"branch {name}", timeout) from None
+    inv.pending = None
+    if not ready.created:
+        inv.out.note(f"branch {name} existed on {connector}: reusing it")
+    _show_branch(inv, ready.branch)  # EmptyBranchURLError when it has no URL
 
 
-async def _reuse_branch(
-    inv: Invocation, connector: str, name: str, *, waiting: bool, timeout: float
-) -> None:
-    inv.out.note(f"branch {name} exists already on {connector}: reusing it")
-    if waiting:
-        _show_branch(inv, await inv.client.branches.wait_ready(connector, name, timeout=timeout))
-    else:
-        inv.out.record(await inv.client.branches.get(connector, name))
+def _timed_out(resume: Resume, exc: OperationTimeoutError, label: str, timeout: float) -> CliError:
+    """A wait that ran out: the operation it was waiting for (if known), and how to resume."""
+    operation = exc.operation
+    return CliError(
+        "timeout",
+        f"{label}: not finished after {timeout:g} s (the work goes on on the server)",
+        resume=attrs.evolve(resume, operation_id=None if operation is None else operation.id),
+        data=operation,
+    )
 
 
 def _refuse_repeated_names(names: list[str]) -> None:

@@ -1,9 +1,10 @@
 """Building the branches a test process uses, in the background, and what the run records.
 
 One :class:`Builder` per pytest process. A build runs on its own event loop in a pool thread
-(so sync and async tests alike can wait for it, whatever loop they run in), reuses the branch
-by name or creates it under its derived idempotency key, and ends only after ``SELECT 1`` ran on
-it. Each build also notes when it started and when it was connectable (``--ardent-manifest``).
+(so sync and async tests alike can wait for it, whatever loop they run in), creates the branch
+under its derived idempotency key or reuses it (``client.branches.create_or_reuse``, the SDK's
+public path), and ends only after ``SELECT 1`` ran on it. Each build also notes when it started
+and when it was connectable (``--ardent-manifest``).
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ class Builder:
 
     async def _build_async(self, name: str, worker: str) -> CIBranch:
         from ardent_async import ArdentClient
-        from ardent_async._waiting._branch_reuse import reuse_or_create
 
         info = self.info
         assert info.connector is not None
@@ -82,8 +82,8 @@ class Builder:
         else:
             client = ArdentClient()
         async with client:
-            ready = await reuse_or_create(
-                client, info.connector, name, timeout=BUILD_TIMEOUT, connectable=True
+            ready = await client.branches.create_or_reuse(
+                info.connector, name, timeout=BUILD_TIMEOUT, until="connectable"
             )
         branch = ready.branch
         assert branch.branch_url is not None

@@ -2,7 +2,7 @@
 
 from ardent_async.legacy.configs_service import ConfigsService
 from ardent_async.legacy.jobs_service import JobsService
-from ardent_async.services.branches import BranchesService
+from ardent_async.services.branches import BranchesService, ReadyBranch
 from ardent_async.services.connectors import ConnectorsService, EngineSetupResult
 from ardent_async.services.operations import OperationsService
 from ardent_async.services.orgs import OrgsService
@@ -17,4 +17,5 @@ __all__ = [
     "OperationsService",
     "OrgsService",
     "ProjectsService",
+    "ReadyBranch",
 ]

@@ -57,6 +57,7 @@ __all__ = [
     "BranchStream",
     "BranchesService",
     "IfExists",
+    "ReadyBranch",
     "branch_result",
     "derived_idempotency_key",
     "row_result",
@@ -76,13 +77,28 @@ _READY_MAX_PAUSE = 5.0
 
 # Fresh creates create_and_wait starts after replayed failures, at most, before giving up.
 _FAILED_REPLAYS_RESTARTED = 3
-# A listed branch in this state will never get a URL: not one to reuse.
-_FAILED_STATUS = "failed"
+# A listed branch in one of these states (compared without case) will never get a URL: not
+# one to reuse. Any other state is waited for until the row has a URL.
+_NEVER_READY = frozenset({"failed", "error", "deleting", "deleted"})
 
 #: What ``create_and_wait`` does when the name is taken: return that branch, or raise.
 IfExists = Literal["reuse", "error"]
 # Namespace of the keys create_many derives; changing it would break resuming earlier runs.
 _KEY_NAMESPACE = uuid.UUID("5b0d3c1e-6f2a-4c8e-9a77-2d4e1f0b8a13")
+
+
+@attrs.frozen
+class ReadyBranch:
+    """A ready branch (``client.branches.create_or_reuse``), and whether this call created
+    it.
+
+    ``created`` is False when the branch existed already: found on the connector by name, or
+    an earlier create under the same idempotency key (a re-run of the same script or CI job)
+    answered with its operation.
+    """
+
+    branch: BranchCreateResult
+    created: bool
 
 
 class BranchesService:
@@ -147,21 +163,53 @@ class BranchesService:
         connection to ``branch_url`` runs ``SELECT 1`` (retried within ``timeout``;
         BranchNotConnectableError if it never does). It needs asyncpg (the ``connect`` extra).
         """
-        seconds = _timeout(timeout)
-        reuse = _if_exists(if_exists)
-        wanted = check_until(until)
-        body = _create_body(connector_id, name, service_type)
-        key = self._key(body, idempotency_key, idempotency_scope)
-        deadline = self._http.clock.monotonic() + seconds
-        result = await self._created(
-            body, key, deadline, reuse=reuse, restart=idempotency_key is None
+        ready = await self._ensure(
+            connector_id,
+            name,
+            timeout=timeout,
+            service_type=service_type,
+            idempotency_key=idempotency_key,
+            idempotency_scope=idempotency_scope,
+            if_exists=if_exists,
+            until=until,
         )
-        if wanted == "connectable":
-            assert result.branch_url is not None  # branch_result/row_result refuse a missing one
-            await wait_connectable(
-                result.branch_url, timeout=self._left(deadline), clock=self._http.clock
-            )
-        return result
+        return ready.branch
+
+    async def create_or_reuse(
+        self,
+        connector_id: str,
+        name: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        service_type: str = SERVICE_TYPE,
+        idempotency_key: str | None = None,
+        idempotency_scope: str | None = None,
+        until: str = "ready",
+    ) -> ReadyBranch:
+        """:meth:`create_and_wait` with ``if_exists="reuse"``, saying whether this call created
+        the branch: a :class:`ReadyBranch` (``.branch``, ``.created``).
+
+        What a CI job needs to get the same branch back when it runs again::
+
+            ready = await client.branches.create_or_reuse(conn_id, "pr-42", until="connectable")
+            print(ready.branch.branch_url, "created" if ready.created else "reused")
+
+        The same path as ``create_and_wait``: the create is sent under the key derived from
+        (connector, service type, name[, ``idempotency_scope``]); a name taken on the connector
+        is reused once its row has a ``branch_url`` (a row that failed or is being deleted is
+        never reused); an earlier run's failed create, replayed, starts a new create. Same
+        errors as ``create_and_wait``.
+        """
+        return await self._ensure(
+            connector_id,
+            name,
+            timeout=timeout,
+            service_type=service_type,
+            idempotency_key=idempotency_key,
+            idempotency_scope=idempotency_scope,
+            if_exists="reuse",
+            until=until,
+        )
 
     async def wait_ready(
         self,
@@ -180,9 +228,38 @@ class BranchesService:
         row = await self.get(connector_id, branch_id_or_name)
         return await self._ready(row, self._http.clock.monotonic() + seconds)
 
+    async def _ensure(
+        self,
+        connector_id: str,
+        name: str,
+        *,
+        timeout: float,
+        service_type: str,
+        idempotency_key: str | None,
+        idempotency_scope: str | None,
+        if_exists: IfExists,
+        until: str,
+    ) -> ReadyBranch:
+        """``create_and_wait`` and ``create_or_reuse``: arguments checked, then the branch
+        created, replayed or found, and waited for as ``until`` says."""
+        seconds = _timeout(timeout)
+        reuse = _if_exists(if_exists)
+        wanted = check_until(until)
+        body = _create_body(connector_id, name, service_type)
+        key = self._key(body, idempotency_key, idempotency_scope)
+        deadline = self._http.clock.monotonic() + seconds
+        ready = await self._created(
+            body, key, deadline, reuse=reuse, restart=idempotency_key is None
+        )
+        if wanted == "connectable":
+            url = ready.branch.branch_url
+            assert url is not None  # branch_result/row_result refuse a missing one
+            await wait_connectable(url, timeout=self._left(deadline), clock=self._http.clock)
+        return ready
+
     async def _created(
         self, body: BranchCreateRequest, key: str, deadline: float, *, reuse: bool, restart: bool
-    ) -> BranchCreateResult:
+    ) -> ReadyBranch:
         """The branch ``body`` asks for, ready: created, replayed, or (``reuse``) found.
 
         With ``restart`` (a derived key), a replayed failure starts a new create.
@@ -190,16 +267,19 @@ class BranchesService:
         for restarts in range(_FAILED_REPLAYS_RESTARTED + 1):
             found = await self._send_or_find(body, key, deadline, reuse=reuse)
             if isinstance(found, BranchRow):
-                return await self._ready(found, deadline)
+                return ReadyBranch(await self._ready(found, deadline), created=False)
             try:
-                return await self._finish(found.handle, deadline)
+                branch = await self._finish(found.handle, deadline)
             except OperationFailedError:
                 if not (found.replayed and restart) or restarts == _FAILED_REPLAYS_RESTARTED:
                     raise
-            # An earlier run's create failed and its key replays that failure: a failed
-            # operation never recovers, so start anew under a key derived from the failure
-            # (the same for every process re-running this, so still one branch).
-            key = _key_after_failure(key, found.handle.operation_id)
+                # An earlier run's create failed and its key replays that failure: a failed
+                # operation never recovers, so start anew under a key derived from the failure
+                # (the same for every process re-running this, so still one branch).
+                key = _key_after_failure(key, found.handle.operation_id)
+                continue
+            # A replay answered with an earlier create's operation: that create made it.
+            return ReadyBranch(branch, created=not found.replayed)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def list(
@@ -417,11 +497,9 @@ class BranchesService:
         return branch_result(operation)
 
     async def _listed(self, body: BranchCreateRequest) -> BranchRow | None:
-        """The connector's branch of this name, unless it failed (it will never be ready)."""
+        """The connector's branch of this name, unless it will never be ready."""
         rows = await self.list(body.connector_id)
-        return next(
-            (row for row in rows if row.name == body.name and row.status != _FAILED_STATUS), None
-        )
+        return next((row for row in rows if row.name == body.name and _reusable(row)), None)
 
     async def _ready(self, row: BranchRow, deadline: float) -> BranchCreateResult:
         """``row``'s details once the list shows it with a ``branch_url`` (polled, backing
@@ -721,6 +799,11 @@ def _if_exists(value: object) -> bool:
     if value not in ("reuse", "error"):
         raise validation_error("if_exists", "'reuse' or 'error'", value)
     return value == "reuse"
+
+
+def _reusable(row: BranchRow) -> bool:
+    """A listed branch that is, or may become, ready (to wait for and hand out)."""
+    return row.status.lower() not in _NEVER_READY
 
 
 def _has_url(url: object) -> bool:

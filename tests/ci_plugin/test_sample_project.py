@@ -77,7 +77,11 @@ def test_four_workers_get_four_branches_and_a_rerun_reuses_them(
         tmp_path, "--ardent-run-id", "r1", env={**env, "SAMPLE_FAIL": "1"}, name="second"
     )
     assert second.returncode == 1, second.output
-    assert creates(emulator) == created_first  # no create sent this time
+    # The same derived keys again: each create is answered by a replay of the first run's, so
+    # no branch is made (the same branches on the connector, none "created").
+    rerun_creates = creates(emulator)[len(created_first) :]
+    assert rerun_creates
+    assert set(rerun_creates) == {202}
     assert branch_ids(emulator, connector) == on_connector
     again = {b["worker"]: b for b in second.worker_branches()}
     assert {w: b["branch_id"] for w, b in again.items()} == {

@@ -214,6 +214,23 @@ async def test_single_branch_create_twice_gives_the_same_branch(
     assert sorted(b["name"] for b in listed.data) == ["by-hand", "pr-42"]
 
 
+async def test_a_replayed_failed_create_is_started_anew(cli: Cli, emulator: Emulator) -> None:
+    await _ready_connector(cli, emulator)
+    emulator.admin.set_chaos("fail_ops=1")
+    failed = await cli("branches", "create", "flaky", "--wait", "--format", "json")
+    assert failed.code == 1
+    assert failed.error["code"] == "operation_failed"
+    emulator.admin.set_chaos(None)
+    # The same command again: its derived key replays the failed create (a failed operation
+    # never recovers), so a new create starts, as create_and_wait does; the branch is ready.
+    again = await cli("branches", "create", "flaky", "--wait", "--format", "json")
+    assert again.code == 0, again.err
+    assert (again.data["name"], again.data["status"]) == ("flaky", "ready")
+    assert again.data["branch_url"]
+    listed = await cli("branches", "list", "--format", "json")
+    assert [(b["name"], b["status"]) for b in listed.data] == [("flaky", "ready")]
+
+
 async def test_several_branches_with_progress(cli: Cli, emulator: Emulator) -> None:
     connector = await _ready_connector(cli, emulator)
     made = await cli("branches", "create", "a", "b", "c", "--wait", "--format", "json")
@@ -354,7 +371,7 @@ async def _slow_connector(emu: Emulator) -> str:
 
 
 @pytest.mark.parametrize("extra", [(), ("--print-url",), ("--format", "json")])
-async def test_interrupt_names_the_operation_and_the_resume_command(
+async def test_interrupt_names_the_resume_command(
     slow_emulator: Emulator, tmp_path: Path, extra: tuple[str, ...]
 ) -> None:
     connector = await _slow_connector(slow_emulator)
@@ -362,35 +379,34 @@ async def test_interrupt_names_the_operation_and_the_resume_command(
         tmp_path, ARDENT_API_URL=slow_emulator.base_url, ARDENT_TOKEN=slow_emulator.token
     )
     wait = () if "--print-url" in extra else ("--wait",)
+    # --trace: a line per request on stderr, so the test sees the create being waited for.
     proc = await start(
-        "branches", "create", "slow", "--connector-id", connector, *wait, *extra, env=env
-    )
+        "branches", "create", "slow", "--connector-id", connector, *wait, *extra, "--trace",
+        env=env,
+    )  # fmt: skip
     assert proc.stderr is not None
     seen = ""
-    while "operation op_" not in seen:
+    while "/operations/op_" not in seen:  # accepted, and polled (operations take 60 s here)
         line = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
         assert line, f"the CLI ended before waiting: {seen}"
         seen += line
-    operation_id = seen.split("operation ", 1)[1].split()[0]
     proc.send_signal(signal.SIGINT)
     out_bytes, err_bytes = await asyncio.wait_for(proc.communicate(), 30)
     out, err = out_bytes.decode(), err_bytes.decode()
     assert proc.returncode == 130
+    # The same command resumes: its derived key joins the create still running.
+    command = f"ardent-async branches create slow --connector-id {connector}"
     if "--format" in extra:
         error = json.loads(out)["error"]
         assert error["code"] == "interrupted"
-        assert error["resume"]["operation_id"] == operation_id
-        assert error["resume"]["command"] == (
-            f"ardent-async branches wait {operation_id} --format json"
-        )
+        assert error["resume"]["command"] == f"{command} --wait --format json"
         return
     assert "branch slow is still being created" in err
-    assert f"operation {operation_id}" in err
-    command = f"ardent-async branches wait {operation_id}"
-    assert command in err
     if "--print-url" in extra:
         assert out == ""  # stdout is for the URL only
-        assert f"{command} --print-url" in err
+        assert f"Resume with: {command} --print-url" in err
+    else:
+        assert f"Resume with: {command} --wait" in err
 
 
 async def test_wait_timeout_says_how_to_resume(slow_emulator: Emulator, tmp_path: Path) -> None:
@@ -405,15 +421,20 @@ async def test_wait_timeout_says_how_to_resume(slow_emulator: Emulator, tmp_path
     assert timed_out.code == 1
     error = timed_out.error
     assert error["code"] == "timeout"
-    assert error["resume"]["command"].startswith("ardent-async branches wait op_")
-    assert error["resume"]["command"].endswith("--print-url --format json")
+    assert error["resume"]["operation_id"].startswith("op_")  # the create waited for
+    assert error["resume"]["command"] == (
+        f"ardent-async branches create t1 --connector-id {connector} --print-url --format json"
+    )
     from_env = await run(
         "branches", "create", "t2", "--connector-id", connector, "--wait",
         env={**env, "ARDENT_BRANCH_CREATE_MAX_WAIT_MS": "300"},
     )  # fmt: skip
     assert from_env.code == 1
     assert "not finished after 0.3 s" in from_env.err
-    assert "Resume with: ardent-async branches wait op_" in from_env.err
+    assert "(operation op_" in from_env.err
+    assert f"Resume with: ardent-async branches create t2 --connector-id {connector} --wait" in (
+        from_env.err
+    )
 
 
 def test_every_command_has_help_with_an_example() -> None:

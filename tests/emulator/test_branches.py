@@ -141,6 +141,9 @@ async def test_failed_create_may_be_retried(
     assert [(r.name, r.status) for r in rows] == [("flaky", "ready")]
     again = await ardent_client.branches.create_and_wait(connector.id, "flaky", timeout=10)
     assert again.branch_id == result.branch_id
+    # The same path, saying the branch existed: the restarted create's key replays its success.
+    reused = await ardent_client.branches.create_or_reuse(connector.id, "flaky", timeout=10)
+    assert (reused.branch.branch_id, reused.created) == (result.branch_id, False)
     # A plain create still replays the first (failed) create: same operation, no new one.
     replay = await ardent_client.branches.create(connector.id, "flaky")
     assert replay.operation_id == handle.operation_id

@@ -4,9 +4,9 @@ the waiting (``ardent_async/_waiting``) import only the layers below them.
 The core may import itself, the generated spec modules, the version and the public vocabulary
 (``models``, ``errors``, ``events``, ``fanout``): no waiting, service, client, legacy,
 application or emulator module, and no name of the package ``ardent_async`` itself (its
-``__init__`` imports the client). The waiting may import the same and itself; its
-``_branch_reuse`` stands on the client (it reuses a branch by name for CI) and is the one
-exception.
+``__init__`` imports the client). The waiting may import the same and itself. ``EXCEPTIONS``
+(files let through) is empty: the one there was (``_branch_reuse``, standing on the client) is
+gone, its work done by the public ``client.branches.create_or_reuse``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ALLOWED = {
     "_core": BELOW_CORE,
     "_waiting": (*BELOW_CORE, "ardent_async._waiting"),
 }
-EXCEPTIONS = frozenset({"_waiting/_branch_reuse.py"})
+EXCEPTIONS: frozenset[str] = frozenset()
 
 
 def imported_modules(path: Path, module_package: str) -> Iterator[tuple[int, str]]:

@@ -309,6 +309,19 @@ PARAMETERS: dict[str, Method] = {
         },
         {"idempotency_scope": {"idempotency_key": None}},
     ),
+    "branches.create_or_reuse": Method(
+        {"name": "b", "idempotency_key": "key-1", **_ids("connector_id")},
+        {
+            "connector_id": ID,
+            "name": text(),
+            "timeout": number(0, None, exclusive_low=True),
+            "service_type": SERVICE_TYPE,
+            "idempotency_key": HEADER_KEY,
+            "idempotency_scope": OPTIONAL_TEXT,
+            "until": UNTIL,
+        },
+        {"idempotency_scope": {"idempotency_key": None}},
+    ),
     "branches.create_many": Method(
         {"names": ["b"], **_ids("connector_id")},
         {

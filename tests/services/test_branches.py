@@ -20,6 +20,7 @@ from ardent_async import (
     NotFoundError,
     OperationFailedError,
     OperationTimeoutError,
+    ReadyBranch,
 )
 from ardent_async._core._transport import AiohttpTransport
 from ardent_async.models import OperationHandle, OperationStatus, OperationType
@@ -327,6 +328,67 @@ async def test_create_and_wait_if_exists_is_checked_before_sending(
 ) -> None:
     with pytest.raises(ArdentValidationError, match="if_exists"):
         await client.branches.create_and_wait(CONNECTOR, "pr-1", if_exists="keep")  # type: ignore[arg-type]
+    assert api.requests == []
+
+
+# -- create_or_reuse: the ready branch and whether this call created it ---------------------------
+
+
+async def test_create_or_reuse_says_created_then_reused_on_a_replay(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    first = await client.branches.create_or_reuse(CONNECTOR, "pr-7")
+    again = await client.branches.create_or_reuse(CONNECTOR, "pr-7")
+    assert isinstance(first, ReadyBranch)
+    assert (first.created, again.created) == (True, False)
+    assert first.branch == again.branch
+    assert first.branch.branch_url == BRANCH_URL
+    assert len(api.operations) == 1  # the second create was a replay, not a new operation
+
+
+async def test_create_or_reuse_says_reused_for_a_name_taken_under_another_key(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.create_errors["pr-1"].append((409, {}))
+    api.branch_rows = [row_json("br_9", "pr-1")]
+    ready = await client.branches.create_or_reuse(CONNECTOR, "pr-1")
+    assert (ready.branch.branch_id, ready.created) == ("br_9", False)
+
+
+@pytest.mark.parametrize("status", ["failed", "FAILED", "error", "deleting", "deleted"])
+async def test_a_listed_branch_that_will_never_be_ready_is_not_reused(
+    client: ArdentClient, api: FakeBranchApi, status: str
+) -> None:
+    # The name is taken (409 while the race pauses last), and the only row of that name is in a
+    # state that never gets a URL: nothing to hand out, so the conflict is raised.
+    api.create_errors["pr-1"].extend([(409, {})] * 10)
+    api.branch_rows = [row_json("br_9", "pr-1", status=status, branch_url=None)]
+    with pytest.raises(ConflictError):
+        await client.branches.create_or_reuse(CONNECTOR, "pr-1", timeout=30)
+
+
+async def test_create_or_reuse_restarts_after_a_replayed_failure_and_says_created(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    api.fail_names.add("pr-3")
+    with pytest.raises(OperationFailedError):  # an earlier run: its create failed
+        await client.branches.create_and_wait(CONNECTOR, "pr-3")
+    api.fail_names.clear()
+    # The derived key replays that failure; a new create starts under a key derived from the
+    # failure, and that create is this call's.
+    ready = await client.branches.create_or_reuse(CONNECTOR, "pr-3")
+    assert ready.created is True
+    assert ready.branch.branch_url == BRANCH_URL
+    assert len(api.operations) == 2
+    [first, replayed, restarted] = [r.headers["x-idempotency-key"] for r in creates(api)]
+    assert first == replayed != restarted
+
+
+async def test_create_or_reuse_checks_until_before_sending(
+    client: ArdentClient, api: FakeBranchApi
+) -> None:
+    with pytest.raises(ArdentValidationError, match="until"):
+        await client.branches.create_or_reuse(CONNECTOR, "pr-1", until="soon")
     assert api.requests == []
 
 

@@ -16,6 +16,7 @@ def use(client: SyncArdentClient) -> None:
     reveal_type(client.projects.list("org_1"))
     reveal_type(client.branches.create("conn_1", "ci-1", idempotency_key="k", timeout=5))
     reveal_type(client.branches.create_and_wait("conn_1", "ci-1", timeout=300))
+    reveal_type(client.branches.create_or_reuse("conn_1", "ci-1", until="connectable"))
     reveal_type(client.operations.watch("op_1"))
     reveal_type(client.connectors.engine_setup("conn_1", max_retries=0))
     reveal_type(client.with_options(timeout=10))

@@ -30,6 +30,7 @@ def test_the_blocking_client_has_the_async_clients_types(tmp_path: Path) -> None
         '"list[ardent_async.models._generated.ProjectRow]"',
         '"ardent_async.models._generated.OperationHandle"',
         '"ardent_async.models._generated.BranchCreateResult"',
+        '"ardent_async.services.branches.ReadyBranch"',
         '"ardent_async._blocking.BlockingIterator[ardent_async.models._generated.AsyncOperationResponse]"',
         '"ardent_async.services.connectors.EngineSetupResult"',
         '"ardent_async.sync.SyncArdentClient"',

@@ -40,6 +40,8 @@ def retry_reason(reason: str | BaseException) -> str:
 
 def result_attributes(result: object) -> dict[str, str | int]:
     """``ardent.*`` attributes of what a call returned (handles, operations, branches)."""
+    # A branch with a word about it (``create_or_reuse``'s ReadyBranch): the branch's.
+    result = getattr(result, "branch", result)
     if isinstance(result, BranchCreateResult):
         return {"ardent.branch.id": result.branch_id, "ardent.connector.id": result.connector_id}
     if isinstance(result, OperationHandle):

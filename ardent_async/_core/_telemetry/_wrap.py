@@ -19,7 +19,9 @@ from ardent_async._core._telemetry._scope import CallScope, Telemetry, current_c
 __all__ = ["instrument_service"]
 
 # Calls whose ``name`` argument names a branch (recorded as ``ardent.branch.name``).
-_BRANCH_NAMED = frozenset({"branches.create", "branches.create_and_wait"})
+_BRANCH_NAMED = frozenset(
+    {"branches.create", "branches.create_and_wait", "branches.create_or_reuse"}
+)
 # Plain methods that hand back an async iterator whose polls belong to the call: the call
 # lasts until the iteration ends.
 _ITERATIONS = frozenset({"operations.watch"})

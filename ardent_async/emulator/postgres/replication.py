@@ -196,19 +196,20 @@ async def current_lsn(conn: pgconn.Connection) -> str:
     A walsender sends only flushed WAL, and a commit made with ``synchronous_commit = off``
     may not be flushed yet; so a tiny transaction that writes WAL (a logical message, which
     pgoutput does not forward) is committed with ``synchronous_commit = on``, flushing all WAL
-    before it, and the flush position after it is the answer. Where the role may not emit a
-    message, the insert position is (correct, only waiting for the WAL writer).
+    before it, and the message's position is the answer: every commit before it lies before
+    it. One statement, one round trip (the setting is local to its implicit transaction and
+    read at its commit). Where the role may not emit a message, the insert position is
+    (correct, only waiting for the WAL writer).
     """
     try:
-        await conn.execute(
-            "BEGIN; SET LOCAL synchronous_commit = on;"
-            " SELECT pg_logical_emit_message(true, 'ardent-emulator', ''); COMMIT"
+        return str(
+            await conn.fetchval(
+                "SELECT pg_logical_emit_message(true, 'ardent-emulator', '')::text"
+                " FROM (SELECT set_config('synchronous_commit', 'on', true)) AS local_setting"
+            )
         )
     except pgconn.PostgresError:
-        with contextlib.suppress(pgconn.PostgresError):
-            await conn.execute("ROLLBACK")
         return str(await conn.fetchval("SELECT pg_current_wal_insert_lsn()::text"))
-    return str(await conn.fetchval("SELECT pg_current_wal_flush_lsn()::text"))
 
 
 async def applied(conn: pgconn.Connection, names: ReplicationNames, lsn: str) -> bool:
@@ -306,18 +307,18 @@ async def workers_gone(conn: pgconn.Connection, oid: int, database: str) -> bool
 
     An autovacuum worker there is ended (``CREATE DATABASE ... TEMPLATE`` would end it too,
     but only after sleeping 100 ms; and vacuuming a large replica can outlast any wait)."""
-    await conn.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        " WHERE datname = $1 AND backend_type = 'autovacuum worker'",
-        database,
-    )
-    return not await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM pg_stat_subscription WHERE subid = $1"
-        "   AND pid IS NOT NULL)"
-        " OR EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = $2"
-        "   AND pid <> pg_backend_pid())",
-        oid,
-        database,
+    return bool(  # one round trip; an autovacuum worker just ended is waited for
+        await conn.fetchval(
+            "SELECT ended.count = 0"
+            " AND NOT EXISTS (SELECT 1 FROM pg_stat_subscription WHERE subid = $1"
+            "   AND pid IS NOT NULL)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = $2"
+            "   AND pid <> pg_backend_pid())"
+            " FROM (SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            "   WHERE datname = $2 AND backend_type = 'autovacuum worker') AS ended",
+            oid,
+            database,
+        )
     )
 
 
