@@ -121,7 +121,7 @@ def measure(label: str, op_duration: float | None, rounds: int) -> dict[str, Fig
     return results
 
 
-def run(rounds: int = 5, op_duration: float | None = None) -> dict[str, Figure]:
+def run(rounds: int = 7, op_duration: float | None = None) -> dict[str, Figure]:
     results = measure("emulator's own build time", None, rounds)
     results.update(
         measure("5 s builds, --op-duration 5", 5.0 if op_duration is None else op_duration, rounds)
@@ -133,7 +133,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bench.ci")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--op-duration", type=float, default=5.0)
     args = parser.parse_args()
     for name, figure in run(args.rounds, args.op_duration).items():

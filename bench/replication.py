@@ -176,7 +176,7 @@ def _environment(name: str, value: str | None) -> Iterator[None]:
             os.environ[name] = before
 
 
-async def run(rounds: int = 7) -> dict[str, Figure]:
+async def run(rounds: int = 15) -> dict[str, Figure]:
     results: dict[str, Figure] = {}
     async with _emulators() as ((emulator, client), (disk_emulator, disk_client)):
         for megabytes in SIZES_MB:
