@@ -202,6 +202,35 @@ async def test_lone_branches_take_the_owner_role_and_the_replica_gets_a_new_one(
         assert sqlstate_of(info.value) == "42501", database
 
 
+async def test_a_lone_branch_that_fails_gives_the_owner_role_back(
+    pg_host: BranchHost, store: ConnectorStore
+) -> None:
+    """Its clone fails (a database of its name is in the way): the role it took over is the
+    replica's NOLOGIN owner again, and the next branch is whole."""
+    blocker = store.branch_identifier("lone/blocked")
+    async with pg_host.admin_connection() as conn:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{blocker}"')
+        await conn.execute(f'CREATE DATABASE "{blocker}"')
+    try:
+        with pytest.raises(CloneError, match="lone/blocked"):
+            await store.create_branch("lone/blocked")
+    finally:
+        async with pg_host.admin_connection() as conn:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{blocker}"')
+    async with pg_host.admin_connection() as conn:
+        roles = await conn.fetch(
+            "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1::text[])",
+            [store.owner_role, blocker],
+        )
+    assert [(row["rolname"], row["rolcanlogin"]) for row in roles] == [(store.owner_role, False)]
+    after = await _own_branch(store, "lone/after")
+    async with connect(after.url) as conn:
+        owners = await conn.fetch(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('public', 'billing')"
+        )
+    assert [row["tableowner"] for row in owners] == [after.role]
+
+
 async def test_duplicate_branch_name_is_refused(
     store: ConnectorStore, branches: list[BranchDatabase]
 ) -> None:

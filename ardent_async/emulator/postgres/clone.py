@@ -699,12 +699,13 @@ class ConnectorStore:
         """The owner role becomes the branch role *name* (the branch's clone is then owned by
         it as it is); until ``_restore_owner`` the replica's objects are *name*'s too."""
         verifier = quote_literal(scram_sha256_verifier(password))
+        # Set first: if the outcome is unknown (cancelled), undoing checks what happened.
+        self._heir = name
         async with self.host.admin_connection() as conn:
             await conn.execute(  # one implicit transaction
                 f"ALTER ROLE {quote_ident(self.owner_role)} RENAME TO {quote_ident(name)};"
                 f" ALTER ROLE {quote_ident(name)} LOGIN PASSWORD {verifier}"
             )
-        self._heir = name
 
     async def _return_owner(self, name: str) -> bool:
         """Undo ``_adopt_owner`` once the heir's database is gone (never handed out, or
