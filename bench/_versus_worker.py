@@ -7,6 +7,7 @@ environment: this tree's, or an older commit's worktree. It uses only what both 
 transport's ``Request``/``Response``) and the standard library plus aiohttp, never ``bench``.
 
 ``--without-opentelemetry``: the side runs as if ``opentelemetry-api`` were not installed.
+``--calls N``: no commands, N calls over the canned transport (for counting instructions).
 
 Commands arrive one JSON line each on stdin; each answer is one JSON line on stdout:
 
@@ -171,5 +172,18 @@ async def serve() -> None:
         await side.session.close()
 
 
+async def calls_only(calls: int) -> None:
+    """``--calls N``: N ``projects.get`` over the canned transport, then exit (under valgrind,
+    for instructions per call: the difference of two runs' counts over their calls)."""
+    side = Side()
+    for _ in range(200):  # decoders and caches built
+        await side.canned.projects.get("proj_bench")
+    await side.canned_cpu(calls)
+    await side.canned.close()
+
+
 if __name__ == "__main__":
-    asyncio.run(serve())
+    if "--calls" in sys.argv:
+        asyncio.run(calls_only(int(sys.argv[sys.argv.index("--calls") + 1])))
+    else:
+        asyncio.run(serve())

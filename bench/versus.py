@@ -5,6 +5,9 @@ this tree's ``ardent_async`` and one an older commit's (its own worktree and vir
 one bench server and one API-only emulator. The coordinator asks the two sides in turns, round
 by round, who goes first swapping each round, so a burst of load on a shared machine falls on
 both alike; each figure is reported for both sides and as the round-by-round ratio new/old.
+A third side runs this tree as if ``opentelemetry-api`` were not installed (what telemetry
+costs a client that never records). With valgrind on PATH, each side's instructions per call
+(no network) are counted too: a figure the machine's load does not move.
 
 The baseline: ``python -m bench.versus prepare [COMMIT] [DIR]`` makes a detached worktree of
 COMMIT (default ``61babdb``, the code before the pipeline steps, endpoint rows and telemetry)
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -120,7 +124,7 @@ async def _connected_sides(
     return sides
 
 
-async def run(rounds: int = 9) -> dict[str, Figure]:
+async def run(rounds: int = 11) -> dict[str, Figure]:
     baseline = baseline_dir()
     if baseline is None:
         print(
@@ -161,7 +165,50 @@ async def run(rounds: int = 9) -> dict[str, Figure]:
         fan = await _turns(rounds, sides, "fanout", count=1000, concurrency=64)
         figures = [Figure(tuple(a)) for a in fan]
         _compare(results, "fan-out 1,000 creates+waits (64 in flight)", sides, figures)
+    if shutil.which("valgrind"):
+        results.update(await instructions_per_call(baseline))
+    else:
+        print("versus: no valgrind on PATH, instructions per call not counted", flush=True)
     return {f"side by side with {BASELINE_COMMIT}, {k}": v for k, v in results.items()}
+
+
+async def _instructions(python: Path, flags: tuple[str, ...], calls: int) -> int:
+    """Instructions (valgrind's count) of a run of the worker making ``calls`` canned calls."""
+    proc = await asyncio.create_subprocess_exec(
+        "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+        str(python), "-s", "-P", str(WORKER), *flags, "--calls", str(calls),
+        stderr=subprocess.PIPE,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONHASHSEED": "0"},
+    )  # fmt: skip
+    _, err = await proc.communicate()
+    for line in err.decode().splitlines():
+        if "I   refs:" in line or "I refs:" in line:
+            return int(line.rsplit(":", 1)[1].replace(",", ""))
+    raise RuntimeError(f"no instruction count from valgrind: {err.decode()[-500:]}")
+
+
+async def instructions_per_call(baseline: Path) -> dict[str, Figure]:
+    """Instructions per ``projects.get`` over the canned transport, each side: the difference
+    of a run of 6,000 calls and one of 1,000, over 5,000 (start-up cancels out). A count, not a
+    time: the machine's load does not move it (one sample each; hash seed fixed)."""
+    sides = [
+        ("new", Path(sys.executable), ()),
+        ("new without otel", Path(sys.executable), ("--without-opentelemetry",)),
+        ("old", baseline / ".venv" / "bin" / "python", ()),
+    ]
+    counts: dict[str, float] = {}
+    for label, python, flags in sides:
+        short, long = await asyncio.gather(
+            _instructions(python, flags, 1000), _instructions(python, flags, 6000)
+        )
+        counts[label] = (long - short) / 5000
+    results: dict[str, Figure] = {}
+    label = "SDK instructions per call, no network (valgrind)"
+    for name, count in counts.items():
+        results[f"{label}: {name}"] = Figure((count,), unit="instructions")
+    for name in ("new", "new without otel"):
+        results[f"{label}: ratio {name}/old"] = Figure((counts[name] / counts["old"],), unit="×")
+    return results
 
 
 def prepare(commit: str, directory: Path) -> None:

@@ -500,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
         branches,
         "wait",
         commands.branches_wait,
-        "wait for a branch create started earlier (the resume command after an interrupt)",
+        "wait for a branch create started earlier (`branches create NAME` prints its operation)",
         "ardent-async branches wait op_123 --print-url",
     )
     p.add_argument("operation_id", metavar="OPERATION_ID")
