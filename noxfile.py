@@ -193,7 +193,11 @@ def mcp1(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""
-    session.install("-e", ".[emulator,cli,mcp,agents]", "pydantic>=2", "openai")
+    session.install(
+        "-e", ".[emulator,cli,mcp,agents,otel]", "pydantic>=2", "openai",
+        # bench telemetry: the SDK and the aiohttp-client instrumentation it compares against
+        "opentelemetry-sdk>=1.27", "opentelemetry-instrumentation-aiohttp-client>=0.48b0",
+    )  # fmt: skip
     session.run("python", "-m", "bench", *session.posargs)
 
 
