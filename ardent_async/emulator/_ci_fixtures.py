@@ -126,9 +126,8 @@ def _start_worker_branches(config: pytest.Config, state: RunState) -> None:
     workers = _xdist_workers(config)
     if not workers or state.info is None or state.info.connector is None:
         return
-    builder = _builder(state, "ardent_branch", parallel=len(workers))
-    for worker in workers:
-        builder.start(state.info.branch_name(worker), kind="worker", worker=worker)
+    builder = _builder(state, "ardent_branch")
+    builder.start_for_workers({worker: state.info.branch_name(worker) for worker in workers})
     state.info = dataclasses.replace(state.info, workers_prestarted=True)
 
 
@@ -300,15 +299,13 @@ def _worker_branch(state: RunState) -> str:
     return state.info.branch_name(state.worker)
 
 
-def _builder(state: RunState, fixture: str, *, parallel: int = 4) -> Builder:
+def _builder(state: RunState, fixture: str) -> Builder:
     if state.info is None or state.info.connector is None:
         pytest.fail(NO_CONNECTOR.format(fixture=fixture), pytrace=False)
     if state.builder is None:
         from ._ci_branches import Builder
 
-        state.builder = Builder(
-            state.info, state.worker, state.session_started_at, parallel=parallel
-        )
+        state.builder = Builder(state.info, state.worker, state.session_started_at)
     return state.builder
 
 
