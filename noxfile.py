@@ -193,7 +193,11 @@ def mcp1(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios in one run; writes BENCHMARKS.md (``-- overhead fanout`` for some)."""
-    session.install("-e", ".[emulator,cli,mcp,agents]", "pydantic>=2", "openai")
+    session.install(
+        "-e", ".[emulator,cli,mcp,agents,otel]", "pydantic>=2", "openai",
+        # bench telemetry: the SDK and the aiohttp-client instrumentation it compares against
+        "opentelemetry-sdk>=1.27", "opentelemetry-instrumentation-aiohttp-client>=0.48b0",
+    )  # fmt: skip
     session.run("python", "-m", "bench", *session.posargs)
 
 
@@ -254,7 +258,12 @@ def lowest(session: nox.Session) -> None:
     noxfile_test = "test_setup_commands.py::test_the_noxfile_finds_pyenv_pythons_by_itself"
     ignore.append(f"--deselect=tests/packaging/{noxfile_test}")
     chosen = ["-m", "not slow or postgres"]
-    session.run("pytest", "-q", "-p", "no:cacheprovider", *ignore, *chosen, *session.posargs)
+    # In file order: random and reversed order are the ``tests`` sessions' (current versions).
+    # pytest-asyncio's scoped loops before 1.4 break under reordering on their own (its issues
+    # 724 and 950: a leaked loop, a module fixture finalized on another loop), which is not
+    # what this session is here to find.
+    options = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    session.run("pytest", *options, *ignore, *chosen, *session.posargs)
 
 
 @nox.session(python="3.11")

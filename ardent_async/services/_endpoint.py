@@ -9,15 +9,12 @@ path: every call of the SDK goes through here).
 from __future__ import annotations
 
 from collections.abc import Coroutine, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from ardent_async._core._pipeline import Pipeline
 from ardent_async._core._transport import Response
 from ardent_async._spec.endpoints import Endpoint
 from ardent_async.errors import ArdentResponseError
-
-R = TypeVar("R")
-
 
 # Send ``endpoint`` at ``path`` (default: its template, for a path without parameters) and
 # decode the reply into the row's reply type: the pipeline's own method (no frame of this
