@@ -96,7 +96,10 @@ def _normalized(name: str) -> str:
 
 def _lowest_pins(session: nox.Session) -> list[str]:
     """``name==version``: the lowest release each runtime requirement allows on this Python."""
-    tmp = Path(session.create_tmp())
+    # Not session.create_tmp(): it points TMPDIR inside the checkout, where pytester's runs
+    # would then take the project's own pytest configuration for theirs.
+    tmp = Path(session.virtualenv.location) / "lowest-pins"
+    tmp.mkdir(exist_ok=True)
     wanted = tmp / "lowest.in"
     wanted.write_text("\n".join(_runtime_requirements()) + "\n", encoding="utf-8")
     locked = tmp / "lowest.txt"

@@ -97,6 +97,7 @@ def test_a_missing_extra_fails_in_ci_and_skips_elsewhere(
 ) -> None:
     monkeypatch.setenv("CI", ci)
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # only the plugin under test
+    pytester.makeini("[pytest]\n")  # its own configuration, wherever the temporary dir is
     pytester.makepyfile(test_module=MODULE, test_in_a_test=IN_A_TEST)
     pytester.mkpydir("sub").joinpath("conftest.py").write_text(CONFTEST)
     pytester.path.joinpath("sub", "test_sub.py").write_text("def test_sub() -> None:\n    pass\n")
