@@ -308,7 +308,8 @@ class SyncBranchesService(BlockingService[BranchesService]):
         returns them): for a branch some other run created, found by id or name.
 
         Polls the connector's branch list (backing off, within ``timeout``); NotFoundError if
-        the list lacks it, OperationTimeoutError if it has no URL by then.
+        the list lacks it, BranchFailedError as soon as it is listed failed, error, deleting or
+        deleted, OperationTimeoutError if it has no URL by then.
         """
         return self._call(
             self._service.wait_ready, connector_id, branch_id_or_name, timeout=timeout

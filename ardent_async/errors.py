@@ -208,6 +208,20 @@ class BranchNotConnectableError(ArdentTimeoutError):
         self.attempts = attempts
 
 
+class BranchFailedError(ArdentError):
+    """A branch being waited for is listed in a state it never comes back from (``failed``,
+    ``error``, ``deleting``, ``deleted``): raised at once instead of polling until the timeout.
+
+    ``branch_id``, ``name`` and ``status`` say which and how (the row has no connection string).
+    """
+
+    def __init__(self, message: str, *, branch_id: str, name: str, status: str) -> None:
+        super().__init__(message)
+        self.branch_id = branch_id
+        self.name = name
+        self.status = status
+
+
 class ClientClosedError(ArdentError):
     """The client was closed; calls in flight end with this and new calls are refused."""
 

@@ -36,6 +36,7 @@ from ardent_async._waiting._connectable import check_until, wait_connectable
 from ardent_async._waiting._poller import OperationPoller, completed, subscription
 from ardent_async._waiting._waiter import OperationWaiter, Subscription
 from ardent_async.errors import (
+    BranchFailedError,
     ConflictError,
     EmptyBranchURLError,
     NotFoundError,
@@ -222,7 +223,8 @@ class BranchesService:
         returns them): for a branch some other run created, found by id or name.
 
         Polls the connector's branch list (backing off, within ``timeout``); NotFoundError if
-        the list lacks it, OperationTimeoutError if it has no URL by then.
+        the list lacks it, BranchFailedError as soon as it is listed failed, error, deleting or
+        deleted, OperationTimeoutError if it has no URL by then.
         """
         seconds = _timeout(timeout)
         row = await self.get(connector_id, branch_id_or_name)
@@ -507,6 +509,7 @@ class BranchesService:
         clock = self._http.clock
         pause = _READY_FIRST_PAUSE
         while not _has_url(row.branch_url):
+            _refuse_never_ready(row)
             left = deadline - clock.monotonic()
             if left <= 0:
                 raise OperationTimeoutError(
@@ -804,6 +807,17 @@ def _if_exists(value: object) -> bool:
 def _reusable(row: BranchRow) -> bool:
     """A listed branch that is, or may become, ready (to wait for and hand out)."""
     return row.status.lower() not in _NEVER_READY
+
+
+def _refuse_never_ready(row: BranchRow) -> None:
+    """A row that will never get a URL ends the wait now, not at its deadline."""
+    if not _reusable(row):
+        raise BranchFailedError(
+            f"branch {row.name} ({row.id}) is {row.status}: it will not become ready",
+            branch_id=row.id,
+            name=row.name,
+            status=row.status,
+        )
 
 
 def _has_url(url: object) -> bool:

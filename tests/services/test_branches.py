@@ -15,6 +15,7 @@ from ardent_async import (
     ArdentResponseError,
     ArdentValidationError,
     BranchCreateResult,
+    BranchFailedError,
     ConflictError,
     EmptyBranchURLError,
     NotFoundError,
@@ -400,6 +401,34 @@ async def test_wait_ready_times_out_on_a_branch_without_url(
     with pytest.raises(OperationTimeoutError, match="br_9"):
         await client.branches.wait_ready(CONNECTOR, "pr-1", timeout=20)
     assert clock.now - started == pytest.approx(20)
+
+
+@pytest.mark.parametrize("status", ["failed", "ERROR", "deleting", "deleted"])
+async def test_wait_ready_ends_at_once_on_a_branch_that_never_gets_a_url(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock, status: str
+) -> None:
+    api.branch_rows = [row_json("br_9", "pr-1", branch_url=None, status=status)]
+    started = clock.now
+    with pytest.raises(BranchFailedError, match="br_9") as info:
+        await client.branches.wait_ready(CONNECTOR, "pr-1", timeout=20)
+    assert (info.value.branch_id, info.value.name, info.value.status) == ("br_9", "pr-1", status)
+    assert clock.now == started  # no poll waited for
+
+
+async def test_wait_ready_ends_when_a_creating_branch_turns_failed(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.branch_rows = [row_json("br_9", "pr-1", branch_url=None, status="creating")]
+    pause = clock.sleep
+
+    async def pause_then_fail(seconds: float) -> None:
+        await pause(seconds)
+        api.branch_rows = [row_json("br_9", "pr-1", branch_url=None, status="failed")]
+
+    monkeypatch.setattr(clock, "sleep", pause_then_fail)
+    with pytest.raises(BranchFailedError, match="failed"):
+        await client.branches.wait_ready(CONNECTOR, "pr-1", timeout=60)
+    assert len(clock.sleeps) == 1  # one poll after the first look, then it ended
 
 
 # -- list and get ----------------------------------------------------------------------------------
