@@ -47,8 +47,10 @@ def fixtures(server: EmulatorThread, run: str) -> dict[str, str]:
     viewer = server.call(lambda: admin.create_token(emulator.org_id, "viewer"))
     with ArdentClient(emulator.token, base_url=emulator.base_url, allow_insecure_http=True) as api:
         project = api.projects.create(f"compat {run}")
+        # Each run's source database is its own: the emulator refuses a source another
+        # connector already holds (preflight check already_connected).
         connector = api.connectors.create(
-            project.id, f"doomed {run}", {"url": SOURCE.format(name=f"doomed_{len(run)}{id(run)}")}
+            project.id, f"doomed {run}", {"url": SOURCE.format(name=f"doomed_{run}")}
         )
     return {
         "ARDENT_COMPAT_URL": emulator.base_url,
