@@ -340,7 +340,16 @@ class _Parts:
 
 
 # The services whose public calls are recorded (attribute names of the client).
-_RESOURCES = ("projects", "operations", "branches", "connectors", "orgs", "jobs", "configs")
+_RESOURCES = (
+    "projects",
+    "operations",
+    "branches",
+    "connectors",
+    "orgs",
+    "jobs",
+    "configs",
+    "endpoints",
+)
 
 
 def _with_hooks(telemetry: Telemetry | None, hooks: Hooks | None, clock: Clock) -> Telemetry | None:

@@ -22,6 +22,7 @@ CHILD = textwrap.dedent(
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
     from ardent_async import ArdentClient
     from ardent_async._core._transport import Response
+    {prelude}
 
     BODY = b'{"id": "proj_1", "org_id": "org_1", "name": "p", "created_at": "2026-01-01T00:00:00Z"}'
 
@@ -62,12 +63,20 @@ CHILD = textwrap.dedent(
     asyncio.run(main())
     """
 )
+# An OpenTelemetry API without the module records the client reads (they are not public): it
+# asks get_*_provider() instead, and follows the global providers the same way.
+WITHOUT_RECORDS = (
+    "import ardent_async._core._telemetry._otel as o; "
+    "assert o._RECORDS_READABLE; o._RECORDS_READABLE = False"
+)
 
 
 @pytest.mark.slow
-def test_global_providers_are_followed_from_the_moment_they_are_set() -> None:
+@pytest.mark.parametrize("prelude", ["", WITHOUT_RECORDS], ids=["records", "without-records"])
+def test_global_providers_are_followed_from_the_moment_they_are_set(prelude: str) -> None:
+    child = CHILD.replace("{prelude}", prelude)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)

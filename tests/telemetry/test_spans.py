@@ -283,3 +283,22 @@ async def test_create_iter_on_its_own_is_one_call_with_a_child_per_branch(
     attempts = [s for s in spans if s.kind is SpanKind.CLIENT]
     assert len(attempts) == 6
     assert {a.parent.span_id for a in attempts if a.parent} == {b.context.span_id for b in branches}
+
+
+async def test_a_generated_endpoint_call_is_a_call_span_with_its_attempt(
+    server: AiohttpBackend, make_client: Callable[..., ArdentClient], otel: Otel
+) -> None:
+    server.script.add("GET", "/v1/branches/conn_1", Reply(200, []))
+    client = make_client()
+
+    assert await client.endpoints.list_branches("conn_1") == []
+
+    spans = otel.spans()
+    (call,) = [s for s in spans if s.name.startswith("ardent.")]
+    assert call.name == "ardent.endpoints.list_branches"
+    assert call.attributes["ardent.connector.id"] == "conn_1"
+    (attempt,) = [s for s in spans if s is not call]
+    assert attempt.name == "GET /v1/branches/{connector_id}"
+    assert attempt.kind is SpanKind.CLIENT
+    assert attempt.parent is not None
+    assert attempt.parent.span_id == call.context.span_id

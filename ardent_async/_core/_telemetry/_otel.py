@@ -101,10 +101,23 @@ def _instruments(provider: MeterProvider) -> Instruments:
     return found
 
 
-def _set_globally(module: object, name: str) -> bool:
-    # The API module's own record of a provider set by the application (None until then).
-    # Read directly: get_*_provider() looks in os.environ on every call (microseconds).
-    return getattr(module, name, None) is not None
+# The API modules' own records of a provider set by the application (None until then), read
+# directly: get_*_provider() looks in os.environ on every call (microseconds). They are not
+# public: an API release without them is asked through get_*_provider() instead.
+_RECORDS_READABLE = hasattr(trace, "_TRACER_PROVIDER") and hasattr(metrics_state, "_METER_PROVIDER")
+
+
+def _tracer_set() -> bool:
+    if _RECORDS_READABLE:
+        return trace._TRACER_PROVIDER is not None
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
+def _meter_set() -> bool:
+    if _RECORDS_READABLE:
+        return metrics_state._METER_PROVIDER is not None
+    # The API's own providers (its proxy, its no-op) record nothing; a recording one is an SDK's.
+    return not type(metrics.get_meter_provider()).__module__.startswith("opentelemetry.metrics")
 
 
 class Otel:
@@ -129,7 +142,7 @@ class Otel:
             self.tracer = tracer_provider.get_tracer(SCOPE, __version__)
         if meter_provider is None:
             meter_provider = metrics.get_meter_provider()
-            if not _set_globally(metrics_state, "_METER_PROVIDER"):
+            if not _meter_set():
                 meter_provider = None  # the API's proxy: nothing set yet
         if meter_provider is not None:
             self.instruments = _instruments(meter_provider)
@@ -138,17 +151,17 @@ class Otel:
         """The API modules whose ``_TRACER_PROVIDER`` and ``_METER_PROVIDER`` stay None until
         the application sets a global provider, when this client records only through global
         providers and none is set yet (then a call that finds both None records nothing); None
-        when it records already."""
-        if self.tracer is None and self.instruments is None:
+        when it records already, or when those records cannot be read."""
+        if self.tracer is None and self.instruments is None and _RECORDS_READABLE:
             return trace, metrics_state
         return None
 
     def live(self) -> bool:
         """True when spans or metrics are recorded (asked by every public call: while no
         provider is set, two reads of the API modules' own records of one)."""
-        if self.tracer is None and trace._TRACER_PROVIDER is not None:
+        if self.tracer is None and _tracer_set():
             self.tracer = trace.get_tracer_provider().get_tracer(SCOPE, __version__)
-        if self.instruments is None and metrics_state._METER_PROVIDER is not None:
+        if self.instruments is None and _meter_set():
             self.instruments = _instruments(metrics.get_meter_provider())
             for waiter in self._waiters:
                 self.instruments.waiters.add(waiter)

@@ -66,7 +66,7 @@ def _scoped(
         return telemetry.call(call, attributes).run(method(*args, **kwargs))
 
     unset = telemetry.global_records()
-    if unset is None:  # records already (hooks, given providers, or a global one found)
+    if unset is None:  # records already, or the API cannot tell us cheaply: live() decides
 
         @functools.wraps(method)
         def scoped(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
