@@ -505,11 +505,12 @@ class BranchesService:
 
     async def _ready(self, row: BranchRow, deadline: float) -> BranchCreateResult:
         """``row``'s details once the list shows it with a ``branch_url`` (polled, backing
-        off from 0.5 s to 5 s, until ``deadline``)."""
+        off from 0.5 s to 5 s, until ``deadline``); never a branch listed failed or going away,
+        even one whose row still carries its URL."""
         clock = self._http.clock
         pause = _READY_FIRST_PAUSE
+        _refuse_never_ready(row)
         while not _has_url(row.branch_url):
-            _refuse_never_ready(row)
             left = deadline - clock.monotonic()
             if left <= 0:
                 raise OperationTimeoutError(
@@ -519,6 +520,7 @@ class BranchesService:
             await clock.sleep(min(pause * self._rng.uniform(0.5, 1.0), left))
             pause = min(pause * 2, _READY_MAX_PAUSE)
             row = await self.get(row.connector_id, row.id)
+            _refuse_never_ready(row)
         return row_result(row)
 
     def _key(self, body: BranchCreateRequest, key: str | None, scope: str | None) -> str:
@@ -810,7 +812,7 @@ def _reusable(row: BranchRow) -> bool:
 
 
 def _refuse_never_ready(row: BranchRow) -> None:
-    """A row that will never get a URL ends the wait now, not at its deadline."""
+    """A row that will never be usable ends the wait now, not at its deadline."""
     if not _reusable(row):
         raise BranchFailedError(
             f"branch {row.name} ({row.id}) is {row.status}: it will not become ready",

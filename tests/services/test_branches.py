@@ -403,11 +403,13 @@ async def test_wait_ready_times_out_on_a_branch_without_url(
     assert clock.now - started == pytest.approx(20)
 
 
+@pytest.mark.parametrize("url", [None, BRANCH_URL], ids=["no-url", "url-still-listed"])
 @pytest.mark.parametrize("status", ["failed", "ERROR", "deleting", "deleted"])
-async def test_wait_ready_ends_at_once_on_a_branch_that_never_gets_a_url(
-    client: ArdentClient, api: FakeBranchApi, clock: FakeClock, status: str
+async def test_wait_ready_ends_at_once_on_a_branch_that_will_never_be_usable(
+    client: ArdentClient, api: FakeBranchApi, clock: FakeClock, status: str, url: str | None
 ) -> None:
-    api.branch_rows = [row_json("br_9", "pr-1", branch_url=None, status=status)]
+    # A branch being deleted may still be listed with its URL: never handed out as ready.
+    api.branch_rows = [row_json("br_9", "pr-1", branch_url=url, status=status)]
     started = clock.now
     with pytest.raises(BranchFailedError, match="br_9") as info:
         await client.branches.wait_ready(CONNECTOR, "pr-1", timeout=20)
