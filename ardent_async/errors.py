@@ -212,7 +212,8 @@ class BranchFailedError(ArdentError):
     """A branch being waited for is listed in a state it never comes back from (``failed``,
     ``error``, ``deleting``, ``deleted``): raised at once instead of polling until the timeout.
 
-    ``branch_id``, ``name`` and ``status`` say which and how (the row has no connection string).
+    ``branch_id``, ``name`` and ``status`` say which and how (never its connection string,
+    which a row being deleted may still list).
     """
 
     def __init__(self, message: str, *, branch_id: str, name: str, status: str) -> None:

@@ -340,7 +340,45 @@ class Pipeline:
         """:meth:`send` for a row of the endpoint table (what every service calls): the row
         says the method, the reply type, the path template and whether a repeat is harmless;
         ``path`` is the template filled in (default: the template itself)."""
-        call = self.build(
+        call = self.build_endpoint(
+            endpoint, path, params, json_body, idempotency_key, timeout, options
+        )
+        # Not typing.cast: a call it would add to every request (the row's type says what R is).
+        reply: Any = endpoint.reply
+        sent: Coroutine[Any, Any, R] = self.exchange(call, reply)
+        return sent
+
+    def request_endpoint(
+        self,
+        endpoint: Endpoint[Any],
+        path: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        timeout: float | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Coroutine[Any, Any, Response]:
+        """:meth:`send_endpoint` returning the 2xx response itself, undecoded (for replies
+        whose type depends on the status, and the legacy API's free-form objects)."""
+        call = self.build_endpoint(
+            endpoint, path, params, json_body, idempotency_key, timeout, options
+        )
+        response: Coroutine[Any, Any, Response] = self.exchange(call, _RAW)
+        return response
+
+    def build_endpoint(
+        self,
+        endpoint: Endpoint[Any],
+        path: str | None,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        idempotency_key: str | None,
+        timeout: float | None,
+        options: Mapping[str, Any] | None,
+    ) -> Call:
+        """Step 1 for a row of the endpoint table: the one place a row becomes a call (its
+        method, its template, and its retry safety, which an idempotency key also grants)."""
+        return self.build(
             endpoint.method,
             endpoint.path if path is None else path,
             params,
@@ -351,10 +389,6 @@ class Pipeline:
             options,
             endpoint.path,
         )
-        # Not typing.cast: a call it would add to every request (the row's type says what R is).
-        reply: Any = endpoint.reply
-        sent: Coroutine[Any, Any, R] = self.exchange(call, reply)
-        return sent
 
     async def exchange(self, call: Call, reply_type: Any) -> Any:
         """Send ``call`` until it is answered (retrying what may be retried) and decode the

@@ -30,14 +30,7 @@ async def send(
     """
     method = endpoint.method
     path = endpoint.path if path is None else path
-    response = await http.request(
-        method,
-        path,
-        json_body=body,
-        retry_safe=endpoint.retry_safe,
-        options=options,
-        template=endpoint.path,
-    )
+    response = await http.request_endpoint(endpoint, path, json_body=body, options=options)
     if no_content is not None and (response.status_code == 204 or not response.content.strip()):
         return dict(no_content)
     try:

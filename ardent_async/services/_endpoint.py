@@ -8,7 +8,6 @@ path: every call of the SDK goes through here).
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping
 from typing import Any
 
 from ardent_async._core._pipeline import Pipeline
@@ -22,28 +21,9 @@ from ardent_async.errors import ArdentResponseError
 send = Pipeline.send_endpoint
 
 
-def request(
-    http: Pipeline,
-    endpoint: Endpoint[Any],
-    path: str | None = None,
-    *,
-    params: Mapping[str, Any] | None = None,
-    json_body: Any = None,
-    idempotency_key: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> Coroutine[Any, Any, Response]:
-    """Send ``endpoint`` and return the 2xx response itself (for replies whose type depends on
-    the status: decode with ``endpoint.replies[status]``)."""
-    return http.request(
-        endpoint.method,
-        endpoint.path if path is None else path,
-        params=params,
-        json_body=json_body,
-        idempotency_key=idempotency_key,
-        retry_safe=endpoint.retry_safe or idempotency_key is not None,
-        options=options,
-        template=endpoint.path,
-    )
+# Send ``endpoint`` and return the 2xx response itself (for replies whose type depends on the
+# status: decode with ``endpoint.replies[status]``).
+request = Pipeline.request_endpoint
 
 
 def decode_by_status(http: Pipeline, endpoint: Endpoint[Any], response: Response) -> Any:
