@@ -671,6 +671,14 @@ class ConnectorStore:
             conn = await pgconn.connect(self.host.admin_dsn(self.replica_database))
         return conn
 
+    async def _give_back_replica(self, conn: pgconn.Connection) -> None:
+        """Keep ``conn`` for the next :meth:`_take_replica`, unless one is kept already or the
+        clone is no longer ready (then it is closed)."""
+        if self._replica_conn is None and self._state == "ready":
+            self._replica_conn = conn
+        else:
+            await pgconn.close_quietly(conn)
+
     @staticmethod
     async def _set_sequences(
         opening: asyncio.Future[pgconn.Connection], sequences: dict[Table, tuple[int, bool]]
@@ -748,10 +756,7 @@ class ConnectorStore:
             except BaseException:
                 await asyncio.shield(pgconn.close_quietly(conn))
                 raise
-            if self._replica_conn is None and self._state == "ready":
-                self._replica_conn = conn
-            else:
-                await pgconn.close_quietly(conn)
+            await self._give_back_replica(conn)
             self._heir = None
         finally:
             if restoring is not None and not restoring.done():
@@ -909,10 +914,7 @@ class ConnectorStore:
                 except BaseException:
                     await asyncio.shield(pgconn.close_quietly(replica))
                     raise
-                if self._replica_conn is None and self._state == "ready":
-                    self._replica_conn = replica
-                else:
-                    await pgconn.close_quietly(replica)
+                await self._give_back_replica(replica)
         except CloneError as exc:  # e.g. a selected table vanished from the source
             status["health"] = "blocked"
             status["error"] = str(exc)
