@@ -45,10 +45,12 @@ class Builder:
     def start_for_workers(self, names: Mapping[str, str]) -> None:
         """Create (or find) the branches ``{worker id: name}`` of xdist's workers, from one
         thread and one client, until each is ready; each is recorded as its worker's."""
-        self._pool.submit(self._run_for_workers, dict(names))
+        # Started now, when asked: the pool thread's own start (importing the SDK while xdist
+        # spawns the workers on the same CPUs) can take seconds on a loaded machine.
+        self._pool.submit(self._run_for_workers, dict(names), time.time())
 
-    def _run_for_workers(self, names: dict[str, str]) -> None:
-        asyncio.run(self._for_workers(names))
+    def _run_for_workers(self, names: dict[str, str], started: float) -> None:
+        asyncio.run(self._for_workers(names, started))
 
     def result(self, name: str, *, kind: str, test: str | None = None) -> CIBranch:
         """The branch ``name``, connectable; starts its build if none is running."""
@@ -80,9 +82,8 @@ class Builder:
             }
         )
 
-    async def _for_workers(self, names: dict[str, str]) -> None:
+    async def _for_workers(self, names: dict[str, str], started: float) -> None:
         async def one(client: ArdentClient, worker: str, name: str) -> None:
-            started = time.time()
             branch = await self._fetch(client, name, worker, until="ready")
             self._record(branch, "worker", None, started)
 
